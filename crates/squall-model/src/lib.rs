@@ -1,0 +1,22 @@
+//! The Squall board: what an event-storming model is, how it is written to
+//! disk, and what the flow grammar and the lint say about it.
+//!
+//! This crate knows nothing of scripts, stores, HTTP or the UI.
+
+mod board;
+pub mod diagram;
+mod field;
+mod file;
+pub mod flow;
+pub mod grammar;
+mod kind;
+pub mod lint;
+mod scenario;
+mod validate;
+
+pub use board::{Board, Connection, Element, FORMAT_VERSION, Group, GroupKind, Id, Point, Size};
+pub use field::{Field, FieldType, UnknownFieldType};
+pub use file::{LoadError, SaveError, load, parse, save, to_ron, write_atomically};
+pub use kind::{Kind, KindInfo};
+pub use scenario::{Message, Outcome, Scenario};
+pub use validate::Problem;

@@ -1,0 +1,135 @@
+//! Policy cycles: commands that set themselves off again through policies.
+//! The simulator stops such a cascade with a guard, but the board should say
+//! so before anyone presses play.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use petgraph::graph::NodeIndex;
+use petgraph::visit::{EdgeFiltered, EdgeRef, IntoEdgeReferences};
+
+use super::{Code, Sink};
+use crate::Kind;
+use crate::flow::{Arrow, Flow};
+
+pub(super) fn check(flow: &Flow, sink: &mut Sink) {
+    // Only the arrows the simulator follows by itself can loop unattended;
+    // an actor reading a read model is a person deciding.
+    let automatic =
+        EdgeFiltered::from_fn(&flow.graph, |edge| matches!(edge.weight(), Arrow::Flow { automatic: true }));
+    for component in petgraph::algo::tarjan_scc(&automatic) {
+        if component.len() < 2 {
+            continue;
+        }
+        let members: HashSet<NodeIndex> = component.iter().copied().collect();
+        let policies: Vec<_> =
+            component.iter().map(|&n| flow.element(n)).filter(|e| e.kind == Kind::Policy).collect();
+        let Some(&start) = component.iter().find(|&&n| flow.element(n).kind == Kind::Command) else {
+            continue;
+        };
+        let path = cycle_through(&automatic, &members, start);
+        let names: Vec<&str> = path.iter().map(|&n| flow.element(n).name.as_str()).collect();
+        let mut involved = policies.clone();
+        involved.extend(path.iter().map(|&n| flow.element(n)).filter(|e| e.kind != Kind::Policy));
+        involved.dedup_by_key(|e| &e.id);
+        sink.report(
+            Code::PolicyCycle,
+            format!(
+                "policy cycle: {}; a simulation may loop forever unless the policy stops itself",
+                names.join(" → ")
+            ),
+            &involved,
+        );
+    }
+}
+
+/// A shortest cycle from `start` back to itself within one strongly
+/// connected component, as the nodes along it (start at both ends).
+fn cycle_through<G>(graph: G, members: &HashSet<NodeIndex>, start: NodeIndex) -> Vec<NodeIndex>
+where
+    G: IntoEdgeReferences<NodeId = NodeIndex> + petgraph::visit::IntoEdges,
+{
+    let mut parent: HashMap<NodeIndex, NodeIndex> = HashMap::new();
+    let mut queue = VecDeque::from([start]);
+    while let Some(node) = queue.pop_front() {
+        for edge in graph.edges(node) {
+            let next = edge.target();
+            if next == start {
+                let mut path = vec![start, node];
+                let mut at = node;
+                while let Some(&p) = parent.get(&at) {
+                    path.push(p);
+                    at = p;
+                }
+                // Built backwards from the closing arrow: start, node, …, start.
+                path.reverse();
+                return path;
+            }
+            if members.contains(&next) && next != start && !parent.contains_key(&next) {
+                parent.insert(next, node);
+                queue.push_back(next);
+            }
+        }
+    }
+    // Unreachable for a real strongly connected component; fall back to the
+    // members in graph order so the diagnostic still names them.
+    let mut nodes: Vec<_> = members.iter().copied().collect();
+    nodes.sort();
+    nodes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_boards::{board, codes_of};
+    use crate::Kind::*;
+    use crate::lint::{Code, Options, lint};
+
+    fn looping() -> crate::Board {
+        board(
+            &[
+                ("c", Command, "DepositMoney"),
+                ("a", Aggregate, "BankAccount"),
+                ("e", Event, "MoneyDeposited"),
+                ("p", Policy, "CEO bonus"),
+            ],
+            &[("c", "a"), ("a", "e"), ("e", "p"), ("p", "c")],
+        )
+    }
+
+    #[test]
+    fn given_a_policy_that_reissues_its_command_then_the_cycle_is_named_in_order() {
+        let report = lint(&looping(), &Options::default());
+        let d = report.diagnostics.iter().find(|d| d.code == Code::PolicyCycle).unwrap();
+        assert_eq!(d.elements[0].as_str(), "p");
+        assert!(
+            d.message.starts_with(
+                "policy cycle: DepositMoney → BankAccount → MoneyDeposited → CEO bonus → DepositMoney"
+            ),
+            "{}",
+            d.message
+        );
+    }
+
+    #[test]
+    fn an_allowed_cycle_moves_to_the_allowed_list_with_its_reason() {
+        let mut b = looping();
+        b.elements[3].allow.insert("policy-cycle".into(), "guarded by a limit".into());
+        let report = lint(&b, &Options::default());
+        assert!(report.diagnostics.iter().all(|d| d.code != Code::PolicyCycle));
+        assert_eq!(report.allowed[0].reason, "guarded by a limit");
+    }
+
+    #[test]
+    fn a_loop_through_a_person_is_not_a_policy_cycle() {
+        let b = board(
+            &[
+                ("u", Actor, "Owner"),
+                ("c", Command, "Deposit"),
+                ("a", Aggregate, "Account"),
+                ("e", Event, "Deposited"),
+                ("r", ReadModel, "Overview"),
+            ],
+            &[("u", "c"), ("c", "a"), ("a", "e"), ("e", "r"), ("r", "u")],
+        );
+        assert!(!codes_of(&b).contains_key(&Code::PolicyCycle));
+    }
+}

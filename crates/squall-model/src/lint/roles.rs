@@ -1,0 +1,165 @@
+//! Each sticky plays its part: commands are handled, events are emitted and
+//! used, policies act, read models are fed, keys exist.
+
+use petgraph::Direction::{Incoming, Outgoing};
+
+use super::{Code, Sink, quoted};
+use crate::Kind::{self, Aggregate, Command, Event, ExternalSystem, Policy, ReadModel};
+use crate::flow::Flow;
+
+pub(super) fn check(flow: &Flow, sink: &mut Sink) {
+    for (node, command) in flow.of_kind(&[Command]) {
+        let handlers: Vec<_> = flow.neighbours(node, Outgoing, &[Aggregate, ExternalSystem]).collect();
+        let mut aggregates: Vec<_> =
+            handlers.iter().map(|&n| flow.element(n)).filter(|e| e.kind == Aggregate).collect();
+        aggregates.sort_by(|a, b| a.id.cmp(&b.id));
+        if handlers.is_empty() {
+            sink.report(
+                Code::UnhandledCommand,
+                format!("command {} is handled by no aggregate or external system", quoted(command)),
+                &[command],
+            );
+        } else if aggregates.len() > 1 {
+            let names: Vec<String> = aggregates.iter().map(|a| quoted(a)).collect();
+            let mut involved = vec![command];
+            involved.extend(aggregates.iter().copied());
+            sink.report(
+                Code::CommandHandledTwice,
+                format!(
+                    "command {} is handled by {} aggregates ({}); a command targets exactly one",
+                    quoted(command),
+                    aggregates.len(),
+                    names.join(", ")
+                ),
+                &involved,
+            );
+        }
+    }
+
+    for (node, event) in flow.of_kind(&[Event]) {
+        if flow.neighbours(node, Incoming, &[Aggregate, ExternalSystem]).next().is_none() {
+            sink.report(
+                Code::UnemittedEvent,
+                format!("event {} is emitted by no aggregate or external system", quoted(event)),
+                &[event],
+            );
+        }
+        if flow.neighbours(node, Outgoing, &[Policy, ReadModel, ExternalSystem]).next().is_none() {
+            sink.report(
+                Code::UnusedEvent,
+                format!(
+                    "event {} triggers no policy and feeds no read model or external system",
+                    quoted(event)
+                ),
+                &[event],
+            );
+        }
+    }
+
+    for (node, policy) in flow.of_kind(&[Policy]) {
+        if flow.neighbours(node, Outgoing, &[Command]).next().is_none() {
+            sink.report(Code::IdlePolicy, format!("policy {} issues no command", quoted(policy)), &[policy]);
+        }
+    }
+
+    for (node, read_model) in flow.of_kind(&[ReadModel]) {
+        if flow.neighbours(node, Incoming, &[Event]).next().is_none() {
+            sink.report(
+                Code::UnfedReadModel,
+                format!("read model {} is fed by no event", quoted(read_model)),
+                &[read_model],
+            );
+        }
+    }
+
+    check_keys(flow, sink, Aggregate, Command, "id field");
+    check_keys(flow, sink, ReadModel, Event, "key");
+}
+
+/// The key an aggregate or read model names must be a field of every
+/// message it takes in, or the simulator cannot route that message.
+fn check_keys(flow: &Flow, sink: &mut Sink, owner_kind: Kind, message_kind: Kind, what: &str) {
+    let message_kinds = [message_kind];
+    for (node, owner) in flow.of_kind(&[owner_kind]) {
+        let messages = flow.neighbours(node, Incoming, &message_kinds).map(|n| flow.element(n));
+        match &owner.key {
+            None if owner_kind == Aggregate
+                && flow.neighbours(node, Incoming, &[message_kind]).next().is_some() => {
+                    sink.report(
+                        Code::UnknownKeyField,
+                        format!(
+                            "aggregate {} names no id field; set `key` to the command field that carries the aggregate's id",
+                            quoted(owner)
+                        ),
+                        &[owner],
+                    );
+                }
+            None => {}
+            Some(key) => {
+                for message in messages {
+                    if !message.fields.iter().any(|f| &f.name == key) {
+                        sink.report(
+                            Code::UnknownKeyField,
+                            format!(
+                                "{} {} has {what} `{key}`, but {} {} has no such field",
+                                owner.kind.label().to_lowercase(),
+                                quoted(owner),
+                                message.kind.label().to_lowercase(),
+                                quoted(message)
+                            ),
+                            &[owner, message],
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_boards::{board, codes_of};
+    use crate::Kind::*;
+    use crate::lint::Code;
+    use crate::{Field, FieldType};
+
+    #[test]
+    fn given_a_lonely_command_then_it_is_unhandled() {
+        let b = board(&[("c", Command, "Open")], &[]);
+        assert_eq!(codes_of(&b)[&Code::UnhandledCommand], vec!["c"]);
+    }
+
+    #[test]
+    fn given_a_command_into_two_aggregates_then_both_are_named() {
+        let b = board(
+            &[("c", Command, "Open"), ("a1", Aggregate, "Account"), ("a2", Aggregate, "Ledger")],
+            &[("c", "a1"), ("c", "a2")],
+        );
+        assert_eq!(codes_of(&b)[&Code::CommandHandledTwice], vec!["c,a1,a2"]);
+    }
+
+    #[test]
+    fn a_command_sent_to_an_external_system_is_handled() {
+        let b = board(&[("c", Command, "SendEmail"), ("x", ExternalSystem, "Mailer")], &[("c", "x")]);
+        assert!(!codes_of(&b).contains_key(&Code::UnhandledCommand));
+    }
+
+    #[test]
+    fn events_policies_and_read_models_need_their_arrows() {
+        let b = board(&[("e", Event, "Opened"), ("p", Policy, "Greet"), ("r", ReadModel, "Overview")], &[]);
+        let codes = codes_of(&b);
+        assert_eq!(codes[&Code::UnemittedEvent], vec!["e"]);
+        assert_eq!(codes[&Code::UnusedEvent], vec!["e"]);
+        assert_eq!(codes[&Code::IdlePolicy], vec!["p"]);
+        assert_eq!(codes[&Code::UnfedReadModel], vec!["r"]);
+    }
+
+    #[test]
+    fn an_aggregate_key_must_be_a_field_of_its_commands() {
+        let mut b = board(&[("c", Command, "Open"), ("a", Aggregate, "Account")], &[("c", "a")]);
+        b.elements[1].key = Some("account_id".into());
+        assert_eq!(codes_of(&b)[&Code::UnknownKeyField], vec!["a,c"]);
+        b.elements[0].fields.push(Field { name: "account_id".into(), ty: FieldType::Id });
+        assert!(!codes_of(&b).contains_key(&Code::UnknownKeyField));
+    }
+}
