@@ -111,6 +111,9 @@ pub fn to_ron(board: &Board) -> Result<String, SaveError> {
         .struct_names(false)
         .separate_tuple_members(false)
         .enumerate_arrays(false)
+        // Elements get a line per attribute; positions, fields, payloads
+        // and member lists stay on one line each.
+        .depth_limit(3)
         .extensions(Extensions::IMPLICIT_SOME);
     let mut text = ron::Options::default().to_string_pretty(&canonical, config)?;
     text.push('\n');

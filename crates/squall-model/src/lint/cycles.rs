@@ -26,7 +26,7 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
         let Some(&start) = component.iter().find(|&&n| flow.element(n).kind == Kind::Command) else {
             continue;
         };
-        let path = cycle_through(&automatic, &members, start);
+        let path = cycle_through(flow, &automatic, &members, start);
         let names: Vec<&str> = path.iter().map(|&n| flow.element(n).name.as_str()).collect();
         let mut involved = policies.clone();
         involved.extend(path.iter().map(|&n| flow.element(n)).filter(|e| e.kind != Kind::Policy));
@@ -44,15 +44,17 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
 
 /// A shortest cycle from `start` back to itself within one strongly
 /// connected component, as the nodes along it (start at both ends).
-fn cycle_through<G>(graph: G, members: &HashSet<NodeIndex>, start: NodeIndex) -> Vec<NodeIndex>
+fn cycle_through<'b, G>(flow: &Flow<'b>, graph: G, members: &HashSet<NodeIndex>, start: NodeIndex) -> Vec<NodeIndex>
 where
     G: IntoEdgeReferences<NodeId = NodeIndex> + petgraph::visit::IntoEdges,
 {
     let mut parent: HashMap<NodeIndex, NodeIndex> = HashMap::new();
     let mut queue = VecDeque::from([start]);
     while let Some(node) = queue.pop_front() {
-        for edge in graph.edges(node) {
-            let next = edge.target();
+        // In id order, so the path named does not depend on drawing order.
+        let mut nexts: Vec<NodeIndex> = graph.edges(node).map(|edge| edge.target()).collect();
+        nexts.sort_by_key(|&n| &flow.element(n).id);
+        for next in nexts {
             if next == start {
                 let mut path = vec![start, node];
                 let mut at = node;
