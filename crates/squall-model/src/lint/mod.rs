@@ -40,8 +40,9 @@ impl Severity {
 
 macro_rules! codes {
     ($($variant:ident = $name:literal, $severity:ident, $summary:literal;)*) => {
-        /// The stable identity of a kind of diagnostic.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        /// The stable identity of a kind of diagnostic. Serialised as its
+        /// kebab-case name, the same text people write in `allow` lists.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Code { $($variant,)* }
 
         impl Code {
@@ -84,6 +85,12 @@ codes! {
     MissingScript = "missing-script", Warning, "An aggregate, policy, read model or external system whose script is not set or not found.";
     OpenHotspot = "open-hotspot", Info, "A hotspot that has not been resolved.";
     ScenarioUnknownMessage = "scenario-unknown-message", Error, "A scenario naming a command, event or read model that is not on the board.";
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
 }
 
 impl Code {
@@ -201,3 +208,14 @@ fn quoted(element: &Element) -> String {
 
 #[cfg(test)]
 mod test_boards;
+
+#[cfg(test)]
+mod tests {
+    use super::Code;
+
+    #[test]
+    fn codes_serialise_as_the_names_written_in_allow_lists() {
+        let json = serde_json::to_string(&[Code::PolicyCycle, Code::ForbiddenConnection]).unwrap();
+        assert_eq!(json, r#"["policy-cycle","forbidden-connection"]"#);
+    }
+}
