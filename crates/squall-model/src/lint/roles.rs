@@ -13,6 +13,8 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
         let mut aggregates: Vec<_> =
             handlers.iter().map(|&n| flow.element(n)).filter(|e| e.kind == Aggregate).collect();
         aggregates.sort_by(|a, b| a.id.cmp(&b.id));
+        // An arrow drawn twice is `duplicate-connection`, not a second handler.
+        aggregates.dedup_by_key(|a| &a.id);
         if handlers.is_empty() {
             sink.report(
                 Code::UnhandledCommand,
@@ -81,19 +83,23 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
 fn check_keys(flow: &Flow, sink: &mut Sink, owner_kind: Kind, message_kind: Kind, what: &str) {
     let message_kinds = [message_kind];
     for (node, owner) in flow.of_kind(&[owner_kind]) {
-        let messages = flow.neighbours(node, Incoming, &message_kinds).map(|n| flow.element(n));
+        let mut messages: Vec<_> =
+            flow.neighbours(node, Incoming, &message_kinds).map(|n| flow.element(n)).collect();
+        messages.sort_by(|a, b| a.id.cmp(&b.id));
+        messages.dedup_by_key(|m| &m.id);
         match &owner.key {
             None if owner_kind == Aggregate
-                && flow.neighbours(node, Incoming, &[message_kind]).next().is_some() => {
-                    sink.report(
-                        Code::UnknownKeyField,
-                        format!(
-                            "aggregate {} names no id field; set `key` to the command field that carries the aggregate's id",
-                            quoted(owner)
-                        ),
-                        &[owner],
-                    );
-                }
+                && flow.neighbours(node, Incoming, &[message_kind]).next().is_some() =>
+            {
+                sink.report(
+                    Code::UnknownKeyField,
+                    format!(
+                        "aggregate {} names no id field; set `key` to the command field that carries the aggregate's id",
+                        quoted(owner)
+                    ),
+                    &[owner],
+                );
+            }
             None => {}
             Some(key) => {
                 for message in messages {
@@ -152,6 +158,16 @@ mod tests {
         assert_eq!(codes[&Code::UnusedEvent], vec!["e"]);
         assert_eq!(codes[&Code::IdlePolicy], vec!["p"]);
         assert_eq!(codes[&Code::UnfedReadModel], vec!["r"]);
+    }
+
+    #[test]
+    fn an_arrow_drawn_twice_is_one_handler_and_one_missing_key() {
+        let mut b = board(&[("c", Command, "Open"), ("a", Aggregate, "Account")], &[("c", "a"), ("c", "a")]);
+        b.elements[1].key = Some("account_id".into());
+        let codes = codes_of(&b);
+        assert!(!codes.contains_key(&Code::CommandHandledTwice), "{codes:?}");
+        assert_eq!(codes[&Code::UnknownKeyField], vec!["a,c"]);
+        assert_eq!(codes[&Code::DuplicateConnection], vec!["c,a"]);
     }
 
     #[test]
