@@ -135,8 +135,17 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let mut temp = tempfile::Builder::new().prefix(".squall-save-").tempfile_in(dir).map_err(io)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".squall-save-");
+    // Temporary files are private (0600). A new board gets what any new file
+    // gets (0666 less the umask); an existing one keeps its own permissions.
+    #[cfg(unix)]
+    builder.permissions(<std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o666));
+    let mut temp = builder.tempfile_in(dir).map_err(io)?;
     temp.write_all(bytes).map_err(io)?;
+    if let Ok(existing) = std::fs::metadata(path) {
+        temp.as_file().set_permissions(existing.permissions()).map_err(io)?;
+    }
     temp.as_file().sync_all().map_err(io)?;
     temp.persist(path).map_err(|err| io(err.error))?;
     Ok(())
@@ -168,6 +177,18 @@ mod tests {
         assert_eq!(load(&path).unwrap().elements.len(), 1);
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, vec![std::ffi::OsString::from("board.ron")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn saving_keeps_the_permissions_of_the_file_it_replaces() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("board.ron");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o664)).unwrap();
+        save(&path, &Board::new("b")).unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o664);
     }
 
     #[test]
