@@ -225,11 +225,13 @@ impl Board {
     pub fn canonicalize(&mut self) {
         self.format_version = FORMAT_VERSION;
         for element in &mut self.elements {
+            element.position = whole(element.position);
+            // Round before checking: a sub-pixel size rounds to zero, and
+            // must get the default now rather than on the next save.
+            element.size = whole_size(element.size);
             if element.size.width <= 0.0 || element.size.height <= 0.0 {
                 element.size = element.kind.default_size();
             }
-            element.position = whole(element.position);
-            element.size = whole_size(element.size);
             element.tags.sort();
             element.tags.dedup();
         }
@@ -292,6 +294,16 @@ mod tests {
         board.canonicalize();
         assert_eq!(board.elements[0].id.as_str(), "a");
         assert_eq!(board.elements[1].position, Point { x: 1.0, y: 3.0 });
+    }
+
+    #[test]
+    fn a_size_that_rounds_to_nothing_gets_the_default_at_once() {
+        let mut board = Board::new("b");
+        let mut element = Element::new("a", Kind::Actor, "A", Point::default());
+        element.size = Size { width: 0.4, height: 50.0 };
+        board.elements.push(element);
+        board.canonicalize();
+        assert_eq!(board.elements[0].size, Kind::Actor.default_size());
     }
 
     #[test]
