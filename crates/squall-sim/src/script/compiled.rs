@@ -1,0 +1,101 @@
+//! A script compiled once, with the functions it defines and a hash of its
+//! text, so the store can record which version of a script decided what.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use rhai::{AST, CallFnOptions, Dynamic, EvalAltResult, Scope};
+use sha2::{Digest, Sha256};
+
+use super::engine::ScriptEngine;
+use super::error::ScriptError;
+
+/// A compiled script.
+#[derive(Clone, Debug)]
+pub struct Script {
+    /// The path as the board names it, used in every message.
+    pub path: String,
+    /// First 16 hex digits of the SHA-256 of the text.
+    pub hash: String,
+    ast: Arc<AST>,
+    functions: HashSet<String>,
+    /// Where each function is defined: the line named when an error (an
+    /// exhausted operation budget) carries no position of its own.
+    definitions: HashMap<String, usize>,
+}
+
+/// How a script call ended when it did not fail.
+#[derive(Clone, Debug)]
+pub enum Call {
+    Returned(Dynamic),
+    /// The script threw a value on purpose: for a command handler, the
+    /// command is refused with this message.
+    Thrown(String),
+}
+
+impl Script {
+    pub fn compile(engine: &ScriptEngine, path: &str, text: &str) -> Result<Script, ScriptError> {
+        let mut ast = engine.engine().compile(text).map_err(|e| ScriptError::from_parse(path, &e))?;
+        ast.set_source(path);
+        let functions = ast.iter_functions().map(|f| f.name.to_owned()).collect();
+        let digest = Sha256::digest(text.as_bytes());
+        let hash = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        let definitions = definitions(text);
+        Ok(Script { path: path.to_owned(), hash, ast: Arc::new(ast), functions, definitions })
+    }
+
+    pub fn has(&self, function: &str) -> bool {
+        self.functions.contains(function)
+    }
+
+    /// Call `function` with `args`, binding `this` when given. Errors name
+    /// the script, the innermost function and the line.
+    pub fn call(
+        &self,
+        engine: &ScriptEngine,
+        function: &str,
+        args: impl rhai::FuncArgs,
+        this: Option<&mut Dynamic>,
+    ) -> Result<Call, ScriptError> {
+        let mut scope = Scope::new();
+        let mut options = CallFnOptions::new();
+        if let Some(this) = this {
+            options = options.bind_this_ptr(this);
+        }
+        match engine.engine().call_fn_with_options::<Dynamic>(options, &mut scope, &self.ast, function, args)
+        {
+            Ok(value) => Ok(Call::Returned(value)),
+            Err(error) => match innermost(&error) {
+                EvalAltResult::ErrorRuntime(value, _) => Ok(Call::Thrown(value.to_string())),
+                _ => {
+                    let mut error = ScriptError::from_eval(&self.path, function, &error);
+                    if error.line.is_none() {
+                        let name = error.function.as_deref().unwrap_or(function);
+                        error.line = self.definitions.get(name).copied();
+                    }
+                    Err(error)
+                }
+            },
+        }
+    }
+}
+
+fn innermost(error: &EvalAltResult) -> &EvalAltResult {
+    match error {
+        EvalAltResult::ErrorInFunctionCall(_, _, inner, _) => innermost(inner),
+        other => other,
+    }
+}
+
+/// Line numbers of `fn name(` definitions in the text.
+fn definitions(text: &str) -> HashMap<String, usize> {
+    text.lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let line = line.trim_start();
+            let rest = line.strip_prefix("private ").unwrap_or(line).strip_prefix("fn ")?;
+            let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            (!name.is_empty()).then_some((name, i + 1))
+        })
+        .collect()
+}

@@ -1,0 +1,155 @@
+//! The sandboxed Rhai engine every script runs in, and the few helpers
+//! scripts get: `event`, `command`, `now`, `random`, `log`.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rhai::{Dynamic, Engine, EvalAltResult, INT, Map, Position};
+use rust_decimal::Decimal;
+
+/// How much one script call may do before it is stopped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Rhai operations per call: stops `loop {}` in well under a second.
+    pub operations: u64,
+    pub call_levels: usize,
+    pub expression_depth: usize,
+    pub string_size: usize,
+    pub array_size: usize,
+    pub map_size: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            operations: 1_000_000,
+            call_levels: 48,
+            expression_depth: 64,
+            string_size: 1 << 20,
+            array_size: 100_000,
+            map_size: 100_000,
+        }
+    }
+}
+
+/// Whether a script built an event or a command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Made {
+    Event,
+    Command,
+}
+
+/// What `event(name, data)` and `command(name, data)` return to a script.
+#[derive(Clone, Debug)]
+pub struct Outgoing {
+    pub made: Made,
+    pub name: String,
+    pub data: Map,
+}
+
+/// What the helpers read and write during one call.
+#[derive(Debug)]
+pub(crate) struct CallContext {
+    /// The virtual clock, as RFC 3339.
+    pub now: String,
+    pub rng: fastrand::Rng,
+    pub logs: Vec<String>,
+}
+
+/// A configured engine and the context its helpers share.
+#[derive(Clone)]
+pub struct ScriptEngine {
+    pub(crate) engine: Arc<Engine>,
+    context: Arc<Mutex<CallContext>>,
+}
+
+impl std::fmt::Debug for ScriptEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScriptEngine").finish_non_exhaustive()
+    }
+}
+
+impl ScriptEngine {
+    pub fn new(limits: &Limits, seed: u64) -> Self {
+        let context = Arc::new(Mutex::new(CallContext {
+            now: "1970-01-01T00:00:00Z".to_owned(),
+            rng: fastrand::Rng::with_seed(seed),
+            logs: Vec::new(),
+        }));
+        let mut engine = Engine::new();
+        engine.set_max_operations(limits.operations);
+        engine.set_max_call_levels(limits.call_levels);
+        engine.set_max_expr_depths(limits.expression_depth, limits.expression_depth);
+        engine.set_max_string_size(limits.string_size);
+        engine.set_max_array_size(limits.array_size);
+        engine.set_max_map_size(limits.map_size);
+        // No `import` of other files and no `eval` of strings: a script is
+        // exactly the text in its file.
+        engine.set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new());
+        engine.disable_symbol("eval");
+
+        engine.register_type_with_name::<Outgoing>("Outgoing");
+        engine.register_fn("event", |name: &str, data: Map| outgoing(Made::Event, name, data));
+        engine.register_fn("event", |name: &str| outgoing(Made::Event, name, Map::new()));
+        engine.register_fn("command", |name: &str, data: Map| outgoing(Made::Command, name, data));
+        engine.register_fn("command", |name: &str| outgoing(Made::Command, name, Map::new()));
+        engine.register_fn("to_string", |o: &mut Outgoing| {
+            format!("{}({})", o.name, Dynamic::from_map(o.data.clone()))
+        });
+        engine.register_fn("to_debug", |o: &mut Outgoing| {
+            format!("{}({})", o.name, Dynamic::from_map(o.data.clone()))
+        });
+
+        let ctx = context.clone();
+        engine.register_fn("now", move || lock(&ctx).now.clone());
+        let ctx = context.clone();
+        engine.register_fn("random", move || {
+            // Nine decimal digits: plenty for a simulation, exact to print.
+            Decimal::new(lock(&ctx).rng.i64(0..1_000_000_000), 9)
+        });
+        let ctx = context.clone();
+        engine.register_fn("random", move |below: INT| -> Result<INT, Box<EvalAltResult>> {
+            if below <= 0 {
+                return Err(format!("random({below}): the bound must be positive").into());
+            }
+            Ok(lock(&ctx).rng.i64(0..below))
+        });
+        let ctx = context.clone();
+        engine.register_fn("log", move |value: Dynamic| lock(&ctx).logs.push(value.to_string()));
+        let ctx = context.clone();
+        engine.on_print(move |text| lock(&ctx).logs.push(text.to_owned()));
+        let ctx = context.clone();
+        engine.on_debug(move |text, _source, position: Position| {
+            lock(&ctx).logs.push(format!("{text} (line {})", position.line().unwrap_or(0)));
+        });
+        ScriptEngine { engine: Arc::new(engine), context }
+    }
+
+    /// Set the virtual time that `now()` returns.
+    pub fn set_now(&self, now: &str) {
+        now.clone_into(&mut lock(&self.context).now);
+    }
+
+    /// Log lines written since the last call, oldest first.
+    pub fn take_logs(&self) -> Vec<String> {
+        std::mem::take(&mut lock(&self.context).logs)
+    }
+
+    /// Restart the random sequence, e.g. when a session is rebuilt.
+    pub fn reseed(&self, seed: u64) {
+        lock(&self.context).rng = fastrand::Rng::with_seed(seed);
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+}
+
+fn outgoing(made: Made, name: &str, data: Map) -> Outgoing {
+    Outgoing { made, name: name.to_owned(), data }
+}
+
+/// The context holds plain data, so a panic elsewhere cannot leave it in a
+/// state worth refusing; recover it from a poisoned lock.
+fn lock(context: &Mutex<CallContext>) -> MutexGuard<'_, CallContext> {
+    context.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}

@@ -1,0 +1,10 @@
+//! Rhai scripts: the sandboxed engine, compiled scripts, and errors that
+//! point at a file, a function and a line.
+
+mod compiled;
+mod engine;
+mod error;
+
+pub use compiled::{Call, Script};
+pub use engine::{Limits, Made, Outgoing, ScriptEngine};
+pub use error::ScriptError;

@@ -1,0 +1,267 @@
+//! Payloads cross between JSON (files, store, UI) and Rhai (scripts). The
+//! board's field schema decides the Rhai type: a `decimal` field is an exact
+//! Decimal in scripts even when the JSON says `100`.
+
+use std::str::FromStr;
+
+use rhai::{Array, Dynamic, Map};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use serde_json::{Number, Value};
+use squall_model::{Field, FieldType};
+
+/// A payload that does not match the declared fields.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PayloadError {
+    #[error("missing field `{field}` ({ty})")]
+    Missing { field: String, ty: String },
+    #[error("unexpected field `{field}`; declared fields: {declared}")]
+    Extra { field: String, declared: String },
+    #[error("field `{field}` should be {expected}, got {found}")]
+    WrongType { field: String, expected: String, found: String },
+    #[error("the payload must be a map of fields, got {found}")]
+    NotAMap { found: String },
+}
+
+/// Check a JSON payload against the declared fields; every problem is named.
+pub fn check_json(fields: &[Field], data: &Value) -> Result<(), Vec<PayloadError>> {
+    let Value::Object(map) = data else {
+        return Err(vec![PayloadError::NotAMap { found: json_kind(data).to_owned() }]);
+    };
+    let mut errors = Vec::new();
+    for field in fields {
+        match map.get(&field.name) {
+            None | Some(Value::Null) if matches!(field.ty, FieldType::Optional(_)) => {}
+            None => {
+                errors.push(PayloadError::Missing { field: field.name.clone(), ty: field.ty.to_string() })
+            }
+            Some(value) => {
+                if let Err(found) = json_matches(&field.ty, value) {
+                    errors.push(PayloadError::WrongType {
+                        field: field.name.clone(),
+                        expected: field.ty.to_string(),
+                        found,
+                    });
+                }
+            }
+        }
+    }
+    for name in map.keys() {
+        if !fields.iter().any(|f| &f.name == name) {
+            errors.push(PayloadError::Extra { field: name.clone(), declared: declared(fields) });
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+fn declared(fields: &[Field]) -> String {
+    if fields.is_empty() {
+        return "none".to_owned();
+    }
+    fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// `Err(description of what was found)` when `value` is not of type `ty`.
+fn json_matches(ty: &FieldType, value: &Value) -> Result<(), String> {
+    let ok = match (ty, value) {
+        (FieldType::Optional(_), Value::Null) => true,
+        (FieldType::Optional(inner), value) => return json_matches(inner, value),
+        (FieldType::String, Value::String(_)) => true,
+        (FieldType::Id, Value::String(s)) => !s.is_empty(),
+        (FieldType::Int, Value::Number(n)) => n.is_i64(),
+        (FieldType::Decimal, Value::Number(_)) => true,
+        (FieldType::Decimal, Value::String(s)) => Decimal::from_str(s).is_ok(),
+        (FieldType::Bool, Value::Bool(_)) => true,
+        (FieldType::Timestamp, Value::String(s)) => s.parse::<jiff::Timestamp>().is_ok(),
+        (FieldType::Map, Value::Object(_)) => true,
+        (FieldType::List(inner), Value::Array(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                json_matches(inner, item).map_err(|found| format!("{found} at index {i}"))?;
+            }
+            true
+        }
+        _ => false,
+    };
+    if ok { Ok(()) } else { Err(describe_json(value)) }
+}
+
+fn describe_json(value: &Value) -> String {
+    match value {
+        Value::String(s) if s.is_empty() => "an empty string".to_owned(),
+        Value::String(s) => format!("the string {s:?}"),
+        Value::Number(n) => format!("the number {n}"),
+        other => json_kind(other).to_owned(),
+    }
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a bool",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a map",
+    }
+}
+
+/// A checked JSON payload as the map a script sees.
+pub fn payload_to_rhai(fields: &[Field], data: &Value) -> Map {
+    let mut map = Map::new();
+    if let Value::Object(object) = data {
+        for (name, value) in object {
+            let ty = fields.iter().find(|f| &f.name == name).map(|f| &f.ty);
+            map.insert(name.as_str().into(), to_rhai(value, ty));
+        }
+    }
+    map
+}
+
+/// JSON to Rhai, guided by the field type where there is one. Without a
+/// type, whole numbers are integers and others exact decimals.
+pub fn to_rhai(value: &Value, ty: Option<&FieldType>) -> Dynamic {
+    let ty = match ty {
+        Some(FieldType::Optional(inner)) => Some(inner.as_ref()),
+        other => other,
+    };
+    match value {
+        Value::Null => Dynamic::UNIT,
+        Value::Bool(b) => Dynamic::from_bool(*b),
+        Value::Number(n) => match (ty, n.as_i64()) {
+            (Some(FieldType::Decimal), Some(i)) => Dynamic::from_decimal(Decimal::from(i)),
+            (_, Some(i)) => Dynamic::from_int(i),
+            _ => Decimal::from_str(&n.to_string())
+                .or_else(|_| Decimal::from_scientific(&n.to_string()))
+                .map_or(Dynamic::UNIT, Dynamic::from_decimal),
+        },
+        Value::String(s) => match ty {
+            Some(FieldType::Decimal) => {
+                Decimal::from_str(s).map_or_else(|_| s.clone().into(), Dynamic::from_decimal)
+            }
+            _ => s.clone().into(),
+        },
+        Value::Array(items) => {
+            let inner = match ty {
+                Some(FieldType::List(inner)) => Some(inner.as_ref()),
+                _ => None,
+            };
+            Dynamic::from_array(items.iter().map(|item| to_rhai(item, inner)).collect())
+        }
+        Value::Object(object) => {
+            let map: Map = object.iter().map(|(k, v)| (k.as_str().into(), to_rhai(v, None))).collect();
+            Dynamic::from_map(map)
+        }
+    }
+}
+
+/// A script value that cannot become JSON.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{path} is a {type_name}, which cannot be stored; use maps, arrays, strings, numbers and bools")]
+pub struct NotJson {
+    pub path: String,
+    pub type_name: String,
+}
+
+/// Rhai to JSON. Decimals become JSON numbers; integers stay integers.
+pub fn to_json(value: &Dynamic) -> Result<Value, NotJson> {
+    to_json_at(value, "the value")
+}
+
+fn to_json_at(value: &Dynamic, path: &str) -> Result<Value, NotJson> {
+    if value.is_unit() {
+        return Ok(Value::Null);
+    }
+    if let Some(b) = value.clone().try_cast::<bool>() {
+        return Ok(Value::Bool(b));
+    }
+    if let Ok(i) = value.as_int() {
+        return Ok(Value::Number(i.into()));
+    }
+    if let Some(d) = value.clone().try_cast::<Decimal>() {
+        return Ok(decimal_to_json(d));
+    }
+    if value.is_string() {
+        return Ok(Value::String(value.to_string()));
+    }
+    if value.is_char() {
+        return Ok(Value::String(value.to_string()));
+    }
+    if let Some(array) = value.read_lock::<Array>() {
+        return array
+            .iter()
+            .enumerate()
+            .map(|(i, item)| to_json_at(item, &format!("{path}[{i}]")))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array);
+    }
+    if let Some(map) = value.read_lock::<Map>() {
+        let mut object = serde_json::Map::new();
+        for (key, item) in map.iter() {
+            object.insert(key.to_string(), to_json_at(item, &format!("{path}.{key}"))?);
+        }
+        return Ok(Value::Object(object));
+    }
+    Err(NotJson { path: path.to_owned(), type_name: value.type_name().to_owned() })
+}
+
+/// Whole decimals become JSON integers, others JSON numbers; both parse
+/// back to the same Decimal for a decimal field.
+fn decimal_to_json(d: Decimal) -> Value {
+    let d = d.normalize();
+    if d.scale() == 0
+        && let Some(i) = d.to_i64()
+    {
+        return Value::Number(i.into());
+    }
+    d.to_f64().and_then(Number::from_f64).map_or_else(|| Value::String(d.to_string()), Value::Number)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn fields() -> Vec<Field> {
+        vec![
+            Field { name: "account_id".into(), ty: FieldType::Id },
+            Field { name: "amount".into(), ty: FieldType::Decimal },
+            Field { name: "note".into(), ty: FieldType::Optional(Box::new(FieldType::String)) },
+        ]
+    }
+
+    #[test]
+    fn a_matching_payload_passes_and_optional_fields_may_be_left_out() {
+        assert_eq!(check_json(&fields(), &json!({"account_id": "a", "amount": 10})), Ok(()));
+        assert_eq!(check_json(&fields(), &json!({"account_id": "a", "amount": 1.5, "note": null})), Ok(()));
+    }
+
+    #[test]
+    fn missing_extra_and_mistyped_fields_are_each_named() {
+        let errors = check_json(&fields(), &json!({"amount": "lots", "colour": "red"})).unwrap_err();
+        let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            [
+                "missing field `account_id` (id)",
+                "field `amount` should be decimal, got the string \"lots\"",
+                "unexpected field `colour`; declared fields: account_id, amount, note",
+            ]
+        );
+    }
+
+    #[test]
+    fn decimal_fields_are_exact_in_scripts_and_come_back_as_numbers() {
+        let map = payload_to_rhai(&fields(), &json!({"account_id": "a", "amount": 0.1}));
+        let amount = map["amount"].clone().cast::<Decimal>();
+        let sum = amount + Decimal::from_str("0.2").unwrap();
+        assert_eq!(to_json(&Dynamic::from_decimal(sum)).unwrap(), json!(0.3));
+        assert_eq!(to_json(&Dynamic::from_decimal(Decimal::from(100))).unwrap(), json!(100));
+    }
+
+    #[test]
+    fn nested_values_round_trip() {
+        let value = json!({"a": [1, "x", true, null, {"b": 2.5}]});
+        assert_eq!(to_json(&to_rhai(&value, None)).unwrap(), value);
+    }
+}
