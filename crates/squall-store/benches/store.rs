@@ -1,0 +1,152 @@
+//! Store throughput: appending 100k events in batch mode, and streaming them back.
+//! Run with `cargo bench -p squall-store`; criterion prints elements/s (events or steps per s).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use serde_json::json;
+use squall_store::{
+    Command, CommandMetadata, DocumentChange, Durability, Error, EventMetadata, MAIN, NewEvent, Step, Store,
+};
+
+const EVENTS: u64 = 100_000;
+const STREAMS: u64 = 1_000;
+
+fn step(i: u64, with_read_model: bool) -> Step {
+    let stream = format!("account-{}", i % STREAMS);
+    let id = format!("cmd-{i}");
+    let mut step = Step::accepted(
+        Command {
+            id: id.clone(),
+            command_type: "Deposit".to_owned(),
+            payload: json!({ "account": stream, "amount": i % 100 }),
+            metadata: CommandMetadata {
+                correlation_id: id.clone(),
+                actor: Some("scenario:bench".to_owned()),
+                ..CommandMetadata::default()
+            },
+        },
+        format!("2024-01-01T00:00:{:02}Z", i % 60),
+    );
+    step.events.push(NewEvent {
+        stream_id: stream.clone(),
+        expected_version: i / STREAMS,
+        event_type: "Deposited".to_owned(),
+        payload: json!({ "amount": i % 100 }),
+        metadata: EventMetadata {
+            event_id: format!("evt-{i}"),
+            command_id: id.clone(),
+            causation_id: id.clone(),
+            correlation_id: id,
+            sticky_id: Some("sticky-deposited".to_owned()),
+            script_hash: Some("blake3:0123456789abcdef".to_owned()),
+            ..EventMetadata::default()
+        },
+    });
+    if with_read_model {
+        step.documents.push(DocumentChange::Upsert {
+            read_model: "balances".to_owned(),
+            key: stream,
+            document: json!({ "balance": i }),
+        });
+        step.checkpoints.push("balances".to_owned());
+    }
+    step
+}
+
+fn fill(path: &Path, with_read_model: bool) -> Store {
+    let mut store = Store::open(path, Durability::Batch).unwrap();
+    store
+        .batch(|store| {
+            for i in 0..EVENTS {
+                store.commit_step(MAIN, &step(i, with_read_model))?;
+            }
+            Ok::<_, Error>(())
+        })
+        .unwrap();
+    store
+}
+
+fn append(c: &mut Criterion) {
+    let mut group = c.benchmark_group("batch_append");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(20));
+    group.throughput(Throughput::Elements(EVENTS));
+    for (name, with_read_model) in [("steps_1_event", false), ("steps_1_event_1_document", true)] {
+        group.bench_function(name, |b| {
+            b.iter_batched(
+                || {
+                    let dir = tempfile::tempdir().unwrap();
+                    let steps: Vec<Step> = (0..EVENTS).map(|i| step(i, with_read_model)).collect();
+                    (dir, steps)
+                },
+                |(dir, steps)| {
+                    let mut store = Store::open(dir.path().join("bench.db"), Durability::Batch).unwrap();
+                    store
+                        .batch(|store| {
+                            for s in &steps {
+                                store.commit_step(MAIN, s)?;
+                            }
+                            Ok::<_, Error>(())
+                        })
+                        .unwrap();
+                    (dir, store)
+                },
+                BatchSize::PerIteration,
+            );
+        });
+    }
+    group.finish();
+}
+
+fn stream(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = fill(&dir.path().join("bench.db"), false);
+    let mut group = c.benchmark_group("stream");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(EVENTS));
+    group.bench_function("for_each_event_raw", |b| {
+        b.iter(|| {
+            let mut bytes = 0;
+            let n = store
+                .for_each_event(MAIN, 0, None, |e| {
+                    bytes += e.payload.len() + e.metadata.len();
+                    Ok::<_, Error>(())
+                })
+                .unwrap();
+            assert_eq!(n, EVENTS);
+            black_box(bytes)
+        });
+    });
+    group.bench_function("for_each_event_parsed_payload", |b| {
+        b.iter(|| {
+            let mut total = 0;
+            store
+                .for_each_event(MAIN, 0, None, |e| {
+                    total += e.payload_value()?["amount"].as_u64().unwrap_or(0);
+                    Ok::<_, Error>(())
+                })
+                .unwrap();
+            black_box(total)
+        });
+    });
+    group.bench_function("for_each_stream_event_all_streams", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for s in 0..STREAMS {
+                n += store
+                    .for_each_stream_event(MAIN, &format!("account-{s}"), 0, |_| Ok::<_, Error>(()))
+                    .unwrap();
+            }
+            assert_eq!(n, EVENTS);
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, append, stream);
+criterion_main!(benches);

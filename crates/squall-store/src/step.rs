@@ -1,0 +1,116 @@
+//! A simulation step: everything one processed command changes, committed atomically.
+
+use crate::command::{Command, Outcome};
+use crate::error::{Error, Result};
+use crate::event::NewEvent;
+use crate::read_model::DocumentChange;
+use crate::store::Store;
+
+/// Everything one processed command writes. [`Store::commit_step`] writes all of it or nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// The processed command, recorded in the command log.
+    pub command: Command,
+    pub outcome: Outcome,
+    /// The caller's (virtual) clock: stored as the events' and the log row's `recorded_at`,
+    /// and as the `enqueued_at` of enqueued commands. The store never reads the wall clock.
+    pub recorded_at: String,
+    /// The command was taken from the branch's queue: remove it there.
+    pub from_queue: bool,
+    /// Events to append, in order. Must be empty for a rejected command.
+    pub events: Vec<NewEvent>,
+    /// Read-model changes made by projections of this step's events.
+    pub documents: Vec<DocumentChange>,
+    /// Projections whose checkpoint moves to the step's last position (ignored if the step
+    /// appends no event).
+    pub checkpoints: Vec<String>,
+    /// Commands to enqueue on the same branch (e.g. issued by policies).
+    pub enqueue: Vec<Command>,
+}
+
+impl Step {
+    /// An accepted command with nothing attached yet.
+    pub fn accepted(command: Command, recorded_at: impl Into<String>) -> Self {
+        Self::new(command, Outcome::Accepted, recorded_at.into())
+    }
+
+    /// A rejected command: logged with its reason, appends no events.
+    pub fn rejected(command: Command, reason: impl Into<String>, recorded_at: impl Into<String>) -> Self {
+        let reason = reason.into();
+        Self::new(command, Outcome::Rejected { reason }, recorded_at.into())
+    }
+
+    fn new(command: Command, outcome: Outcome, recorded_at: String) -> Self {
+        Self {
+            command,
+            outcome,
+            recorded_at,
+            from_queue: false,
+            events: Vec::new(),
+            documents: Vec::new(),
+            checkpoints: Vec::new(),
+            enqueue: Vec::new(),
+        }
+    }
+}
+
+/// What [`Store::commit_step`] assigned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepReceipt {
+    /// The command-log row's `seq`.
+    pub log_seq: u64,
+    /// The positions of the step's events, in order (consecutive).
+    pub positions: Vec<u64>,
+}
+
+impl StepReceipt {
+    pub fn last_position(&self) -> Option<u64> {
+        self.positions.last().copied()
+    }
+}
+
+impl Store {
+    /// Commits one step on `branch` atomically: removes the command from the queue (if
+    /// `from_queue`), appends its events (checking each stream's expected version), records
+    /// the command-log row with the events' position range, applies document changes, moves
+    /// the named checkpoints to the last position, and enqueues follow-up commands. On any
+    /// error nothing of the step remains (inside a batch, the batch's earlier steps stay).
+    ///
+    /// # Errors
+    /// [`Error::Conflict`], [`Error::RejectedWithEvents`], [`Error::UnknownBranch`],
+    /// [`Error::DuplicateCommand`], [`Error::NotQueued`], [`Error::AlreadyQueued`],
+    /// [`Error::ReadOnly`], [`Error::Sqlite`].
+    pub fn commit_step(&mut self, branch: &str, step: &Step) -> Result<StepReceipt> {
+        if matches!(step.outcome, Outcome::Rejected { .. }) && !step.events.is_empty() {
+            return Err(Error::RejectedWithEvents {
+                branch: branch.to_owned(),
+                command_id: step.command.id.clone(),
+                events: step.events.len(),
+            });
+        }
+        self.write("commit_step", |store| store.apply_step(branch, step))
+    }
+
+    fn apply_step(&self, branch: &str, step: &Step) -> Result<StepReceipt> {
+        let ancestry = self.ancestry(branch)?;
+        if step.from_queue {
+            self.pop_queue(branch, &step.command.id)?;
+        }
+        let mut positions = Vec::with_capacity(step.events.len());
+        for event in &step.events {
+            positions.push(self.append_event(branch, &ancestry, event, &step.recorded_at)?);
+        }
+        let range = positions.first().copied().zip(positions.last().copied());
+        let log_seq = self.log_command(branch, &step.command, &step.outcome, range, &step.recorded_at)?;
+        self.apply_documents(branch, &step.documents)?;
+        if let Some((_, last)) = range {
+            for projection in &step.checkpoints {
+                self.set_checkpoint(branch, projection, last)?;
+            }
+        }
+        for command in &step.enqueue {
+            self.push_queue(branch, command, &step.recorded_at)?;
+        }
+        Ok(StepReceipt { log_seq, positions })
+    }
+}

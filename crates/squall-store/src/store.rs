@@ -1,0 +1,319 @@
+//! Opening a store, its durability modes, and the transaction discipline every write follows.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::branch::Ancestry;
+use crate::error::{Error, Result};
+use crate::schema;
+
+/// How a writable file store trades durability for speed. Both use SQLite's WAL journal, so
+/// readers (e.g. `squall query`) never block the writer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// `synchronous=FULL`: every committed step survives a power cut. One transaction per step.
+    Interactive,
+    /// `synchronous=NORMAL`: a power cut may lose the last commits, never corrupt the file.
+    /// Meant to be used with [`Store::begin_batch`] to group many steps into one transaction.
+    Batch,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    Write(Durability),
+    Memory,
+    ReadOnly,
+}
+
+/// Statements are cached per connection; the store uses about 30 distinct ones.
+const STATEMENT_CACHE: usize = 64;
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// A Squall event store: one SQLite database (a file, or memory for tests).
+///
+/// Writes take `&mut self` and each runs in its own transaction, or in a savepoint of the open
+/// batch (see [`Store::begin_batch`]). The store is `Send` but not `Sync`: one thread at a time.
+#[derive(Debug)]
+pub struct Store {
+    pub(crate) conn: Connection,
+    pub(crate) location: String,
+    access: Access,
+    batch_open: bool,
+    /// Branches never change once created, so their ancestry is cached. Cleared on every
+    /// rollback, because a rolled-back transaction may have created a branch it cached.
+    ancestry: RefCell<HashMap<String, Arc<Ancestry>>>,
+}
+
+impl Store {
+    /// Opens (creating if needed) a store file and migrates it to the current schema.
+    ///
+    /// # Errors
+    /// [`Error::Open`] if the file cannot be opened or is not SQLite, [`Error::SchemaTooNew`] if
+    /// a newer Squall wrote it, [`Error::Migration`] if the schema cannot be applied.
+    pub fn open(path: impl AsRef<Path>, durability: Durability) -> Result<Self> {
+        let location = path.as_ref().display().to_string();
+        let conn = Connection::open(path.as_ref())
+            .map_err(|source| Error::Open { location: location.clone(), source })?;
+        Self::init(conn, location, Access::Write(durability))
+    }
+
+    /// A private in-memory store, for scenario tests. Nothing survives the value.
+    ///
+    /// # Errors
+    /// [`Error::Open`] if SQLite cannot allocate it.
+    pub fn open_in_memory() -> Result<Self> {
+        let location = ":memory:".to_owned();
+        let conn = Connection::open_in_memory()
+            .map_err(|source| Error::Open { location: location.clone(), source })?;
+        Self::init(conn, location, Access::Memory)
+    }
+
+    /// Opens an existing store for reading only (for `squall query` and inspection tools):
+    /// SQLite refuses every write (`SQLITE_OPEN_READ_ONLY` plus `PRAGMA query_only`), and the
+    /// store's own write methods return [`Error::ReadOnly`]. Never creates or migrates the file.
+    ///
+    /// # Errors
+    /// [`Error::Open`] if the file is missing or not SQLite, [`Error::SchemaTooNew`] or
+    /// [`Error::SchemaOutdated`] if its schema version is not this build's.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Self> {
+        let location = path.as_ref().display().to_string();
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path.as_ref(), flags)
+            .map_err(|source| Error::Open { location: location.clone(), source })?;
+        Self::init(conn, location, Access::ReadOnly)
+    }
+
+    fn init(mut conn: Connection, location: String, access: Access) -> Result<Self> {
+        let open_err = |source| Error::Open { location: location.clone(), source };
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
+        // Checked before any pragma writes to the file: a newer store is left untouched.
+        let found = schema::user_version(&conn, &location)?;
+        schema::refuse_newer(found, &location)?;
+        match access {
+            Access::Write(durability) => {
+                let synchronous = match durability {
+                    Durability::Interactive => "FULL",
+                    Durability::Batch => "NORMAL",
+                };
+                conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(())).map_err(open_err)?;
+                conn.pragma_update(None, "synchronous", synchronous).map_err(open_err)?;
+                if durability == Durability::Batch {
+                    // 64 MiB of page cache keeps the indexes of a long run in memory.
+                    conn.pragma_update(None, "cache_size", -65_536).map_err(open_err)?;
+                }
+            }
+            Access::Memory => {}
+            Access::ReadOnly => {
+                conn.pragma_update(None, "query_only", true).map_err(open_err)?;
+                let supported = schema::SCHEMA_VERSION;
+                if i64::try_from(supported).ok() != Some(found) {
+                    return Err(Error::SchemaOutdated { location, found, supported });
+                }
+            }
+        }
+        if access != Access::ReadOnly {
+            conn.pragma_update(None, "foreign_keys", true).map_err(open_err)?;
+            schema::migrate(&mut conn, &location)?;
+        }
+        Ok(Self { conn, location, access, batch_open: false, ancestry: RefCell::new(HashMap::new()) })
+    }
+
+    /// What the store was opened from: the file path as given, or `:memory:`.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// The durability mode, or `None` for in-memory and read-only stores.
+    pub fn durability(&self) -> Option<Durability> {
+        match self.access {
+            Access::Write(durability) => Some(durability),
+            Access::Memory | Access::ReadOnly => None,
+        }
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.access == Access::ReadOnly
+    }
+
+    /// The schema version of the open store (SQLite's `user_version`).
+    ///
+    /// # Errors
+    /// [`Error::Open`] if SQLite cannot read the header.
+    pub fn schema_version(&self) -> Result<i64> {
+        schema::user_version(&self.conn, &self.location)
+    }
+
+    /// Reads a pragma's current value, e.g. `journal_mode` or `synchronous`, as text.
+    ///
+    /// # Errors
+    /// [`Error::Sqlite`] for an unknown or unreadable pragma.
+    pub fn pragma(&self, name: &str) -> Result<String> {
+        self.conn
+            .pragma_query_value(None, name, |row| {
+                let value: rusqlite::types::Value = row.get(0)?;
+                Ok(match value {
+                    rusqlite::types::Value::Integer(i) => i.to_string(),
+                    rusqlite::types::Value::Text(text) => text,
+                    other => format!("{other:?}"),
+                })
+            })
+            .map_err(self.sql_err("reading a pragma"))
+    }
+
+    // --- batches -------------------------------------------------------------------------
+
+    /// Opens one transaction for many steps, until [`Store::finish_batch`] commits it or
+    /// [`Store::abort_batch`] (or dropping the store) rolls it back. Inside a batch each write
+    /// still is atomic on its own: a failing step rolls back to a savepoint and leaves the
+    /// earlier steps of the batch in place.
+    ///
+    /// # Errors
+    /// [`Error::BatchAlreadyOpen`], [`Error::ReadOnly`], or [`Error::Sqlite`] if the write lock
+    /// cannot be taken within the busy timeout.
+    pub fn begin_batch(&mut self) -> Result<()> {
+        self.ensure_writable("begin_batch")?;
+        if self.batch_open {
+            return Err(Error::BatchAlreadyOpen { location: self.location.clone() });
+        }
+        self.exec("BEGIN IMMEDIATE", "beginning a batch")?;
+        self.batch_open = true;
+        Ok(())
+    }
+
+    /// Commits the open batch.
+    ///
+    /// # Errors
+    /// [`Error::NoBatchOpen`], or [`Error::Sqlite`] if the commit fails (the batch is then
+    /// rolled back).
+    pub fn finish_batch(&mut self) -> Result<()> {
+        self.close_batch("COMMIT", "committing a batch")
+    }
+
+    /// Rolls back everything written since [`Store::begin_batch`].
+    ///
+    /// # Errors
+    /// [`Error::NoBatchOpen`] or [`Error::Sqlite`].
+    pub fn abort_batch(&mut self) -> Result<()> {
+        self.close_batch("ROLLBACK", "rolling back a batch")
+    }
+
+    pub fn in_batch(&self) -> bool {
+        self.batch_open
+    }
+
+    /// Runs `f` inside a batch: committed if `f` returns `Ok`, rolled back if it returns `Err`.
+    ///
+    /// # Errors
+    /// `f`'s error, or the batch's own errors (see [`Store::begin_batch`]).
+    pub fn batch<T, E: From<Error>>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        self.begin_batch()?;
+        match f(self) {
+            Ok(value) => {
+                self.finish_batch()?;
+                Ok(value)
+            }
+            Err(err) => {
+                // The caller's error is the one worth reporting; a failed rollback leaves the
+                // transaction to be rolled back when the connection closes.
+                let _ = self.abort_batch();
+                Err(err)
+            }
+        }
+    }
+
+    fn close_batch(&mut self, sql: &'static str, operation: &'static str) -> Result<()> {
+        if !self.batch_open {
+            return Err(Error::NoBatchOpen { location: self.location.clone() });
+        }
+        let result = self.exec(sql, operation);
+        if result.is_err() && !self.conn.is_autocommit() {
+            let _ = self.exec("ROLLBACK", "rolling back a failed batch");
+        }
+        if sql != "COMMIT" || result.is_err() {
+            self.forget_cached_branches();
+        }
+        self.batch_open = false;
+        result
+    }
+
+    // --- the write discipline -----------------------------------------------------------
+
+    /// Runs `f` atomically: in its own `BEGIN IMMEDIATE` transaction, or in a savepoint of the
+    /// open batch. On error everything `f` wrote is rolled back.
+    pub(crate) fn write<T>(
+        &mut self,
+        operation: &'static str,
+        f: impl FnOnce(&Self) -> Result<T>,
+    ) -> Result<T> {
+        self.ensure_writable(operation)?;
+        let (begin, commit, rollback): (&str, &[&str], &[&str]) = if self.batch_open {
+            (
+                "SAVEPOINT squall_write",
+                &["RELEASE squall_write"],
+                &["ROLLBACK TO squall_write", "RELEASE squall_write"],
+            )
+        } else {
+            ("BEGIN IMMEDIATE", &["COMMIT"], &["ROLLBACK"])
+        };
+        self.exec(begin, operation)?;
+        let outcome = f(self).and_then(|value| {
+            for sql in commit {
+                self.exec(sql, operation)?;
+            }
+            Ok(value)
+        });
+        if outcome.is_err() {
+            for sql in rollback {
+                // The original error is what matters; if the rollback fails too, SQLite has
+                // already rolled back the transaction (that is when ROLLBACK fails).
+                let _ = self.exec(sql, operation);
+            }
+            self.forget_cached_branches();
+        }
+        outcome
+    }
+
+    fn exec(&self, sql: &str, operation: &'static str) -> Result<()> {
+        self.conn
+            .prepare_cached(sql)
+            .and_then(|mut stmt| stmt.execute([]))
+            .map(|_| ())
+            .map_err(self.sql_err(operation))
+    }
+
+    pub(crate) fn ensure_writable(&self, operation: &'static str) -> Result<()> {
+        if self.access == Access::ReadOnly {
+            return Err(Error::ReadOnly { location: self.location.clone(), operation });
+        }
+        Ok(())
+    }
+
+    /// Maps a rusqlite error; the location is only copied when an error actually happens.
+    pub(crate) fn sql_err(&self, operation: &'static str) -> impl Fn(rusqlite::Error) -> Error + '_ {
+        move |source| Error::Sqlite { location: self.location.clone(), operation, source }
+    }
+
+    pub(crate) fn json_error(&self, what: String, source: serde_json::Error) -> Error {
+        Error::Json { location: self.location.clone(), what, source }
+    }
+
+    pub(crate) fn cached_ancestry(&self, branch: &str) -> Option<Arc<Ancestry>> {
+        self.ancestry.borrow().get(branch).cloned()
+    }
+
+    pub(crate) fn cache_ancestry(&self, branch: &str, ancestry: Arc<Ancestry>) {
+        self.ancestry.borrow_mut().insert(branch.to_owned(), ancestry);
+    }
+
+    fn forget_cached_branches(&self) {
+        self.ancestry.borrow_mut().clear();
+    }
+}
