@@ -1,7 +1,18 @@
 //! Runs a Squall board: commands through Rhai aggregates, events into
 //! policies, read models and external systems, every step committed to the
-//! SQLite event store.
+//! SQLite event store. See docs/scripting.md for the script contract.
 
+mod clock;
 pub mod contract;
+mod error;
+pub mod model;
 pub mod script;
+mod scripts;
+mod session;
+pub mod trace;
 pub mod value;
+
+pub use clock::Clock;
+pub use error::SimError;
+pub use session::{BranchDiff, DocumentDiff, Options, ReplayReport, RunEnd, Session, Source};
+pub use trace::Trace;

@@ -33,7 +33,7 @@ pub fn check_json(fields: &[Field], data: &Value) -> Result<(), Vec<PayloadError
         match map.get(&field.name) {
             None | Some(Value::Null) if matches!(field.ty, FieldType::Optional(_)) => {}
             None => {
-                errors.push(PayloadError::Missing { field: field.name.clone(), ty: field.ty.to_string() })
+                errors.push(PayloadError::Missing { field: field.name.clone(), ty: field.ty.to_string() });
             }
             Some(value) => {
                 if let Err(found) = json_matches(&field.ty, value) {

@@ -1,0 +1,279 @@
+//! A simulation session: a board, its scripts and a store, processing one
+//! queued command per step.
+
+mod process;
+mod travel;
+mod views;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rhai::Dynamic;
+use serde::Serialize;
+use serde_json::Value;
+use squall_model::lint::{self, Code};
+use squall_store::{Command, CommandMetadata, Store};
+
+use crate::clock::Clock;
+use crate::error::SimError;
+use crate::model::{RunModel, Sticky};
+use crate::script::{Limits, ScriptEngine};
+use crate::scripts::Scripts;
+use crate::trace::Trace;
+use crate::value;
+
+pub use travel::{BranchDiff, DocumentDiff, ReplayReport};
+
+/// How a session runs.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Seed of `random()` in scripts.
+    pub seed: u64,
+    /// Virtual time at the start.
+    pub start: String,
+    /// How far the clock moves with each step.
+    pub tick: String,
+    /// How many steps one cascade (everything caused by one command) may
+    /// take before `run_until_quiet` stops it as a runaway policy loop.
+    pub cascade_limit: usize,
+    pub limits: Limits,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            seed: 42,
+            start: Clock::START.to_owned(),
+            tick: "1s".to_owned(),
+            cascade_limit: 100,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Where a command comes from, as the caller says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    User,
+    Scenario(String),
+}
+
+/// An aggregate instance's state as last seen, and its stream version.
+#[derive(Clone, Debug)]
+pub(crate) struct Instance {
+    state: Dynamic,
+    version: u64,
+}
+
+/// How `run_until_quiet` ended.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RunEnd {
+    pub steps: usize,
+    /// The queue is empty.
+    pub quiet: bool,
+    /// Why the run was stopped early, naming the policy cycle.
+    pub stopped: Option<String>,
+}
+
+pub struct Session {
+    model: RunModel,
+    scripts: Scripts,
+    engine: ScriptEngine,
+    store: Store,
+    branch: String,
+    clock: Clock,
+    options: Options,
+    instances: HashMap<String, Instance>,
+    policy_states: HashMap<Sticky, Dynamic>,
+    next_command: u64,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("branch", &self.branch)
+            .field("store", &self.store.location())
+            .finish()
+    }
+}
+
+impl Session {
+    /// Open a session on a board (loaded from the file in `model_dir`) and a
+    /// store. Scripts are compiled now; policies catch up on the events
+    /// already in the store.
+    pub fn open(
+        board: squall_model::Board,
+        model_dir: &Path,
+        store: Store,
+        options: Options,
+    ) -> Result<Session, SimError> {
+        let model = RunModel::new(board, model_dir)?;
+        let engine = ScriptEngine::new(&options.limits, options.seed);
+        let scripts = Scripts::load(&model, &engine)?;
+        let clock = Clock::new(&options.start, &options.tick)?;
+        let issued = store.query("SELECT (SELECT count(*) FROM commands) + (SELECT count(*) FROM queue)")?;
+        let next_command =
+            issued.rows.first().and_then(|row| row.first()).and_then(Value::as_u64).unwrap_or(0) + 1;
+        let mut session = Session {
+            model,
+            scripts,
+            engine,
+            store,
+            branch: squall_store::MAIN.to_owned(),
+            clock,
+            options,
+            instances: HashMap::new(),
+            policy_states: HashMap::new(),
+            next_command,
+        };
+        session.resume_clock()?;
+        session.rebuild_policies()?;
+        Ok(session)
+    }
+
+    pub fn branch(&self) -> &str {
+        &self.branch
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    pub fn board(&self) -> &squall_model::Board {
+        &self.model.board
+    }
+
+    pub fn now(&self) -> String {
+        self.clock.now()
+    }
+
+    /// Move the virtual clock on, e.g. by `1h`.
+    pub fn advance(&mut self, by: &str) -> Result<(), SimError> {
+        self.clock.advance(by)
+    }
+
+    /// Check a command against the board and queue it. Nothing is written
+    /// when the command is unknown or its payload does not match.
+    pub fn submit(&mut self, name: &str, data: Value, source: Source) -> Result<String, SimError> {
+        let spec = self.model.command(name)?;
+        let element = self.model.elements[spec.element].clone();
+        value::check_json(&element.fields, &data).map_err(|errors| SimError::InvalidPayload {
+            kind: "command",
+            name: name.to_owned(),
+            sticky: element.id.to_string(),
+            errors,
+        })?;
+        let id = self.fresh_command_id();
+        let actor = match source {
+            Source::User => "user".to_owned(),
+            Source::Scenario(name) => format!("scenario:{name}"),
+        };
+        let command = Command {
+            id: id.clone(),
+            command_type: name.to_owned(),
+            payload: data,
+            metadata: CommandMetadata {
+                correlation_id: id.clone(),
+                causation_id: None,
+                sticky_id: Some(element.id.to_string()),
+                actor: Some(actor),
+                ..CommandMetadata::default()
+            },
+        };
+        self.store.enqueue(&self.branch, &command, &self.clock.now())?;
+        Ok(id)
+    }
+
+    /// Process queued commands until the queue is empty or `max_steps` were
+    /// taken. A cascade that exceeds the cascade limit is stopped, its
+    /// remaining commands rejected, and the policy cycle named.
+    pub fn run_until_quiet(
+        &mut self,
+        max_steps: usize,
+        mut on_step: impl FnMut(&Trace),
+    ) -> Result<RunEnd, SimError> {
+        let mut per_cascade: HashMap<String, usize> = HashMap::new();
+        let mut steps = 0;
+        while steps < max_steps {
+            let Some(trace) = self.step()? else {
+                return Ok(RunEnd { steps, quiet: true, stopped: None });
+            };
+            steps += 1;
+            on_step(&trace);
+            let cascade = trace.command.correlation_id.clone();
+            let count = per_cascade.entry(cascade.clone()).or_default();
+            *count += 1;
+            if *count >= self.options.cascade_limit {
+                let message = self.runaway_message(*count, &trace);
+                self.discard_cascade(&cascade, &message)?;
+                return Ok(RunEnd { steps, quiet: self.pending()? == 0, stopped: Some(message) });
+            }
+        }
+        Ok(RunEnd { steps, quiet: self.pending()? == 0, stopped: None })
+    }
+
+    /// Commands waiting in the current branch's queue.
+    pub fn pending(&self) -> Result<u64, SimError> {
+        Ok(self.store.pending_count(&self.branch)?)
+    }
+
+    /// Recompile scripts whose files changed since they were loaded.
+    pub fn reload_scripts(&mut self) -> Result<Vec<String>, SimError> {
+        self.scripts.reload_changed(&self.model, &self.engine)
+    }
+
+    fn fresh_command_id(&mut self) -> String {
+        let id = format!("c{}", self.next_command);
+        self.next_command += 1;
+        id
+    }
+
+    fn runaway_message(&self, steps: usize, trace: &Trace) -> String {
+        let cycles: Vec<String> = lint::lint(&self.model.board, &lint::Options::default())
+            .diagnostics
+            .into_iter()
+            .chain(
+                lint::lint(&self.model.board, &lint::Options::default())
+                    .allowed
+                    .into_iter()
+                    .map(|a| a.diagnostic),
+            )
+            .filter(|d| d.code == Code::PolicyCycle)
+            .map(|d| d.message)
+            .collect();
+        let why =
+            if cycles.is_empty() { "a policy keeps issuing commands".to_owned() } else { cycles.join("; ") };
+        format!(
+            "cascade stopped after {steps} steps started by command {} ({}): {why}",
+            trace.command.correlation_id, trace.command.name
+        )
+    }
+
+    /// Reject every queued command of a runaway cascade, so the session can
+    /// go on without it.
+    fn discard_cascade(&mut self, correlation: &str, reason: &str) -> Result<(), SimError> {
+        let pending = self.store.pending_commands(&self.branch, usize::MAX)?;
+        for queued in pending.into_iter().filter(|q| q.command.metadata.correlation_id == correlation) {
+            let mut step = squall_store::Step::rejected(queued.command, reason, self.clock.now());
+            step.from_queue = true;
+            self.store.commit_step(&self.branch, &step)?;
+        }
+        Ok(())
+    }
+
+    /// Continue the virtual clock from the last recorded step, so a reopened
+    /// store does not go back in time.
+    fn resume_clock(&mut self) -> Result<(), SimError> {
+        let last = self.store.query("SELECT max(recorded_at) FROM commands")?;
+        if let Some(Value::String(at)) = last.rows.first().and_then(|row| row.first())
+            && at.as_str() > self.clock.now().as_str()
+        {
+            self.clock.set(at)?;
+        }
+        Ok(())
+    }
+}
