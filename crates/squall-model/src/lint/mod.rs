@@ -13,6 +13,7 @@ mod roles;
 mod scenarios;
 mod scripts;
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -160,9 +161,15 @@ pub fn lint(board: &Board, options: &Options) -> Report {
     hotspots::check(board, &mut sink);
     scenarios::check(board, &mut sink);
 
+    // Few elements allow anything; look them up by id rather than scanning
+    // the board once per diagnostic, which grows with the square of its size.
+    let mut allowing: HashMap<&str, &BTreeMap<String, String>> = HashMap::new();
+    for element in board.elements.iter().filter(|e| !e.allow.is_empty()) {
+        allowing.entry(element.id.as_str()).or_insert(&element.allow);
+    }
     let mut report = Report::default();
     for diagnostic in sink.diagnostics {
-        match allowance(board, &diagnostic) {
+        match allowance(&allowing, &diagnostic) {
             Some((by, reason)) => report.allowed.push(Allowed { diagnostic, by, reason }),
             None => report.diagnostics.push(diagnostic),
         }
@@ -173,9 +180,12 @@ pub fn lint(board: &Board, options: &Options) -> Report {
 }
 
 /// The first involved element that allows the diagnostic's code, if any.
-fn allowance(board: &Board, diagnostic: &Diagnostic) -> Option<(Id, String)> {
+fn allowance(
+    allowing: &HashMap<&str, &BTreeMap<String, String>>,
+    diagnostic: &Diagnostic,
+) -> Option<(Id, String)> {
     diagnostic.elements.iter().find_map(|id| {
-        let reason = board.element(id.as_str())?.allow.get(diagnostic.code.name())?;
+        let reason = allowing.get(id.as_str())?.get(diagnostic.code.name())?;
         Some((id.clone(), reason.clone()))
     })
 }
