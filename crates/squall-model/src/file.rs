@@ -62,24 +62,35 @@ pub enum SaveError {
 /// Parse a board from RON text. `origin` names the source in errors,
 /// usually the file path.
 pub fn parse(text: &str, origin: &str) -> Result<Board, LoadError> {
-    // Read the version on its own first: a newer file may use syntax this
-    // build cannot parse, and "update Squall" beats a confusing syntax error.
     #[derive(Deserialize)]
     struct Header {
         format_version: u32,
     }
-    if let Ok(header) = ron::Options::default().from_str::<Header>(text)
-        && header.format_version > FORMAT_VERSION {
-            return Err(LoadError::NewerFormat {
+    let newer =
+        |found| LoadError::NewerFormat { origin: origin.to_owned(), found, supported: FORMAT_VERSION };
+    let board: Board = match ron::Options::default().from_str(text) {
+        Ok(board) => board,
+        Err(err) => {
+            // A newer file may use syntax this build cannot parse, and
+            // "update Squall" beats a confusing syntax error. Reading the
+            // version alone walks the whole file again, so only on failure.
+            if let Ok(header) = ron::Options::default().from_str::<Header>(text)
+                && header.format_version > FORMAT_VERSION
+            {
+                return Err(newer(header.format_version));
+            }
+            let ron::error::Position { line, col } = err.span.start;
+            return Err(LoadError::Syntax {
                 origin: origin.to_owned(),
-                found: header.format_version,
-                supported: FORMAT_VERSION,
+                line,
+                col,
+                message: explain(&err.code),
             });
         }
-    let board: Board = ron::Options::default().from_str(text).map_err(|err| {
-        let ron::error::Position { line, col } = err.span.start;
-        LoadError::Syntax { origin: origin.to_owned(), line, col, message: explain(&err.code) }
-    })?;
+    };
+    if board.format_version > FORMAT_VERSION {
+        return Err(newer(board.format_version));
+    }
     let problems = validate::problems(&board, Some(text));
     if problems.is_empty() {
         Ok(board)
@@ -177,6 +188,18 @@ mod tests {
         assert_eq!(load(&path).unwrap().elements.len(), 1);
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, vec![std::ffi::OsString::from("board.ron")]);
+    }
+
+    #[test]
+    fn a_newer_file_is_refused_whether_or_not_this_build_can_parse_it() {
+        let parsable = "(format_version: 2, name: \"b\")";
+        let unparsable = "(format_version: 2, name: \"b\", layers: [(id: \"l1\")])";
+        for text in [parsable, unparsable] {
+            let err = parse(text, "b.ron").unwrap_err();
+            assert!(matches!(err, LoadError::NewerFormat { found: 2, supported: 1, .. }), "{err}");
+        }
+        let err = parse("(format_version: 1, name: \"b\", layers: [])", "b.ron").unwrap_err();
+        assert!(matches!(err, LoadError::Syntax { line: 1, .. }), "{err}");
     }
 
     #[cfg(unix)]
