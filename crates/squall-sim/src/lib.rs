@@ -6,6 +6,7 @@ mod clock;
 pub mod contract;
 mod error;
 pub mod model;
+pub mod scenario;
 pub mod script;
 mod scripts;
 mod session;

@@ -226,6 +226,15 @@ impl Session {
         self.scripts.reload_changed(&self.model, &self.engine)
     }
 
+    /// Bring caches, policies and read models up to date after events were
+    /// written to the store directly (scenario history).
+    pub(crate) fn catch_up(&mut self) -> Result<(), SimError> {
+        self.instances.clear();
+        self.rebuild_policies()?;
+        self.rebuild_read_models()?;
+        Ok(())
+    }
+
     fn fresh_command_id(&mut self) -> String {
         let id = format!("c{}", self.next_command);
         self.next_command += 1;
