@@ -260,7 +260,7 @@ impl Session {
             name: name.to_owned(),
             description: None,
             given,
-            when: Message::new(logged.command.command_type.clone(), logged.command.payload.clone()),
+            when: Message::new(logged.command.command_type.clone(), logged.command.payload),
             then,
         })
     }

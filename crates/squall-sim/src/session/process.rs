@@ -709,7 +709,8 @@ impl Session {
             match script.call(&self.engine, &applier, (state.clone(), event_value), None) {
                 Ok(Call::Returned(next)) => state = next,
                 Ok(Call::Thrown(reason)) => {
-                    failure = Some(SimError::Rebuild(format!("{}: `{applier}` threw: {reason}", script.path)))
+                    failure =
+                        Some(SimError::Rebuild(format!("{}: `{applier}` threw: {reason}", script.path)));
                 }
                 Err(error) => failure = Some(error.into()),
             }
