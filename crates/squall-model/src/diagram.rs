@@ -53,9 +53,10 @@ fn dot(board: &Board) -> String {
         let _ = writeln!(out, "    subgraph cluster_{i} {{\n        label=\"{}\";", q(&group.name));
         for member in &group.members {
             if let Some(e) = board.element(member.as_str())
-                && grouped.insert(member) {
-                    node(&mut out, e, "        ");
-                }
+                && grouped.insert(member)
+            {
+                node(&mut out, e, "        ");
+            }
         }
         out.push_str("    }\n");
     }
@@ -93,9 +94,10 @@ fn mermaid(board: &Board) -> String {
         let _ = writeln!(out, "    subgraph ctx{g}[\"{}\"]", text(&group.name));
         for member in &group.members {
             if let (Some(&i), Some(e)) = (index.get(member.as_str()), board.element(member.as_str()))
-                && grouped.insert(i) {
-                    node(&mut out, i, e, "        ");
-                }
+                && grouped.insert(i)
+            {
+                node(&mut out, i, e, "        ");
+            }
         }
         out.push_str("    end\n");
     }
