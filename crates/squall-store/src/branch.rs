@@ -157,7 +157,14 @@ impl Store {
     /// [`Error::UnknownBranch`], [`Error::Sqlite`].
     pub fn stream_version(&self, branch: &str, stream: &str) -> Result<u64> {
         let ancestry = self.ancestry(branch)?;
-        self.stream_version_in(&ancestry, stream)
+        self.current_version(branch, &ancestry, stream)
+    }
+
+    pub(crate) fn current_version(&self, branch: &str, ancestry: &Ancestry, stream: &str) -> Result<u64> {
+        match self.cached_version(branch, stream) {
+            Some(version) => Ok(version),
+            None => self.stream_version_in(ancestry, stream),
+        }
     }
 
     /// Since later segments only hold later positions, the first non-empty segment from the

@@ -93,6 +93,15 @@ pub enum Error {
     #[error("store {location}: a batch is already open; finish or abort it first")]
     BatchAlreadyOpen { location: String },
 
+    /// A step failed after it had started writing inside a batch, so the whole batch was rolled
+    /// back (only I/O-level failures get there; expected ones are checked before writing).
+    #[error("store {location}: the batch was rolled back because a step failed half-way: {source}")]
+    BatchRolledBack {
+        location: String,
+        #[source]
+        source: Box<Error>,
+    },
+
     #[error("store {location}: no batch is open")]
     NoBatchOpen { location: String },
 

@@ -251,24 +251,15 @@ impl Store {
         Ok(visited)
     }
 
-    /// Appends one event after checking the stream's visible version. Called inside a step.
-    pub(crate) fn append_event(
+    /// Inserts one event at a position and version the step has already checked.
+    pub(crate) fn insert_event(
         &self,
         branch: &str,
-        ancestry: &crate::branch::Ancestry,
+        position: u64,
+        stream_version: u64,
         event: &NewEvent,
         recorded_at: &str,
-    ) -> Result<u64> {
-        let actual = self.stream_version_in(ancestry, &event.stream_id)?;
-        if actual != event.expected_version {
-            return Err(Error::Conflict {
-                location: self.location.clone(),
-                branch: branch.to_owned(),
-                stream: event.stream_id.clone(),
-                expected: event.expected_version,
-                actual,
-            });
-        }
+    ) -> Result<()> {
         let payload = serde_json::to_string(&event.payload).map_err(|source| {
             self.json_error(format!("the payload of a {} event", event.event_type), source)
         })?;
@@ -278,21 +269,21 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "INSERT INTO events \
-                 (branch, stream_id, stream_version, event_type, payload, metadata, recorded_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO events (position, branch, stream_id, stream_version, event_type, \
+                 payload, metadata, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )
             .map_err(self.sql_err("appending an event"))?;
         stmt.execute(rusqlite::params![
+            to_sql(position),
             branch,
             event.stream_id,
-            to_sql(actual + 1),
+            to_sql(stream_version),
             event.event_type,
             payload,
             metadata,
             recorded_at,
         ])
         .map_err(self.sql_err("appending an event"))?;
-        Ok(from_sql(self.conn.last_insert_rowid()))
+        Ok(())
     }
 }

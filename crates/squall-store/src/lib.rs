@@ -13,6 +13,7 @@
 //!
 //! The schema, the metadata JSON and example SQL are documented in `docs/store.md`.
 
+mod batch;
 mod branch;
 mod command;
 mod error;

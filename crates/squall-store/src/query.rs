@@ -47,6 +47,8 @@ impl Store {
     /// [`Error::QueryWrites`] for a writing statement, [`Error::Sqlite`] for invalid SQL or
     /// several statements.
     pub fn query(&self, sql: &str) -> Result<QueryRows> {
+        // Plain SQL must see the open batch's read models as the API does.
+        self.flush_deferred()?;
         let mut stmt = self.conn.prepare(sql).map_err(self.sql_err("preparing the query"))?;
         if !stmt.readonly() {
             return Err(Error::QueryWrites { location: self.location.clone(), sql: sql.trim().to_owned() });

@@ -115,6 +115,25 @@ impl Store {
         Ok(from_sql(self.conn.last_insert_rowid()))
     }
 
+    /// Whether `command_id` waits in the queue of `branch`.
+    ///
+    /// # Errors
+    /// [`Error::Sqlite`].
+    pub fn is_queued(&self, branch: &str, command_id: &str) -> Result<bool> {
+        self.conn
+            .prepare_cached("SELECT 1 FROM queue WHERE branch = ?1 AND command_id = ?2")
+            .and_then(|mut stmt| stmt.exists([branch, command_id]))
+            .map_err(self.sql_err("reading the queue"))
+    }
+
+    pub(crate) fn not_queued(&self, branch: &str, command_id: &str) -> Error {
+        Error::NotQueued {
+            location: self.location.clone(),
+            branch: branch.to_owned(),
+            command_id: command_id.to_owned(),
+        }
+    }
+
     /// Removes a consumed command; it must be queued.
     pub(crate) fn pop_queue(&self, branch: &str, command_id: &str) -> Result<()> {
         let removed = self
@@ -123,11 +142,7 @@ impl Store {
             .and_then(|mut stmt| stmt.execute([branch, command_id]))
             .map_err(self.sql_err("dequeuing a command"))?;
         if removed == 0 {
-            return Err(Error::NotQueued {
-                location: self.location.clone(),
-                branch: branch.to_owned(),
-                command_id: command_id.to_owned(),
-            });
+            return Err(self.not_queued(branch, command_id));
         }
         Ok(())
     }

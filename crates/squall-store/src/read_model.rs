@@ -30,12 +30,28 @@ pub struct Checkpoint {
     pub position: u64,
 }
 
+/// A document change serialized before any write, so that a serialization error leaves the
+/// step unwritten. `None` deletes.
+pub(crate) struct EncodedChange<'a> {
+    read_model: &'a str,
+    key: &'a str,
+    document: Option<String>,
+}
+
 impl Store {
     /// One document, or `None`.
     ///
     /// # Errors
     /// [`crate::Error::Sqlite`], [`crate::Error::Json`].
     pub fn document(&self, branch: &str, read_model: &str, key: &str) -> Result<Option<Value>> {
+        let what = || format!("document {key:?} of read model {read_model} (branch {branch})");
+        if let Some(state) = self.batch_state()
+            && let Some(deferred) = state.deferred_document(branch, read_model, key)
+        {
+            return deferred
+                .map(|text| serde_json::from_str(text).map_err(|source| self.json_error(what(), source)))
+                .transpose();
+        }
         let text: Option<String> = self
             .conn
             .prepare_cached(
@@ -43,15 +59,8 @@ impl Store {
             )
             .and_then(|mut stmt| stmt.query_row([branch, read_model, key], |row| row.get(0)).optional())
             .map_err(self.sql_err("reading a document"))?;
-        text.map(|text| {
-            serde_json::from_str(&text).map_err(|source| {
-                self.json_error(
-                    format!("document {key:?} of read model {read_model} (branch {branch})"),
-                    source,
-                )
-            })
-        })
-        .transpose()
+        text.map(|text| serde_json::from_str(&text).map_err(|source| self.json_error(what(), source)))
+            .transpose()
     }
 
     /// All documents of a read model, ordered by key.
@@ -59,11 +68,11 @@ impl Store {
     /// # Errors
     /// [`crate::Error::Sqlite`], [`crate::Error::Json`].
     pub fn documents(&self, branch: &str, read_model: &str) -> Result<Vec<Document>> {
+        self.flush_deferred()?;
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT key, document FROM documents WHERE branch = ?1 AND read_model = ?2 \
-                 ORDER BY key",
+                "SELECT key, document FROM documents WHERE branch = ?1 AND read_model = ?2 ORDER BY key",
             )
             .map_err(self.sql_err("listing documents"))?;
         let mut rows = stmt.query([branch, read_model]).map_err(self.sql_err("listing documents"))?;
@@ -88,6 +97,11 @@ impl Store {
     /// # Errors
     /// [`crate::Error::Sqlite`].
     pub fn checkpoint(&self, branch: &str, projection: &str) -> Result<u64> {
+        if let Some(position) =
+            self.batch_state().and_then(|state| state.deferred_checkpoint(branch, projection))
+        {
+            return Ok(position);
+        }
         let position: Option<i64> = self
             .conn
             .prepare_cached("SELECT position FROM checkpoints WHERE branch = ?1 AND projection = ?2")
@@ -101,6 +115,7 @@ impl Store {
     /// # Errors
     /// [`crate::Error::Sqlite`].
     pub fn checkpoints(&self, branch: &str) -> Result<Vec<Checkpoint>> {
+        self.flush_deferred()?;
         self.conn
             .prepare_cached(
                 "SELECT projection, position FROM checkpoints WHERE branch = ?1 ORDER BY projection",
@@ -131,11 +146,15 @@ impl Store {
                     .map_err(store.sql_err("clearing read models"))?;
             }
             Ok(())
-        })
+        })?;
+        if let Some(mut state) = self.batch_state() {
+            state.drop_read_models(branch);
+        }
+        Ok(())
     }
 
-    /// Applies document changes and sets checkpoints in one transaction (or savepoint of the
-    /// open batch): what a replay writes after applying a run of events.
+    /// Applies document changes and sets checkpoints in one transaction (or as part of the open
+    /// batch): what a replay writes after applying a run of events.
     ///
     /// # Errors
     /// [`crate::Error::UnknownBranch`], [`crate::Error::ReadOnly`], [`crate::Error::Sqlite`].
@@ -147,46 +166,84 @@ impl Store {
     ) -> Result<()> {
         self.write("update_read_models", |store| {
             store.ancestry(branch)?;
-            store.apply_documents(branch, changes)?;
+            let encoded = store.encode_documents(changes)?;
+            store.store_documents(branch, encoded)?;
             for checkpoint in checkpoints {
-                store.set_checkpoint(branch, &checkpoint.projection, checkpoint.position)?;
+                store.store_checkpoint(branch, &checkpoint.projection, checkpoint.position)?;
             }
             Ok(())
         })
     }
 
-    pub(crate) fn apply_documents(&self, branch: &str, changes: &[DocumentChange]) -> Result<()> {
-        for change in changes {
-            match change {
+    pub(crate) fn encode_documents<'c>(
+        &self,
+        changes: &'c [DocumentChange],
+    ) -> Result<Vec<EncodedChange<'c>>> {
+        changes
+            .iter()
+            .map(|change| match change {
                 DocumentChange::Upsert { read_model, key, document } => {
                     let text = serde_json::to_string(document).map_err(|source| {
                         self.json_error(format!("document {key:?} of read model {read_model}"), source)
                     })?;
-                    self.conn
-                        .prepare_cached(
-                            "INSERT INTO documents (branch, read_model, key, document) \
-                             VALUES (?1, ?2, ?3, ?4) \
-                             ON CONFLICT (branch, read_model, key) \
-                             DO UPDATE SET document = excluded.document",
-                        )
-                        .and_then(|mut stmt| stmt.execute(params![branch, read_model, key, text]))
-                        .map_err(self.sql_err("writing a document"))?;
+                    Ok(EncodedChange { read_model, key, document: Some(text) })
                 }
                 DocumentChange::Delete { read_model, key } => {
-                    self.conn
-                        .prepare_cached(
-                            "DELETE FROM documents \
-                             WHERE branch = ?1 AND read_model = ?2 AND key = ?3",
-                        )
-                        .and_then(|mut stmt| stmt.execute(params![branch, read_model, key]))
-                        .map_err(self.sql_err("deleting a document"))?;
+                    Ok(EncodedChange { read_model, key, document: None })
                 }
+            })
+            .collect()
+    }
+
+    /// Writes the changes now, or defers them to the end of the open batch.
+    pub(crate) fn store_documents(&self, branch: &str, changes: Vec<EncodedChange<'_>>) -> Result<()> {
+        if let Some(mut state) = self.batch_state() {
+            for change in changes {
+                state.defer_document(branch, change.read_model, change.key, change.document);
             }
+            return Ok(());
+        }
+        for change in &changes {
+            self.write_document(branch, change.read_model, change.key, change.document.as_deref())?;
         }
         Ok(())
     }
 
-    pub(crate) fn set_checkpoint(&self, branch: &str, projection: &str, position: u64) -> Result<()> {
+    /// Writes the checkpoint now, or defers it to the end of the open batch.
+    pub(crate) fn store_checkpoint(&self, branch: &str, projection: &str, position: u64) -> Result<()> {
+        if let Some(mut state) = self.batch_state() {
+            state.defer_checkpoint(branch, projection, position);
+            return Ok(());
+        }
+        self.write_checkpoint(branch, projection, position)
+    }
+
+    pub(crate) fn write_document(
+        &self,
+        branch: &str,
+        read_model: &str,
+        key: &str,
+        document: Option<&str>,
+    ) -> Result<()> {
+        match document {
+            Some(text) => self
+                .conn
+                .prepare_cached(
+                    "INSERT INTO documents (branch, read_model, key, document) VALUES (?1, ?2, ?3, ?4) \
+                     ON CONFLICT (branch, read_model, key) DO UPDATE SET document = excluded.document",
+                )
+                .and_then(|mut stmt| stmt.execute(params![branch, read_model, key, text]))
+                .map_err(self.sql_err("writing a document"))?,
+            None => self
+                .conn
+                .prepare_cached("DELETE FROM documents WHERE branch = ?1 AND read_model = ?2 AND key = ?3")
+                .and_then(|mut stmt| stmt.execute(params![branch, read_model, key]))
+                .map_err(self.sql_err("deleting a document"))?,
+        };
+        Ok(())
+    }
+
+    pub(crate) fn write_checkpoint(&self, branch: &str, projection: &str, position: u64) -> Result<()> {
         self.conn
             .prepare_cached(
                 "INSERT INTO checkpoints (branch, projection, position) VALUES (?1, ?2, ?3) \

@@ -88,28 +88,78 @@ impl Store {
                 events: step.events.len(),
             });
         }
-        self.write("commit_step", |store| store.apply_step(branch, step))
+        self.write_checked_first("commit_step", |store| store.apply_step(branch, step))
     }
 
+    /// Every check that can fail by design runs before the first write (see
+    /// [`Store::write_checked_first`]); the command-log insert, whose unique index catches a
+    /// duplicate command, is the first write.
     fn apply_step(&self, branch: &str, step: &Step) -> Result<StepReceipt> {
         let ancestry = self.ancestry(branch)?;
+
+        // Checks: stream versions (several events of one stream continue from each other),
+        // the consumed command, the enqueued ones.
+        let mut versions: Vec<(&str, u64)> = Vec::with_capacity(step.events.len());
+        for event in &step.events {
+            let stream = event.stream_id.as_str();
+            let actual = match versions.iter().rev().find(|(s, _)| *s == stream) {
+                Some(&(_, version)) => version,
+                None => self.current_version(branch, &ancestry, stream)?,
+            };
+            if actual != event.expected_version {
+                return Err(Error::Conflict {
+                    location: self.location.clone(),
+                    branch: branch.to_owned(),
+                    stream: event.stream_id.clone(),
+                    expected: event.expected_version,
+                    actual,
+                });
+            }
+            versions.push((stream, actual + 1));
+        }
+        if step.from_queue && !self.is_queued(branch, &step.command.id)? {
+            return Err(self.not_queued(branch, &step.command.id));
+        }
+        for (i, command) in step.enqueue.iter().enumerate() {
+            let repeated = step.enqueue[..i].iter().any(|c| c.id == command.id);
+            if repeated || self.is_queued(branch, &command.id)? {
+                return Err(Error::AlreadyQueued {
+                    location: self.location.clone(),
+                    branch: branch.to_owned(),
+                    command_id: command.id.clone(),
+                });
+            }
+        }
+
+        let documents = self.encode_documents(&step.documents)?;
+
+        // Writes.
+        let first = self.next_position()?;
+        let count = step.events.len() as u64;
+        let range = (count > 0).then(|| (first, first + count - 1));
+        let log_seq = self.log_command(branch, &step.command, &step.outcome, range, &step.recorded_at)?;
         if step.from_queue {
             self.pop_queue(branch, &step.command.id)?;
         }
         let mut positions = Vec::with_capacity(step.events.len());
-        for event in &step.events {
-            positions.push(self.append_event(branch, &ancestry, event, &step.recorded_at)?);
+        for ((event, &(_, version)), position) in step.events.iter().zip(&versions).zip(first..) {
+            self.insert_event(branch, position, version, event, &step.recorded_at)?;
+            positions.push(position);
         }
-        let range = positions.first().copied().zip(positions.last().copied());
-        let log_seq = self.log_command(branch, &step.command, &step.outcome, range, &step.recorded_at)?;
-        self.apply_documents(branch, &step.documents)?;
+        self.store_documents(branch, documents)?;
         if let Some((_, last)) = range {
             for projection in &step.checkpoints {
-                self.set_checkpoint(branch, projection, last)?;
+                self.store_checkpoint(branch, projection, last)?;
             }
         }
         for command in &step.enqueue {
             self.push_queue(branch, command, &step.recorded_at)?;
+        }
+        if let Some(mut state) = self.batch_state() {
+            state.next_position = Some(first + count);
+            for (stream, version) in versions {
+                state.set_version(branch, stream, version);
+            }
         }
         Ok(StepReceipt { log_seq, positions })
     }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use rusqlite::{Connection, OpenFlags};
 
+use crate::batch::BatchState;
 use crate::branch::Ancestry;
 use crate::error::{Error, Result};
 use crate::schema;
@@ -46,6 +47,8 @@ pub struct Store {
     /// Branches never change once created, so their ancestry is cached. Cleared on every
     /// rollback, because a rolled-back transaction may have created a branch it cached.
     ancestry: RefCell<HashMap<String, Arc<Ancestry>>>,
+    /// Only meaningful while a batch is open; see `batch.rs`.
+    batch_state: RefCell<BatchState>,
 }
 
 impl Store {
@@ -116,11 +119,19 @@ impl Store {
                 }
             }
         }
+        // Foreign keys stay off (SQLite's default): the store checks branches itself, and
+        // enforcing them would cost a lookup per inserted row.
         if access != Access::ReadOnly {
-            conn.pragma_update(None, "foreign_keys", true).map_err(open_err)?;
             schema::migrate(&mut conn, &location)?;
         }
-        Ok(Self { conn, location, access, batch_open: false, ancestry: RefCell::new(HashMap::new()) })
+        Ok(Self {
+            conn,
+            location,
+            access,
+            batch_open: false,
+            ancestry: RefCell::new(HashMap::new()),
+            batch_state: RefCell::new(BatchState::default()),
+        })
     }
 
     /// What the store was opened from: the file path as given, or `:memory:`.
@@ -233,15 +244,48 @@ impl Store {
         if !self.batch_open {
             return Err(Error::NoBatchOpen { location: self.location.clone() });
         }
-        let result = self.exec(sql, operation);
+        let committing = sql == "COMMIT";
+        let mut result = if committing { self.flush_deferred() } else { Ok(()) };
+        if result.is_ok() {
+            result = self.exec(sql, operation);
+        }
         if result.is_err() && !self.conn.is_autocommit() {
             let _ = self.exec("ROLLBACK", "rolling back a failed batch");
         }
-        if sql != "COMMIT" || result.is_err() {
-            self.forget_cached_branches();
+        if !committing || result.is_err() {
+            self.ancestry.borrow_mut().clear();
         }
+        *self.batch_state.borrow_mut() = BatchState::default();
         self.batch_open = false;
         result
+    }
+
+    /// Writes the batch's deferred read-model changes into its transaction. On error they
+    /// stay deferred (rewriting the ones already written is harmless: each is a whole value).
+    pub(crate) fn flush_deferred(&self) -> Result<()> {
+        if !self.batch_open || self.batch_state.borrow().deferred.is_empty() {
+            return Ok(());
+        }
+        let deferred = std::mem::take(&mut self.batch_state.borrow_mut().deferred);
+        let written = (|| {
+            for (branch, read_models) in &deferred.documents {
+                for (read_model, keys) in read_models {
+                    for (key, document) in keys {
+                        self.write_document(branch, read_model, key, document.as_deref())?;
+                    }
+                }
+            }
+            for (branch, projections) in &deferred.checkpoints {
+                for (projection, position) in projections {
+                    self.write_checkpoint(branch, projection, *position)?;
+                }
+            }
+            Ok(())
+        })();
+        if written.is_err() {
+            self.batch_state.borrow_mut().deferred = deferred;
+        }
+        written
     }
 
     // --- the write discipline -----------------------------------------------------------
@@ -276,9 +320,36 @@ impl Store {
                 // already rolled back the transaction (that is when ROLLBACK fails).
                 let _ = self.exec(sql, operation);
             }
-            self.forget_cached_branches();
+            self.forget_derived();
         }
         outcome
+    }
+
+    /// Like [`Store::write`], but inside a batch without a savepoint, which would copy every
+    /// page the step touches. `f` must do every check that can fail by design before its first
+    /// write; then a failure leaves nothing written and the batch goes on. If `f` fails after
+    /// writing (an I/O error, a full disk), nothing can undo only the step, so the whole batch
+    /// is rolled back and [`Error::BatchRolledBack`] says so.
+    pub(crate) fn write_checked_first<T>(
+        &mut self,
+        operation: &'static str,
+        f: impl FnOnce(&Self) -> Result<T>,
+    ) -> Result<T> {
+        if !self.batch_open {
+            return self.write(operation, f);
+        }
+        let before = self.conn.total_changes();
+        let outcome = f(self);
+        match outcome {
+            Err(err) if self.conn.total_changes() != before => {
+                let _ = self.exec("ROLLBACK", "rolling back a failed batch");
+                self.batch_open = false;
+                self.ancestry.borrow_mut().clear();
+                *self.batch_state.borrow_mut() = BatchState::default();
+                Err(Error::BatchRolledBack { location: self.location.clone(), source: Box::new(err) })
+            }
+            outcome => outcome,
+        }
     }
 
     fn exec(&self, sql: &str, operation: &'static str) -> Result<()> {
@@ -313,7 +384,33 @@ impl Store {
         self.ancestry.borrow_mut().insert(branch.to_owned(), ancestry);
     }
 
-    fn forget_cached_branches(&self) {
+    /// After a rollback: a rolled-back transaction may have created a branch or appended
+    /// events that the caches remember. Deferred writes of the batch's earlier steps stay.
+    fn forget_derived(&self) {
         self.ancestry.borrow_mut().clear();
+        self.batch_state.borrow_mut().forget_derived();
+    }
+
+    /// The batch's state, if a batch is open.
+    pub(crate) fn batch_state(&self) -> Option<std::cell::RefMut<'_, BatchState>> {
+        self.batch_open.then(|| self.batch_state.borrow_mut())
+    }
+
+    /// The position the next appended event gets. Positions are the rowids of `events`, which
+    /// never loses a row, so the next one is the largest plus one.
+    pub(crate) fn next_position(&self) -> Result<u64> {
+        if let Some(next) = self.batch_state().and_then(|state| state.next_position) {
+            return Ok(next);
+        }
+        let max: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT max(position) FROM events")
+            .and_then(|mut stmt| stmt.query_row([], |row| row.get(0)))
+            .map_err(self.sql_err("reading the last position"))?;
+        Ok(max.map_or(1, |max| crate::sql::from_sql(max) + 1))
+    }
+
+    pub(crate) fn cached_version(&self, branch: &str, stream: &str) -> Option<u64> {
+        self.batch_state()?.version(branch, stream)
     }
 }

@@ -118,7 +118,6 @@ fn given_each_durability_when_opened_then_the_pragmas_match_it() {
     assert_eq!(interactive.pragma("synchronous").unwrap(), "2");
     assert_eq!(batch.pragma("journal_mode").unwrap(), "wal");
     assert_eq!(batch.pragma("synchronous").unwrap(), "1");
-    assert_eq!(interactive.pragma("foreign_keys").unwrap(), "1");
     assert_eq!(interactive.durability(), Some(Durability::Interactive));
     assert_eq!(batch.durability(), Some(Durability::Batch));
 }

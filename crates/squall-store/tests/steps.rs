@@ -422,3 +422,163 @@ fn given_a_batch_when_it_is_aborted_then_none_of_its_steps_remain() {
     assert!(matches!(store.head("what-if"), Err(Error::UnknownBranch { .. })));
     assert!(matches!(store.finish_batch(), Err(Error::NoBatchOpen { .. })));
 }
+
+#[test]
+fn given_a_batch_when_steps_fail_their_checks_then_the_batch_goes_on_without_them() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.enqueue(MAIN, &command("queued", "Deposit"), T0).unwrap();
+
+    store.begin_batch().unwrap();
+    common::append(&mut store, MAIN, "c1", "s");
+    let duplicate = store.commit_step(MAIN, &step("c1", vec![event("s", 1, "E", json!({}))]));
+    let mut not_queued = step("ghost", vec![]);
+    not_queued.from_queue = true;
+    let not_queued = store.commit_step(MAIN, &not_queued);
+    let mut twice = step("c2", vec![event("s", 1, "E", json!({}))]);
+    twice.enqueue = vec![command("p", "Notify"), command("p", "Notify")];
+    let twice = store.commit_step(MAIN, &twice);
+    let mut requeue = step("c3", vec![]);
+    requeue.enqueue.push(command("queued", "Deposit"));
+    let requeue = store.commit_step(MAIN, &requeue);
+    common::append(&mut store, MAIN, "c4", "s");
+    store.finish_batch().unwrap();
+
+    assert!(matches!(duplicate, Err(Error::DuplicateCommand { .. })), "{duplicate:?}");
+    assert!(matches!(not_queued, Err(Error::NotQueued { .. })), "{not_queued:?}");
+    assert!(
+        matches!(twice, Err(Error::AlreadyQueued { ref command_id, .. }) if command_id == "p"),
+        "{twice:?}"
+    );
+    assert!(matches!(requeue, Err(Error::AlreadyQueued { ref command_id, .. }) if command_id == "queued"));
+    assert_eq!(visible(&store, MAIN), vec![(1, "s".to_owned(), 1), (2, "s".to_owned(), 2)]);
+    let log: Vec<_> = store.command_log(MAIN).unwrap().into_iter().map(|c| c.command.id).collect();
+    assert_eq!(log, vec!["c1", "c4"]);
+    assert_eq!(store.pending_count(MAIN).unwrap(), 1);
+}
+
+#[test]
+fn given_a_batch_when_a_step_fails_after_it_started_writing_then_the_whole_batch_is_rolled_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("board.db");
+    let mut store = Store::open(&path, squall_store::Durability::Batch).unwrap();
+    common::append(&mut store, MAIN, "before", "s");
+    // A user's own trigger makes the step fail when it enqueues, after its events.
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER boom BEFORE INSERT ON queue WHEN NEW.command_id = 'boom' \
+             BEGIN SELECT RAISE(ABORT, 'boom refused'); END;",
+        )
+        .unwrap();
+    let mut failing = step("c2", vec![event("s", 2, "E", json!({}))]);
+    failing.enqueue.push(command("boom", "Explode"));
+
+    store.begin_batch().unwrap();
+    common::append(&mut store, MAIN, "in-batch", "s");
+    let err = store.commit_step(MAIN, &failing).unwrap_err();
+
+    assert!(matches!(err, Error::BatchRolledBack { .. }), "{err}");
+    assert!(err.to_string().contains("boom refused"), "{err}");
+    assert!(!store.in_batch());
+    assert_eq!(visible(&store, MAIN), vec![(1, "s".to_owned(), 1)]);
+    assert_eq!(store.stream_version(MAIN, "s").unwrap(), 1);
+    assert_eq!(common::append(&mut store, MAIN, "after", "s"), 2);
+}
+
+#[test]
+fn given_a_batch_whose_deferred_read_models_cannot_be_written_when_finishing_then_it_is_rolled_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("board.db");
+    let mut store = Store::open(&path, squall_store::Durability::Batch).unwrap();
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER boom BEFORE INSERT ON documents BEGIN SELECT RAISE(ABORT, 'no docs'); END;",
+        )
+        .unwrap();
+
+    store.begin_batch().unwrap();
+    store.commit_step(MAIN, &deposit_step("c1", "acc-1", 0, 10)).unwrap();
+    let err = store.finish_batch().unwrap_err();
+
+    assert!(err.to_string().contains("no docs"), "{err}");
+    assert!(!store.in_batch());
+    assert_eq!(store.head(MAIN).unwrap(), 0);
+    assert_eq!(store.checkpoint(MAIN, "balances").unwrap(), 0);
+}
+
+#[test]
+fn given_no_batch_when_a_step_fails_after_it_started_writing_then_only_that_step_is_rolled_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("board.db");
+    let mut store = Store::open(&path, squall_store::Durability::Interactive).unwrap();
+    common::append(&mut store, MAIN, "before", "s");
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER boom BEFORE INSERT ON checkpoints BEGIN SELECT RAISE(ABORT, 'no'); END;",
+        )
+        .unwrap();
+    let mut failing = step("c2", vec![event("s", 1, "E", json!({}))]);
+    failing.checkpoints.push("p".to_owned());
+
+    let err = store.commit_step(MAIN, &failing).unwrap_err();
+
+    assert!(matches!(err, Error::Sqlite { operation: "writing a checkpoint", .. }), "{err}");
+    assert_eq!(visible(&store, MAIN), vec![(1, "s".to_owned(), 1)]);
+    assert_eq!(store.logged_command(MAIN, "c2").unwrap(), None);
+}
+
+#[test]
+fn given_a_batch_when_steps_write_read_models_then_reads_inside_the_batch_see_them_and_abort_drops_them() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.commit_step(MAIN, &deposit_step("c0", "acc-0", 0, 5)).unwrap();
+
+    store.begin_batch().unwrap();
+    store.commit_step(MAIN, &deposit_step("c1", "acc-1", 0, 10)).unwrap();
+    store.commit_step(MAIN, &deposit_step("c2", "acc-1", 1, 10)).unwrap();
+    let mut close = step("c3", vec![event("acc-0", 1, "Closed", json!({}))]);
+    close
+        .documents
+        .push(DocumentChange::Delete { read_model: "balances".to_owned(), key: "acc-0".to_owned() });
+    store.commit_step(MAIN, &close).unwrap();
+
+    assert_eq!(store.document(MAIN, "balances", "acc-1").unwrap(), Some(json!({ "balance": 20 })));
+    assert_eq!(store.document(MAIN, "balances", "acc-0").unwrap(), None);
+    assert_eq!(store.checkpoint(MAIN, "balances").unwrap(), 3);
+    let via_sql = store
+        .query("SELECT key, json_extract(document, '$.balance') FROM documents WHERE read_model = 'balances'")
+        .unwrap();
+    assert_eq!(via_sql.rows, vec![vec![json!("acc-1"), json!(20)]]);
+    store.commit_step(MAIN, &deposit_step("c4", "acc-1", 2, 10)).unwrap();
+    store.abort_batch().unwrap();
+
+    assert_eq!(store.document(MAIN, "balances", "acc-1").unwrap(), None);
+    assert_eq!(store.document(MAIN, "balances", "acc-0").unwrap(), Some(json!({ "balance": 5 })));
+    assert_eq!(store.checkpoint(MAIN, "balances").unwrap(), 1);
+}
+
+#[test]
+fn given_a_batch_when_it_finishes_then_the_last_value_of_each_read_model_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("board.db");
+    let mut store = Store::open(&path, squall_store::Durability::Batch).unwrap();
+
+    store
+        .batch(|store| {
+            for i in 0..10 {
+                store.commit_step(MAIN, &deposit_step(&format!("c{i}"), "acc-1", i, 10))?;
+            }
+            store.clear_read_models(MAIN)?;
+            store.commit_step(MAIN, &deposit_step("c10", "acc-2", 0, 7))?;
+            Ok::<_, Error>(())
+        })
+        .unwrap();
+    drop(store);
+
+    let store = Store::open_read_only(&path).unwrap();
+    assert_eq!(store.document(MAIN, "balances", "acc-1").unwrap(), None);
+    assert_eq!(store.document(MAIN, "balances", "acc-2").unwrap(), Some(json!({ "balance": 7 })));
+    assert_eq!(store.checkpoint(MAIN, "balances").unwrap(), 11);
+    assert_eq!(store.head(MAIN).unwrap(), 11);
+}
