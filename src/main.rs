@@ -1,8 +1,10 @@
-//! `squall`: check, format, create, draw and benchmark event-storming boards
-//! from the command line.
+//! `squall`: check, format, create, draw, run, test and benchmark
+//! event-storming boards from the command line, and look into the stores
+//! their runs leave.
 //!
-//! Exit codes: 0 all is well, 1 the model has errors (or `fmt --check`
-//! would change a file), 2 bad input of any kind.
+//! Exit codes: 0 all is well, 1 findings (the model has errors, `fmt
+//! --check` would change a file, a scenario failed, a `run` input line was
+//! bad), 2 bad input of any kind.
 
 mod cmd;
 mod report;
@@ -17,7 +19,8 @@ use tracing_subscriber::EnvFilter;
 pub enum Outcome {
     /// Exit 0.
     Fine,
-    /// Exit 1: the model has errors, or files would change.
+    /// Exit 1: the model has errors, files would change, a scenario failed,
+    /// or a run met bad input lines.
     Findings,
 }
 
@@ -29,20 +32,28 @@ const BAD_INPUT: u8 = 2;
 #[command(
     name = "squall",
     version,
-    about = "Event-storming boards that run: check, format, create and draw Squall models",
+    about = "Event-storming boards that run: check, format, create, draw, run and test Squall models",
     long_about = "Event-storming boards that run.\n\n\
         A Squall model is one RON file (models/NAME.ron) with Rhai scripts next to it \
         (scripts/NAME/*.rhai). This command checks models against the event-storming \
-        grammar, keeps their files in canonical form, creates new ones and draws them.",
+        grammar, keeps their files in canonical form, creates new ones and draws them. It runs \
+        them on an SQLite event store (run, sim), tests their scenarios (test), and looks into \
+        the store a run leaves (events, state, read-model, query, branch, rewind).",
     after_help = "Examples:\n  \
         squall check models/bank_account.ron          lint a model; exit 1 on errors\n  \
         squall check models/bank_account.ron --json   the same as one JSON object\n  \
         squall fmt --check models/*.ron               list files not in canonical form\n  \
         squall new shop --template bank-account       models/shop.ron + scripts/shop/\n  \
         squall graph models/shop.ron --format mermaid -o docs/shop.mmd\n  \
-        squall bench check --elements 10000           time check on a generated board\n\n\
+        squall bench check --elements 10000           time check on a generated board\n  \
+        squall test models/bank_account.ron           run the model's scenarios\n  \
+        squall run models/bank_account.ron --db bank.db --input commands.jsonl\n  \
+        squall sim models/bank_account.ron            step through it interactively\n  \
+        squall events --db bank.db                    what a run appended\n  \
+        squall query --db bank.db \"SELECT * FROM commands WHERE outcome = 'rejected'\"\n\n\
         Run `squall help COMMAND` for each command's options and examples.\n\
-        Exit status: 0 fine, 1 the model has errors or would be reformatted, 2 bad input.",
+        Exit status: 0 fine, 1 findings (model errors, files to reformat, failed scenarios, bad \
+        input lines), 2 bad input.",
     propagate_version = true
 )]
 struct Cli {
@@ -75,6 +86,15 @@ enum Command {
     New(cmd::new::Args),
     Graph(cmd::graph::Args),
     Bench(cmd::bench::Args),
+    Run(cmd::run::Args),
+    Test(cmd::test::Args),
+    Sim(cmd::sim::Args),
+    Events(cmd::events::Args),
+    State(cmd::state::Args),
+    ReadModel(cmd::read_model::Args),
+    Query(cmd::query::Args),
+    Branch(cmd::branch::Args),
+    Rewind(cmd::branch::RewindArgs),
 }
 
 fn main() -> ExitCode {
@@ -87,6 +107,15 @@ fn main() -> ExitCode {
         Command::New(args) => cmd::new::run(&args),
         Command::Graph(args) => cmd::graph::run(&args),
         Command::Bench(args) => cmd::bench::run(&args),
+        Command::Run(args) => cmd::run::run(&args),
+        Command::Test(args) => cmd::test::run(&args),
+        Command::Sim(args) => cmd::sim::run(&args),
+        Command::Events(args) => cmd::events::run(&args),
+        Command::State(args) => cmd::state::run(&args),
+        Command::ReadModel(args) => cmd::read_model::run(&args),
+        Command::Query(args) => cmd::query::run(&args),
+        Command::Branch(args) => cmd::branch::run(&args),
+        Command::Rewind(args) => cmd::branch::rewind(&args),
     };
     match result {
         Ok(Outcome::Fine) => ExitCode::SUCCESS,

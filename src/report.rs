@@ -2,6 +2,9 @@
 //! terminal. `anstream` strips the styles when piped and honours NO_COLOR,
 //! so callers always write styled text.
 
+pub mod table;
+pub mod trace;
+
 use std::io::{self, IsTerminal, Write};
 
 use anstyle::{AnsiColor, Style};

@@ -2,7 +2,16 @@
 //! that returns what the process should report.
 
 pub mod bench;
+pub mod branch;
 pub mod check;
+pub mod events;
 pub mod fmt;
 pub mod graph;
 pub mod new;
+mod open;
+pub mod query;
+pub mod read_model;
+pub mod run;
+pub mod sim;
+pub mod state;
+pub mod test;

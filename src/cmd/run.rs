@@ -1,0 +1,295 @@
+//! `squall run`: drive a model from a JSON Lines file of commands, every
+//! step committed to a store file.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context as _, anyhow};
+use serde_json::{Map, Value};
+use squall_sim::{Session, SimError, Source, Trace};
+
+use crate::cmd::open;
+use crate::{Outcome, report};
+
+/// Run a model on a store file, fed by JSON Lines of commands.
+#[derive(Debug, clap::Args)]
+#[command(
+    long_about = "Run a model on a store file, fed by JSON Lines of commands.\n\n\
+        Each line is {\"command\": \"Name\", \"data\": {...}} or {\"advance\": \"1h\"} (moves \
+        the virtual clock). After each line the simulation runs until no command is queued, and \
+        every step is printed: the command, who handled it, its events with their positions, \
+        the documents it changed, the commands policies issued, log lines and errors. Each step \
+        is committed to the store in one transaction, so an interrupted run leaves whole steps; \
+        commands it left queued are processed first on the next run.\n\n\
+        Blank lines and lines starting with # or // are skipped. A bad line (not JSON, unknown \
+        command, a missing, extra or mistyped field, an unknown key) is reported with its line \
+        number and skipped, and nothing is written for it.\n\n\
+        Exit status: 0 all lines ran; 1 a line was bad, a step failed in a script, or a runaway \
+        cascade was stopped; 2 the model or the store cannot be opened.",
+    after_help = "Examples:\n  \
+        squall run models/bank_account.ron --db bank.db --input commands.jsonl\n  \
+        echo '{\"command\":\"OpenAccount\",\"data\":{\"account_id\":\"a1\",\"owner\":\"Ada\"}}' \\\n      \
+        | squall run models/bank_account.ron --db bank.db --json | jq .events"
+)]
+pub struct Args {
+    /// The model file (RON).
+    #[arg(value_name = "MODEL")]
+    pub model: PathBuf,
+
+    /// The store file; created when missing.
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+
+    /// The commands, one JSON object per line; `-` is standard input.
+    #[arg(long, short, value_name = "FILE", default_value = "-")]
+    pub input: PathBuf,
+
+    /// Print each step as one line of JSON (the simulator's trace) instead of text.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Seed of `random()` in scripts.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+}
+
+/// Cascades are bounded by the session's cascade limit; a line's run needs
+/// no bound of its own.
+const UNBOUNDED: usize = usize::MAX;
+
+pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    let store = open::writable(&args.db)?;
+    let mut session = open::session(&args.model, store, open::options(args.seed))?;
+    let (name, reader): (String, Box<dyn BufRead>) = if args.input.as_os_str() == "-" {
+        ("<stdin>".to_owned(), Box::new(io::stdin().lock()))
+    } else {
+        let file = File::open(&args.input)
+            .with_context(|| format!("{}: cannot read the input", args.input.display()))?;
+        (args.input.display().to_string(), Box::new(BufReader::new(file)))
+    };
+    let mut printer = Printer { out: anstream::stdout().lock(), json: args.json };
+    let mut fine = true;
+
+    // Commands an interrupted run left queued go first.
+    fine &= run_until_quiet(&mut session, &mut printer, &format!("{name}: queued before the run"))?;
+
+    for (number, line) in Lines::new(reader).enumerate() {
+        let number = number + 1;
+        let line = line.with_context(|| format!("{name}:{number}: cannot read the input"))?;
+        let place = format!("{name}:{number}");
+        let text = match line {
+            Ok(text) => text,
+            Err(problem) => {
+                bad_line(&place, &problem);
+                fine = false;
+                continue;
+            }
+        };
+        let request = match parse(&text) {
+            Ok(Some(request)) => request,
+            Ok(None) => continue,
+            Err(problem) => {
+                bad_line(&place, &problem);
+                fine = false;
+                continue;
+            }
+        };
+        match apply(&mut session, request) {
+            Ok(()) => {}
+            Err(Refused::Line(problem)) => {
+                bad_line(&place, &problem);
+                fine = false;
+                continue;
+            }
+            Err(Refused::Fatal(error)) => return Err(error.context(place)),
+        }
+        fine &= run_until_quiet(&mut session, &mut printer, &place)?;
+    }
+    printer.out.flush().context("cannot write to stdout")?;
+    Ok(if fine { Outcome::Fine } else { Outcome::Findings })
+}
+
+/// What one input line asks for.
+#[derive(Debug, PartialEq)]
+enum Request {
+    Command { name: String, data: Value },
+    Advance(String),
+}
+
+/// Why a line was not carried out: something wrong with the line, or with
+/// the store (which ends the run).
+enum Refused {
+    Line(String),
+    Fatal(anyhow::Error),
+}
+
+/// A line as a request; `None` for blank lines and comments.
+fn parse(line: &str) -> Result<Option<Request>, String> {
+    let text = line.trim();
+    if text.is_empty() || text.starts_with('#') || text.starts_with("//") {
+        return Ok(None);
+    }
+    const SHAPE: &str = r#"{"command": "Name", "data": {...}} or {"advance": "1h"}"#;
+    let value: Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+    let Value::Object(mut map) = value else {
+        return Err(format!("expected an object like {SHAPE}"));
+    };
+    if let Some(key) = map.keys().find(|k| !["command", "data", "advance"].contains(&k.as_str())) {
+        return Err(format!("unknown key `{key}`; a line is {SHAPE}"));
+    }
+    match (map.remove("command"), map.remove("advance")) {
+        (Some(_), Some(_)) => Err(format!("a line either runs a command or advances the clock: {SHAPE}")),
+        (None, None) => Err(format!("no `command` or `advance`; a line is {SHAPE}")),
+        (None, Some(_)) if map.contains_key("data") => {
+            Err("`data` belongs to a command; `advance` takes only a duration".to_owned())
+        }
+        (None, Some(Value::String(by))) => Ok(Some(Request::Advance(by))),
+        (None, Some(other)) => Err(format!("`advance` takes a duration like \"1h\", got {other}")),
+        (Some(Value::String(name)), None) => {
+            let data = map.remove("data").unwrap_or_else(|| Value::Object(Map::new()));
+            Ok(Some(Request::Command { name, data }))
+        }
+        (Some(other), None) => Err(format!("`command` takes a command name, got {other}")),
+    }
+}
+
+fn apply(session: &mut Session, request: Request) -> Result<(), Refused> {
+    let result = match request {
+        Request::Command { name, data } => session.submit(&name, data, Source::User).map(drop),
+        Request::Advance(by) => session.advance(&by),
+    };
+    result.map_err(|error| match error {
+        SimError::UnknownCommand { .. } | SimError::InvalidPayload { .. } | SimError::Clock(_) => {
+            Refused::Line(error.to_string())
+        }
+        other => Refused::Fatal(other.into()),
+    })
+}
+
+fn bad_line(place: &str, problem: &str) {
+    report::error(&anyhow!("{place}: {problem}"));
+}
+
+/// Run the queue dry, printing each step. False when a step failed in a
+/// script or a runaway cascade was stopped.
+fn run_until_quiet(session: &mut Session, printer: &mut Printer, place: &str) -> anyhow::Result<bool> {
+    let mut write_error = None;
+    let mut failed = false;
+    let end = session.run_until_quiet(UNBOUNDED, |trace| {
+        failed |= !trace.errors.is_empty();
+        if write_error.is_none()
+            && let Err(error) = printer.step(trace)
+        {
+            write_error = Some(error);
+        }
+    });
+    if let Some(error) = write_error {
+        return Err(anyhow::Error::new(error).context("cannot write to stdout"));
+    }
+    let end = end.with_context(|| format!("{place}: the simulation stopped"))?;
+    if let Some(stopped) = &end.stopped {
+        report::error(&anyhow!("{place}: {stopped}"));
+    }
+    Ok(!failed && end.stopped.is_none())
+}
+
+struct Printer {
+    out: anstream::AutoStream<io::StdoutLock<'static>>,
+    json: bool,
+}
+
+impl Printer {
+    fn step(&mut self, trace: &Trace) -> io::Result<()> {
+        if self.json {
+            serde_json::to_writer(&mut self.out, trace)?;
+            writeln!(self.out)
+        } else {
+            report::trace::step(&mut self.out, trace)
+        }
+    }
+}
+
+/// Input lines as text, each read on its own so a run follows a pipe as it
+/// fills; a line that is not UTF-8 is a bad line, not the end of the run.
+struct Lines<R> {
+    reader: R,
+    buffer: Vec<u8>,
+}
+
+impl<R: BufRead> Lines<R> {
+    fn new(reader: R) -> Self {
+        Lines { reader, buffer: Vec::new() }
+    }
+}
+
+impl<R: BufRead> Iterator for Lines<R> {
+    type Item = io::Result<Result<String, String>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.buffer.clear();
+        match self.reader.read_until(b'\n', &mut self.buffer) {
+            Ok(0) => None,
+            Ok(_) => {
+                let bytes = self.buffer.strip_suffix(b"\n").unwrap_or(&self.buffer);
+                let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+                Some(Ok(String::from_utf8(bytes.to_vec())
+                    .map_err(|e| format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to() + 1))))
+            }
+            Err(error) => Some(Err(error)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_command_line_carries_its_name_and_data() {
+        let request = parse(r#"{"command":"DepositMoney","data":{"amount":5}}"#).unwrap();
+        assert_eq!(
+            request,
+            Some(Request::Command { name: "DepositMoney".into(), data: json!({"amount": 5}) })
+        );
+        let without_data = parse(r#"{"command":"Ping"}"#).unwrap();
+        assert_eq!(without_data, Some(Request::Command { name: "Ping".into(), data: json!({}) }));
+        assert_eq!(parse(r#"{"advance":"1h"}"#).unwrap(), Some(Request::Advance("1h".into())));
+    }
+
+    #[test]
+    fn blank_lines_and_comments_are_skipped() {
+        for line in ["", "   ", "# note", "// note", "  # indented"] {
+            assert_eq!(parse(line).unwrap(), None, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn each_malformed_line_says_what_is_wrong() {
+        let cases = [
+            ("{nope", "not valid JSON"),
+            ("[1]", "expected an object"),
+            (r#"{"command":"A","extra":1}"#, "unknown key `extra`"),
+            (r#"{"command":"A","advance":"1h"}"#, "either runs a command or advances"),
+            (r#"{"data":{}}"#, "no `command` or `advance`"),
+            (r#"{"advance":5}"#, "`advance` takes a duration"),
+            (r#"{"command":5}"#, "`command` takes a command name"),
+            (r#"{"advance":"1h","data":{}}"#, "`data` belongs to a command"),
+        ];
+        for (line, expected) in cases {
+            let problem = parse(line).unwrap_err();
+            assert!(problem.contains(expected), "{line}: {problem}");
+        }
+    }
+
+    #[test]
+    fn lines_that_are_not_utf8_are_reported_and_the_rest_still_read() {
+        let input: &[u8] = b"a\r\n\xff\xfe\nb";
+        let lines: Vec<_> = Lines::new(input).map(|l| l.unwrap()).collect();
+        assert_eq!(lines[0], Ok("a".to_owned()));
+        assert!(lines[1].as_ref().unwrap_err().contains("not UTF-8"));
+        assert_eq!(lines[2], Ok("b".to_owned()));
+    }
+}
