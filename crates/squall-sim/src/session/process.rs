@@ -308,6 +308,8 @@ impl Session {
         self.append_with_versions(work, aggregate, &stream, produced, &causation, Some(instance.version))?;
         // Evolve: fold the new events into the state.
         for pending in &work.events[events_before..] {
+            // The stream grows by every event, applied or not.
+            instance.version += 1;
             let applier = contract::applier(&pending.name);
             if !script.has(&applier) {
                 continue;
@@ -319,7 +321,6 @@ impl Session {
                     return Err(Refusal::Failed(format!("{}: `{applier}` threw: {reason}", script.path)));
                 }
             }
-            instance.version += 1;
         }
         self.collect_logs(aggregate, work);
         work.state_after = Some(self.json(&instance.state)?);
