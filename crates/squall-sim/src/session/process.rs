@@ -29,6 +29,9 @@ struct Work {
     command: Command,
     events: Vec<Pending>,
     documents: HashMap<(Sticky, String), Option<Value>>,
+    /// Documents as stored before the step, for the trace. Kept apart from
+    /// `documents`: any string is a valid key, so no prefix can mark these.
+    stored: HashMap<(Sticky, String), Option<Value>>,
     document_order: Vec<(Sticky, String, Option<Value>)>,
     issued: Vec<(Command, IssuedCommand)>,
     policy_states: HashMap<Sticky, Dynamic>,
@@ -73,6 +76,7 @@ impl Session {
             command: queued.command,
             events: Vec::new(),
             documents: HashMap::new(),
+            stored: HashMap::new(),
             document_order: Vec::new(),
             issued: Vec::new(),
             policy_states: HashMap::new(),
@@ -198,7 +202,7 @@ impl Session {
                 .map(|(rm, key, after)| DocumentChange {
                     read_model: self.sticky_ref(*rm),
                     key: key.clone(),
-                    before: work.documents.get(&(*rm, format!("before:{key}"))).cloned().flatten(),
+                    before: work.stored.get(&(*rm, key.clone())).cloned().flatten(),
                     after: after.clone(),
                 })
                 .collect();
@@ -400,7 +404,7 @@ impl Session {
                     .store
                     .document(&self.branch, &element.name, &key)
                     .map_err(|e| Refusal::Failed(e.to_string()))?;
-                work.documents.insert((read_model, format!("before:{key}")), stored.clone());
+                work.stored.insert((read_model, key.clone()), stored.clone());
                 stored
             }
         };
