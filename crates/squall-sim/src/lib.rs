@@ -15,5 +15,5 @@ pub mod value;
 
 pub use clock::Clock;
 pub use error::SimError;
-pub use session::{BranchDiff, DocumentDiff, Options, ReplayReport, RunEnd, Session, Source};
+pub use session::{BranchDiff, DocumentDiff, EventSummary, Options, ReplayReport, RunEnd, Session, Source};
 pub use trace::Trace;

@@ -22,7 +22,7 @@ use crate::scripts::Scripts;
 use crate::trace::Trace;
 use crate::value;
 
-pub use travel::{BranchDiff, DocumentDiff, ReplayReport};
+pub use travel::{BranchDiff, DocumentDiff, EventSummary, ReplayReport};
 
 /// How a session runs.
 #[derive(Clone, Debug)]
