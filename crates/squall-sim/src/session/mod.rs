@@ -223,7 +223,14 @@ impl Session {
 
     /// Recompile scripts whose files changed since they were loaded.
     pub fn reload_scripts(&mut self) -> Result<Vec<String>, SimError> {
-        self.scripts.reload_changed(&self.model, &self.engine)
+        let reloaded = self.scripts.reload_changed(&self.model, &self.engine);
+        // Aggregate and policy states were folded by the old scripts. A
+        // failed reload may have replaced some scripts before it stopped.
+        if reloaded.as_ref().map_or(true, |changed| !changed.is_empty()) {
+            self.instances.clear();
+            self.rebuild_policies()?;
+        }
+        reloaded
     }
 
     /// Bring caches, policies and read models up to date after events were
