@@ -281,13 +281,21 @@ fn a_store_that_cannot_be_opened_or_a_broken_model_exits_2() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("notes.db"));
+    let new = dir.path().join("new.db");
     squall()
         .args(["run", "tests/fixtures/load/duplicate-id.ron", "--db"])
-        .arg(dir.path().join("new.db"))
+        .arg(&new)
         .write_stdin("")
         .assert()
         .code(2)
         .stderr(predicate::str::contains("duplicate id"));
+    squall()
+        .args(["run", BANK_ACCOUNT, "--input", "no-such-input.jsonl", "--db"])
+        .arg(&new)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no-such-input.jsonl: cannot read the input"));
+    assert!(!new.exists(), "a run that could not start created its store");
 }
 
 /// A copy of the bank-account model and its scripts, to break on purpose.

@@ -172,8 +172,8 @@ pub fn branches(out: &mut impl Write, store: &Store, current: Option<&str>) -> a
 }
 
 fn create(args: &CreateArgs) -> anyhow::Result<Outcome> {
-    let store = open::existing_writable(&args.db)?;
-    let mut session = open::session(&args.model, store, open::options(None))?;
+    let model = open::Model::load(&args.model)?;
+    let mut session = model.session(open::existing_writable(&args.db)?, open::options(None))?;
     if args.from != session.branch() {
         session.switch(&args.from)?;
     }
@@ -188,8 +188,8 @@ fn create(args: &CreateArgs) -> anyhow::Result<Outcome> {
 }
 
 fn diff(args: &DiffArgs) -> anyhow::Result<Outcome> {
-    let store = open::read_only(&args.db)?;
-    let session = open::session(&args.model, store, open::options(None))?;
+    let model = open::Model::load(&args.model)?;
+    let session = model.session(open::read_only(&args.db)?, open::options(None))?;
     let diff = session.diff(&args.left, &args.right)?;
     let mut out = anstream::stdout().lock();
     if args.json {
@@ -202,8 +202,8 @@ fn diff(args: &DiffArgs) -> anyhow::Result<Outcome> {
 }
 
 pub fn rewind(args: &RewindArgs) -> anyhow::Result<Outcome> {
-    let store = open::existing_writable(&args.db)?;
-    let mut session = open::session(&args.model, store, open::options(None))?;
+    let model = open::Model::load(&args.model)?;
+    let mut session = model.session(open::existing_writable(&args.db)?, open::options(None))?;
     if args.branch != session.branch() {
         session.switch(&args.branch)?;
     }

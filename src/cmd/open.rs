@@ -15,12 +15,24 @@ pub fn model_dir(model: &Path) -> PathBuf {
     }
 }
 
-/// Load a model and start a session on `store`: scripts compiled, policies
-/// caught up with the events already there.
-pub fn session(model: &Path, store: Store, options: Options) -> anyhow::Result<Session> {
-    let board = squall_model::load(model)?;
-    Session::open(board, &model_dir(model), store, options)
-        .with_context(|| format!("{}: cannot run the model", model.display()))
+/// A loaded model and the folder its scripts are found from. Loaded before
+/// any store is opened, so a mistyped model path creates no store file.
+pub struct Model {
+    path: PathBuf,
+    board: squall_model::Board,
+}
+
+impl Model {
+    pub fn load(path: &Path) -> anyhow::Result<Model> {
+        Ok(Model { path: path.to_owned(), board: squall_model::load(path)? })
+    }
+
+    /// Start a session on `store`: scripts compiled, policies caught up
+    /// with the events already there.
+    pub fn session(self, store: Store, options: Options) -> anyhow::Result<Session> {
+        Session::open(self.board, &model_dir(&self.path), store, options)
+            .with_context(|| format!("{}: cannot run the model", self.path.display()))
+    }
 }
 
 /// A store file to write to, created when missing (`squall run`, `squall sim --db`).

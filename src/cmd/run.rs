@@ -59,8 +59,8 @@ pub struct Args {
 const UNBOUNDED: usize = usize::MAX;
 
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
-    let store = open::writable(&args.db)?;
-    let mut session = open::session(&args.model, store, open::options(args.seed))?;
+    // The model and the input first: a mistyped path creates no store.
+    let model = open::Model::load(&args.model)?;
     let (name, reader): (String, Box<dyn BufRead>) = if args.input.as_os_str() == "-" {
         ("<stdin>".to_owned(), Box::new(io::stdin().lock()))
     } else {
@@ -68,6 +68,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             .with_context(|| format!("{}: cannot read the input", args.input.display()))?;
         (args.input.display().to_string(), Box::new(BufReader::new(file)))
     };
+    let mut session = model.session(open::writable(&args.db)?, open::options(args.seed))?;
     let mut printer = Printer { out: anstream::stdout().lock(), json: args.json };
     let mut fine = true;
 

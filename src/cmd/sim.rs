@@ -46,11 +46,12 @@ pub struct Args {
 const UNBOUNDED: usize = usize::MAX;
 
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    let model = open::Model::load(&args.model)?;
     let store = match &args.db {
         Some(path) => open::writable(path)?,
         None => Store::open_in_memory()?,
     };
-    let session = open::session(&args.model, store, open::options(args.seed))?;
+    let session = model.session(store, open::options(args.seed))?;
     let mut repl = Repl { session, model: args.model.clone(), last_submitted: None };
     if io::stdin().is_terminal() {
         interactive(&mut repl)?;

@@ -41,8 +41,8 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
-    let store = open::read_only(&args.db)?;
-    let mut session = open::session(&args.model, store, open::options(None))?;
+    let model = open::Model::load(&args.model)?;
+    let mut session = model.session(open::read_only(&args.db)?, open::options(None))?;
     if args.branch != session.branch() {
         session.switch(&args.branch)?;
     }
