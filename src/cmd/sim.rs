@@ -72,13 +72,19 @@ fn interactive(repl: &mut Repl) -> anyhow::Result<()> {
         // A first run has no history yet.
         let _ = editor.load_history(path);
     }
-    writeln!(
-        anstream::stdout(),
+    let mut banner = format!(
         "{} on {} — type `help` for the commands, `quit` to leave",
         repl.session.board().name,
         repl.session.store().location()
-    )
-    .context("cannot write to stdout")?;
+    );
+    let pending = repl.session.pending()?;
+    if pending > 0 {
+        banner.push_str(&format!(
+            "\n{} queued from an earlier run; `run` processes them",
+            plural_commands(pending)
+        ));
+    }
+    writeln!(anstream::stdout(), "{banner}").context("cannot write to stdout")?;
     loop {
         let prompt = format!("{}> ", repl.session.branch());
         match editor.readline(&prompt) {
@@ -107,6 +113,10 @@ fn interactive(repl: &mut Repl) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+fn plural_commands(count: u64) -> String {
+    report::trace::plural(usize::try_from(count).unwrap_or(usize::MAX), "command is", "commands are")
 }
 
 /// Commands from a pipe or a file, one per line, each error reported with
