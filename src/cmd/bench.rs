@@ -1,6 +1,7 @@
 //! `squall bench`: how fast Squall is on a large board.
 
 mod generate;
+mod sim;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -34,6 +35,7 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 pub enum Bench {
     Check(CheckArgs),
+    Sim(sim::SimArgs),
 }
 
 /// Time `squall check` (load + lint) on a generated board.
@@ -70,6 +72,7 @@ pub struct CheckArgs {
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     match &args.what {
         Bench::Check(args) => bench_check(args),
+        Bench::Sim(args) => sim::run(args),
     }
 }
 

@@ -177,7 +177,11 @@ fn when_then(session: &mut Session, scenario: &Scenario, given: u64) -> Result<O
             match actual {
                 Some(actual) if json_eq(&actual, document) => None,
                 actual => {
-                    let pretty = |v: &Value| serde_json::to_string_pretty(v).unwrap_or_default();
+                    let pretty = |v: &Value| {
+                        serde_json::from_str::<Value>(&sorted_json(v))
+                            .and_then(|v| serde_json::to_string_pretty(&v))
+                            .unwrap_or_default()
+                    };
                     let expected_text = pretty(document);
                     let actual_text = actual.as_ref().map_or_else(|| "(no document)".to_owned(), pretty);
                     let lines = |t: &str| t.lines().map(str::to_owned).collect::<Vec<_>>();
@@ -213,6 +217,23 @@ fn diff_lines(expected: &[String], actual: &[String]) -> String {
         out.push_str(change.value());
     }
     out.trim_end().to_owned()
+}
+
+/// JSON text with object keys sorted, so that the same data prints the
+/// same whichever order a scenario's author wrote it in.
+fn sorted_json(value: &Value) -> String {
+    fn sort(value: &Value) -> Value {
+        match value {
+            Value::Object(map) => {
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+                Value::Object(entries.into_iter().map(|(k, v)| (k.clone(), sort(v))).collect())
+            }
+            Value::Array(items) => Value::Array(items.iter().map(sort).collect()),
+            other => other.clone(),
+        }
+    }
+    serde_json::to_string(&sort(value)).unwrap_or_default()
 }
 
 /// JSON equality where `100` and `100.0` are the same number.

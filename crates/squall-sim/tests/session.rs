@@ -240,9 +240,8 @@ fn given_a_script_that_emits_an_event_it_has_no_arrow_to_then_the_step_fails_nam
     ), "{open_error}");
     let shut_error = &shut[0].errors[0];
     assert!(
-        shut_error.ends_with(
-            "gadget.rhai: `handle_Shut` produced event `Vanished`, but aggregate `Gadget` (agg-gadget) has no arrow to it on the board"
-        ),
+        shut_error
+            .ends_with("gadget.rhai: `handle_Shut` produced event `Vanished`, which is not on the board"),
         "{shut_error}"
     );
     assert!(opened[0].is_rejected() && shut[0].is_rejected());

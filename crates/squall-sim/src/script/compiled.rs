@@ -10,14 +10,17 @@ use sha2::{Digest, Sha256};
 use super::engine::ScriptEngine;
 use super::error::ScriptError;
 
-/// A compiled script.
+/// A compiled script; cheap to clone.
 #[derive(Clone, Debug)]
-pub struct Script {
+pub struct Script(Arc<Compiled>);
+
+#[derive(Debug)]
+pub struct Compiled {
     /// The path as the board names it, used in every message.
     pub path: String,
     /// First 16 hex digits of the SHA-256 of the text.
     pub hash: String,
-    ast: Arc<AST>,
+    ast: AST,
     functions: HashSet<String>,
     /// Where each function is defined: the line named when an error (an
     /// exhausted operation budget) carries no position of its own.
@@ -33,6 +36,14 @@ pub enum Call {
     Thrown(String),
 }
 
+impl std::ops::Deref for Script {
+    type Target = Compiled;
+
+    fn deref(&self) -> &Compiled {
+        &self.0
+    }
+}
+
 impl Script {
     pub fn compile(engine: &ScriptEngine, path: &str, text: &str) -> Result<Script, ScriptError> {
         let mut ast = engine.engine().compile(text).map_err(|e| ScriptError::from_parse(path, &e))?;
@@ -41,11 +52,11 @@ impl Script {
         let digest = Sha256::digest(text.as_bytes());
         let hash = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
         let definitions = definitions(text);
-        Ok(Script { path: path.to_owned(), hash, ast: Arc::new(ast), functions, definitions })
+        Ok(Script(Arc::new(Compiled { path: path.to_owned(), hash, ast, functions, definitions })))
     }
 
     pub fn has(&self, function: &str) -> bool {
-        self.functions.contains(function)
+        self.0.functions.contains(function)
     }
 
     /// Call `function` with `args`, binding `this` when given. Errors name

@@ -85,6 +85,8 @@ pub struct Session {
     options: Options,
     instances: HashMap<String, Instance>,
     policy_states: HashMap<Sticky, Dynamic>,
+    /// Steps taken per cascade (correlation id) since the queue was last empty.
+    cascades: HashMap<String, usize>,
     next_command: u64,
 }
 
@@ -124,6 +126,7 @@ impl Session {
             options,
             instances: HashMap::new(),
             policy_states: HashMap::new(),
+            cascades: HashMap::new(),
             next_command,
         };
         session.resume_clock()?;
@@ -196,20 +199,24 @@ impl Session {
         max_steps: usize,
         mut on_step: impl FnMut(&Trace),
     ) -> Result<RunEnd, SimError> {
-        let mut per_cascade: HashMap<String, usize> = HashMap::new();
         let mut steps = 0;
         while steps < max_steps {
             let Some(trace) = self.step()? else {
+                self.cascades.clear();
                 return Ok(RunEnd { steps, quiet: true, stopped: None });
             };
             steps += 1;
             on_step(&trace);
             let cascade = trace.command.correlation_id.clone();
-            let count = per_cascade.entry(cascade.clone()).or_default();
+            // Counted across calls, so a loop driven a few steps at a time
+            // is stopped too; forgotten once the queue is empty.
+            let count = self.cascades.entry(cascade.clone()).or_default();
             *count += 1;
-            if *count >= self.options.cascade_limit {
-                let message = self.runaway_message(*count, &trace);
+            let count = *count;
+            if count >= self.options.cascade_limit {
+                let message = self.runaway_message(count, &trace);
                 self.discard_cascade(&cascade, &message)?;
+                self.cascades.remove(&cascade);
                 return Ok(RunEnd { steps, quiet: self.pending()? == 0, stopped: Some(message) });
             }
         }
@@ -249,15 +256,11 @@ impl Session {
     }
 
     fn runaway_message(&self, steps: usize, trace: &Trace) -> String {
-        let cycles: Vec<String> = lint::lint(&self.model.board, &lint::Options::default())
+        let report = lint::lint(&self.model.board, &lint::Options::default());
+        let cycles: Vec<String> = report
             .diagnostics
             .into_iter()
-            .chain(
-                lint::lint(&self.model.board, &lint::Options::default())
-                    .allowed
-                    .into_iter()
-                    .map(|a| a.diagnostic),
-            )
+            .chain(report.allowed.into_iter().map(|a| a.diagnostic))
             .filter(|d| d.code == Code::PolicyCycle)
             .map(|d| d.message)
             .collect();

@@ -618,6 +618,16 @@ impl Session {
                     element.describe()
                 )));
             }
+            let on_board = match expected {
+                Made::Event => self.model.event(&outgoing.name).is_some(),
+                Made::Command => self.model.commands.contains_key(&outgoing.name),
+            };
+            if !on_board {
+                return Err(Refusal::Failed(format!(
+                    "{}: `{function}` produced {what} `{}`, which is not on the board",
+                    script.path, outgoing.name
+                )));
+            }
             if !allowed.is_some_and(|names| names.contains(&outgoing.name)) {
                 return Err(Refusal::Failed(format!(
                     "{}: `{function}` produced {what} `{}`, but {} has no arrow to it on the board",

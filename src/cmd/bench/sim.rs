@@ -1,0 +1,214 @@
+//! `squall bench sim`: the simulator on the bank account, end to end, with
+//! a bare SQLite insert loop as the baseline.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anstyle::Style;
+use anyhow::Context as _;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::{Value, json};
+use squall_sim::{Options, Session, Source};
+use squall_store::{Durability, Store};
+
+use crate::Outcome;
+
+const BOLD: Style = Style::new().bold();
+
+/// Time the simulator: generated bank-account commands over many accounts,
+/// with both policies and the read model active.
+#[derive(Debug, clap::Args)]
+#[command(
+    long_about = "Run generated bank-account commands (deposits, withdrawals, owner changes) over \
+        many accounts through the simulator, in batch mode, on a store in a temporary folder. \
+        Both policies and the read model are active, so every deposit sets off a thank-you email \
+        and a CEO bonus. Reports commands and events per second, the same event rows inserted by \
+        a bare rusqlite loop as a baseline, replay speed and peak memory. Build in release mode.",
+    after_help = "Examples:\n  \
+        cargo run --release -- bench sim\n  \
+        squall bench sim --commands 200000 --accounts 5000 --batch 5000"
+)]
+pub struct SimArgs {
+    /// User commands to run (each may set off more through policies).
+    #[arg(long, default_value_t = 50_000, value_name = "N")]
+    pub commands: usize,
+
+    /// Accounts the commands are spread over.
+    #[arg(long, default_value_t = 1_000, value_name = "N")]
+    pub accounts: usize,
+
+    /// User commands per store transaction.
+    #[arg(long, default_value_t = 1_000, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub batch: u64,
+
+    /// The model to run.
+    #[arg(long, default_value = "models/bank_account.ron", value_name = "FILE")]
+    pub model: PathBuf,
+
+    /// Seed of the generated commands.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+struct Report {
+    commands: usize,
+    steps: usize,
+    events: u64,
+    run: Duration,
+    baseline: Duration,
+    replay_events: u64,
+    replay: Duration,
+    peak_rss_kib: Option<u64>,
+}
+
+pub fn run(args: &SimArgs) -> anyhow::Result<Outcome> {
+    let board = squall_model::load(&args.model)?;
+    let dir = args.model.parent().map(PathBuf::from).unwrap_or_default();
+    let temp = tempfile::tempdir().context("cannot create a temporary folder for the store")?;
+    let db = temp.path().join("bench.db");
+    let store = Store::open(&db, Durability::Batch)?;
+    let mut session = Session::open(board, &dir, store, Options::default())?;
+
+    let progress = ProgressBar::new(args.commands as u64).with_style(
+        ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} commands, {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    progress.set_message("simulating");
+    let mut rng = fastrand::Rng::with_seed(args.seed);
+    let accounts = args.accounts.max(1);
+    let started = Instant::now();
+    let mut steps = 0;
+    session.store_mut().begin_batch()?;
+    let mut submit = |session: &mut Session, name: &str, data: Value| -> anyhow::Result<()> {
+        session.submit(name, data, Source::User)?;
+        steps += session.run_until_quiet(usize::MAX, |_| {})?.steps;
+        Ok(())
+    };
+    submit(&mut session, "OpenAccount", json!({"account_id": "ceo-bonus", "owner": "The CEO"}))?;
+    for i in 0..args.commands {
+        let account = format!("acc-{}", rng.usize(..accounts));
+        let (name, data) = if i < accounts {
+            ("OpenAccount", json!({"account_id": format!("acc-{i}"), "owner": format!("Owner {i}")}))
+        } else {
+            match rng.u8(..100) {
+                0..70 => ("DepositMoney", json!({"account_id": account, "amount": rng.u32(1..1000)})),
+                70..95 => ("WithdrawMoney", json!({"account_id": account, "amount": rng.u32(1..500)})),
+                _ => {
+                    ("ChangeOwner", json!({"account_id": account, "owner": format!("Owner {}", rng.u32(..))}))
+                }
+            }
+        };
+        submit(&mut session, name, data)?;
+        if (i as u64 + 1).is_multiple_of(args.batch) {
+            session.store_mut().finish_batch()?;
+            session.store_mut().begin_batch()?;
+            progress.set_position(i as u64 + 1);
+        }
+    }
+    session.store_mut().finish_batch()?;
+    let run = started.elapsed();
+    progress.finish_and_clear();
+    let events = session.store().head(session.branch())?;
+
+    let started = Instant::now();
+    let replayed = session.replay()?;
+    let replay = started.elapsed();
+    let peak_rss_kib = peak_rss_kib();
+    drop(session);
+
+    let baseline = bare_insert(&db, &temp.path().join("baseline.db"))?;
+    let report = Report {
+        commands: args.commands + 1,
+        steps,
+        events,
+        run,
+        baseline,
+        replay_events: replayed.events,
+        replay,
+        peak_rss_kib,
+    };
+    let mut out = anstream::stdout().lock();
+    print(&mut out, args, &report).context("cannot write to stdout")?;
+    Ok(Outcome::Fine)
+}
+
+/// Insert the run's event rows into a fresh database with a plain
+/// prepared-statement loop in one transaction: the fastest the same rows
+/// can go into SQLite, to compare the store against.
+fn bare_insert(from: &std::path::Path, to: &std::path::Path) -> anyhow::Result<Duration> {
+    let source = rusqlite::Connection::open(from)?;
+    let mut read = source.prepare(
+        "SELECT position, branch, stream_id, stream_version, event_type, payload, metadata, recorded_at \
+         FROM events ORDER BY position",
+    )?;
+    type Row = (i64, String, String, i64, String, String, String, String);
+    let rows: Vec<Row> = read
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut target = rusqlite::Connection::open(to)?;
+    target.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+         CREATE TABLE events (position INTEGER PRIMARY KEY, branch TEXT NOT NULL, stream_id TEXT NOT NULL,
+             stream_version INTEGER NOT NULL, event_type TEXT NOT NULL, payload TEXT NOT NULL,
+             metadata TEXT NOT NULL, recorded_at TEXT NOT NULL, UNIQUE (branch, stream_id, stream_version));",
+    )?;
+    let started = Instant::now();
+    let tx = target.transaction()?;
+    {
+        let mut insert = tx.prepare("INSERT INTO events VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
+        for row in &rows {
+            insert.execute(rusqlite::params![row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7])?;
+        }
+    }
+    tx.commit()?;
+    Ok(started.elapsed())
+}
+
+/// The process's peak resident memory, from /proc (Linux only).
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn print(out: &mut impl Write, args: &SimArgs, r: &Report) -> std::io::Result<()> {
+    let per_s = |n: f64, d: Duration| n / d.as_secs_f64().max(1e-9);
+    let sim_events = per_s(r.events as f64, r.run);
+    let bare_events = per_s(r.events as f64, r.baseline);
+    writeln!(
+        out,
+        "{BOLD}squall bench sim{BOLD:#}: {} user commands over {} accounts, {} per transaction",
+        r.commands, args.accounts, args.batch
+    )?;
+    writeln!(out, "  run         {:>10.0} ms", r.run.as_secs_f64() * 1000.0)?;
+    writeln!(out, "  user commands/s   {:>10.0}", per_s(r.commands as f64, r.run))?;
+    writeln!(
+        out,
+        "  all commands/s    {:>10.0}   ({} steps, with the policies' commands)",
+        per_s(r.steps as f64, r.run),
+        r.steps
+    )?;
+    writeln!(out, "  events/s          {:>10.0}   ({} events)", sim_events, r.events)?;
+    writeln!(
+        out,
+        "  bare insert ev/s  {:>10.0}   (baseline; the simulator reaches {:.1}% of it)",
+        bare_events,
+        100.0 * sim_events / bare_events.max(1e-9)
+    )?;
+    writeln!(
+        out,
+        "  replay events/s   {:>10.0}   ({} events in {:.0} ms)",
+        per_s(r.replay_events as f64, r.replay),
+        r.replay_events,
+        r.replay.as_secs_f64() * 1000.0
+    )?;
+    match r.peak_rss_kib {
+        Some(kib) => writeln!(out, "  peak memory       {:>10.1} MiB", kib as f64 / 1024.0)?,
+        None => writeln!(out, "  peak memory       unknown (no /proc)")?,
+    }
+    Ok(())
+}
