@@ -258,10 +258,20 @@ impl Session {
             SimError::Rebuild(format!("no command `{command_id}` in branch {}", self.branch()))
         })?;
         let events = self.events(None)?;
+        // Everything the branch held when the command was processed: the
+        // events of the commands logged before it.
+        let before = self
+            .store()
+            .command_log(self.branch())?
+            .iter()
+            .filter(|c| c.seq < logged.seq)
+            .filter_map(|c| c.positions.map(|(_, last)| last))
+            .max()
+            .unwrap_or(0);
         let first = logged.positions.map_or(u64::MAX, |(first, _)| first);
         let given = events
             .iter()
-            .filter(|e| e.position < first)
+            .filter(|e| e.position <= before)
             .map(|e| Message::new(e.event_type.clone(), e.payload.clone()))
             .collect();
         let then = match &logged.outcome {

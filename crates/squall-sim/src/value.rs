@@ -117,8 +117,10 @@ pub fn payload_to_rhai(fields: &[Field], data: &Value) -> Map {
     map
 }
 
-/// JSON to Rhai, guided by the field type where there is one. Without a
-/// type, whole numbers are integers and others exact decimals.
+/// JSON to Rhai, guided by the field type where there is one. Only `int`
+/// fields give integers: every other number is an exact decimal, so a
+/// document's `0` balance read back from the store is still a decimal and
+/// `balance / 3` does not turn into integer division.
 pub fn to_rhai(value: &Value, ty: Option<&FieldType>) -> Dynamic {
     let ty = match ty {
         Some(FieldType::Optional(inner)) => Some(inner.as_ref()),
@@ -128,8 +130,8 @@ pub fn to_rhai(value: &Value, ty: Option<&FieldType>) -> Dynamic {
         Value::Null => Dynamic::UNIT,
         Value::Bool(b) => Dynamic::from_bool(*b),
         Value::Number(n) => match (ty, n.as_i64()) {
-            (Some(FieldType::Decimal), Some(i)) => Dynamic::from_decimal(Decimal::from(i)),
-            (_, Some(i)) => Dynamic::from_int(i),
+            (Some(FieldType::Int), Some(i)) => Dynamic::from_int(i),
+            (_, Some(i)) => Dynamic::from_decimal(Decimal::from(i)),
             _ => Decimal::from_str(&n.to_string())
                 .or_else(|_| Decimal::from_scientific(&n.to_string()))
                 .map_or(Dynamic::UNIT, Dynamic::from_decimal),
@@ -204,8 +206,8 @@ fn to_json_at(value: &Dynamic, path: &str) -> Result<Value, NotJson> {
     Err(NotJson { path: path.to_owned(), type_name: value.type_name().to_owned() })
 }
 
-/// Whole decimals become JSON integers, others JSON numbers; both parse
-/// back to the same Decimal for a decimal field.
+/// Whole decimals become JSON integers, others JSON numbers; both read back
+/// as decimals (see `to_rhai`).
 fn decimal_to_json(d: Decimal) -> Value {
     let d = d.normalize();
     if d.scale() == 0
@@ -260,8 +262,10 @@ mod tests {
     }
 
     #[test]
-    fn nested_values_round_trip() {
+    fn untyped_numbers_are_decimals_and_round_trip() {
         let value = json!({"a": [1, "x", true, null, {"b": 2.5}]});
         assert_eq!(to_json(&to_rhai(&value, None)).unwrap(), value);
+        assert!(to_rhai(&json!(3), None).is::<Decimal>());
+        assert!(to_rhai(&json!(3), Some(&FieldType::Int)).is_int());
     }
 }
