@@ -1,5 +1,10 @@
 //! Store throughput: appending 100k events in batch mode, and streaming them back.
 //! Run with `cargo bench -p squall-store`; criterion prints elements/s (events or steps per s).
+//!
+//! Each benchmark runs twice: `wall/...` measures wall-clock time, `cpu/...` the bench thread's
+//! CPU time (from /proc/thread-self/schedstat, Linux only), which stays meaningful on a shared
+//! machine where other jobs take turns on the cores. `cargo bench -p squall-store -- cpu/`
+//! runs only the latter.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -7,6 +12,7 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
 
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::json;
 use squall_store::{
@@ -71,8 +77,8 @@ fn fill(path: &Path, with_read_model: bool) -> Store {
     store
 }
 
-fn append(c: &mut Criterion) {
-    let mut group = c.benchmark_group("batch_append");
+fn append<M: Measurement>(c: &mut Criterion<M>, clock: &str) {
+    let mut group = c.benchmark_group(format!("{clock}/batch_append"));
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(20));
     group.throughput(Throughput::Elements(EVENTS));
@@ -103,10 +109,10 @@ fn append(c: &mut Criterion) {
     group.finish();
 }
 
-fn stream(c: &mut Criterion) {
+fn stream<M: Measurement>(c: &mut Criterion<M>, clock: &str) {
     let dir = tempfile::tempdir().unwrap();
     let store = fill(&dir.path().join("bench.db"), false);
-    let mut group = c.benchmark_group("stream");
+    let mut group = c.benchmark_group(format!("{clock}/stream"));
     group.sample_size(10);
     group.throughput(Throughput::Elements(EVENTS));
     group.bench_function("for_each_event_raw", |b| {
@@ -148,5 +154,80 @@ fn stream(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, append, stream);
-criterion_main!(benches);
+/// CPU time of the calling thread, in nanoseconds (first field of its schedstat).
+#[derive(Debug)]
+struct ThreadCpuTime;
+
+fn thread_cpu_ns() -> u64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").expect("Linux schedstat");
+    stat.split_whitespace().next().and_then(|ns| ns.parse().ok()).expect("schedstat starts with ns")
+}
+
+impl Measurement for ThreadCpuTime {
+    type Intermediate = u64;
+    type Value = u64;
+    fn start(&self) -> u64 {
+        thread_cpu_ns()
+    }
+    fn end(&self, start: u64) -> u64 {
+        thread_cpu_ns().saturating_sub(start)
+    }
+    fn add(&self, a: &u64, b: &u64) -> u64 {
+        a + b
+    }
+    fn zero(&self) -> u64 {
+        0
+    }
+    fn to_f64(&self, value: &u64) -> f64 {
+        *value as f64
+    }
+    fn formatter(&self) -> &dyn ValueFormatter {
+        &CpuFormatter
+    }
+}
+
+struct CpuFormatter;
+
+impl ValueFormatter for CpuFormatter {
+    fn scale_values(&self, ns: f64, values: &mut [f64]) -> &'static str {
+        let (factor, unit) = match ns {
+            ns if ns < 1e3 => (1.0, "ns cpu"),
+            ns if ns < 1e6 => (1e-3, "µs cpu"),
+            ns if ns < 1e9 => (1e-6, "ms cpu"),
+            _ => (1e-9, "s cpu"),
+        };
+        values.iter_mut().for_each(|v| *v *= factor);
+        unit
+    }
+
+    fn scale_throughputs(&self, _typical: f64, throughput: &Throughput, values: &mut [f64]) -> &'static str {
+        let elements = match *throughput {
+            Throughput::Elements(n) | Throughput::ElementsAndBytes { elements: n, .. } => n,
+            Throughput::Bytes(n) | Throughput::BytesDecimal(n) | Throughput::Bits(n) => n,
+        } as f64;
+        values.iter_mut().for_each(|v| *v = elements * 1e9 / *v / 1e3);
+        "Kelem/cpu-s"
+    }
+
+    fn scale_for_machines(&self, _values: &mut [f64]) -> &'static str {
+        "ns"
+    }
+}
+
+fn wall(c: &mut Criterion<WallTime>) {
+    append(c, "wall");
+    stream(c, "wall");
+}
+
+fn cpu(c: &mut Criterion<ThreadCpuTime>) {
+    append(c, "cpu");
+    stream(c, "cpu");
+}
+
+criterion_group!(wall_benches, wall);
+criterion_group! {
+    name = cpu_benches;
+    config = Criterion::default().with_measurement(ThreadCpuTime);
+    targets = cpu
+}
+criterion_main!(wall_benches, cpu_benches);

@@ -30,6 +30,12 @@ enum Access {
     ReadOnly,
 }
 
+// The simulator may run a store on a background thread: keep it `Send`.
+const _: fn() = || {
+    fn is_send<T: Send>() {}
+    is_send::<Store>();
+};
+
 /// Statements are cached per connection; the store uses about 30 distinct ones.
 const STATEMENT_CACHE: usize = 64;
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
