@@ -251,6 +251,17 @@ impl Store {
         Ok(visited)
     }
 
+    /// The event's payload and metadata as JSON text.
+    pub(crate) fn encode_event(&self, event: &NewEvent) -> Result<(String, String)> {
+        let payload = serde_json::to_string(&event.payload).map_err(|source| {
+            self.json_error(format!("the payload of a {} event", event.event_type), source)
+        })?;
+        let metadata = serde_json::to_string(&event.metadata).map_err(|source| {
+            self.json_error(format!("the metadata of a {} event", event.event_type), source)
+        })?;
+        Ok((payload, metadata))
+    }
+
     /// Inserts one event at a position and version the step has already checked.
     pub(crate) fn insert_event(
         &self,
@@ -258,14 +269,9 @@ impl Store {
         position: u64,
         stream_version: u64,
         event: &NewEvent,
+        (payload, metadata): &(String, String),
         recorded_at: &str,
     ) -> Result<()> {
-        let payload = serde_json::to_string(&event.payload).map_err(|source| {
-            self.json_error(format!("the payload of a {} event", event.event_type), source)
-        })?;
-        let metadata = serde_json::to_string(&event.metadata).map_err(|source| {
-            self.json_error(format!("the metadata of a {} event", event.event_type), source)
-        })?;
         let mut stmt = self
             .conn
             .prepare_cached(

@@ -131,19 +131,23 @@ impl Store {
             }
         }
 
+        // Encoding cannot fail for JSON values, but it too happens before the first write.
+        let events = step.events.iter().map(|event| self.encode_event(event)).collect::<Result<Vec<_>>>()?;
         let documents = self.encode_documents(&step.documents)?;
 
         // Writes.
-        let first = self.next_position()?;
         let count = step.events.len() as u64;
+        let first = if count > 0 { self.next_position()? } else { 0 };
         let range = (count > 0).then(|| (first, first + count - 1));
         let log_seq = self.log_command(branch, &step.command, &step.outcome, range, &step.recorded_at)?;
         if step.from_queue {
             self.pop_queue(branch, &step.command.id)?;
         }
         let mut positions = Vec::with_capacity(step.events.len());
-        for ((event, &(_, version)), position) in step.events.iter().zip(&versions).zip(first..) {
-            self.insert_event(branch, position, version, event, &step.recorded_at)?;
+        for (((event, encoded), &(_, version)), position) in
+            step.events.iter().zip(&events).zip(&versions).zip(first..)
+        {
+            self.insert_event(branch, position, version, event, encoded, &step.recorded_at)?;
             positions.push(position);
         }
         self.store_documents(branch, documents)?;
@@ -156,7 +160,9 @@ impl Store {
             self.push_queue(branch, command, &step.recorded_at)?;
         }
         if let Some(mut state) = self.batch_state() {
-            state.next_position = Some(first + count);
+            if count > 0 {
+                state.next_position = Some(first + count);
+            }
             for (stream, version) in versions {
                 state.set_version(branch, stream, version);
             }
