@@ -65,6 +65,25 @@ pub(crate) struct Instance {
     version: u64,
 }
 
+/// What the session remembers of the current branch so that a step does
+/// not ask the store again: aggregate instances, read-model documents and
+/// stream versions. Updated only after the store commits; cleared whenever
+/// the branch's history changes under it (switch, rewind, replay, reload).
+#[derive(Debug, Default)]
+pub(crate) struct Cache {
+    instances: HashMap<String, Instance>,
+    documents: HashMap<(Sticky, String), Option<Value>>,
+    versions: HashMap<String, u64>,
+}
+
+impl Cache {
+    pub(crate) fn clear(&mut self) {
+        self.instances.clear();
+        self.documents.clear();
+        self.versions.clear();
+    }
+}
+
 /// How `run_until_quiet` ended.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RunEnd {
@@ -83,7 +102,7 @@ pub struct Session {
     branch: String,
     clock: Clock,
     options: Options,
-    instances: HashMap<String, Instance>,
+    cache: Cache,
     policy_states: HashMap<Sticky, Dynamic>,
     /// Steps taken per cascade (correlation id) since the queue was last empty.
     cascades: HashMap<String, usize>,
@@ -124,7 +143,7 @@ impl Session {
             branch: squall_store::MAIN.to_owned(),
             clock,
             options,
-            instances: HashMap::new(),
+            cache: Cache::default(),
             policy_states: HashMap::new(),
             cascades: HashMap::new(),
             next_command,
@@ -234,7 +253,7 @@ impl Session {
         // Aggregate and policy states were folded by the old scripts. A
         // failed reload may have replaced some scripts before it stopped.
         if reloaded.as_ref().map_or(true, |changed| !changed.is_empty()) {
-            self.instances.clear();
+            self.cache.clear();
             self.rebuild_policies()?;
         }
         reloaded
@@ -243,7 +262,7 @@ impl Session {
     /// Bring caches, policies and read models up to date after events were
     /// written to the store directly (scenario history).
     pub(crate) fn catch_up(&mut self) -> Result<(), SimError> {
-        self.instances.clear();
+        self.cache.clear();
         self.rebuild_policies()?;
         self.rebuild_read_models()?;
         Ok(())

@@ -126,7 +126,7 @@ impl Session {
             Ok(receipt) => receipt,
             Err(error) => {
                 // The caches may have run ahead of the store; start afresh.
-                self.instances.clear();
+                self.cache.clear();
                 self.rebuild_policies()?;
                 return Err(error.into());
             }
@@ -134,8 +134,12 @@ impl Session {
 
         if accepted {
             if let Some((stream, instance)) = work.instance.take() {
-                self.instances.insert(stream, instance);
+                self.cache.instances.insert(stream, instance);
             }
+            for (slot, document) in work.documents.drain() {
+                self.cache.documents.insert(slot, document);
+            }
+            self.cache.versions.extend(work.stream_versions.drain());
             self.policy_states.extend(work.policy_states.drain());
         }
         Ok(Some(self.trace(work, outcome, errors, &receipt.positions, accepted)))
@@ -400,10 +404,13 @@ impl Session {
         let before = match work.documents.get(&slot) {
             Some(doc) => doc.clone(),
             None => {
-                let stored = self
-                    .store
-                    .document(&self.branch, &element.name, &key)
-                    .map_err(|e| Refusal::Failed(e.to_string()))?;
+                let stored = match self.cache.documents.get(&slot) {
+                    Some(doc) => doc.clone(),
+                    None => self
+                        .store
+                        .document(&self.branch, &element.name, &key)
+                        .map_err(|e| Refusal::Failed(e.to_string()))?,
+                };
                 work.stored.insert((read_model, key.clone()), stored.clone());
                 stored
             }
@@ -541,7 +548,7 @@ impl Session {
             };
             let element = &self.model.elements[spec.element];
             let data = self.checked_payload(by, "", &outgoing, &element.fields)?;
-            let version = match work.stream_versions.get(stream) {
+            let version = match work.stream_versions.get(stream).or(self.cache.versions.get(stream)) {
                 Some(&v) => v,
                 None => match known_version {
                     Some(v) => v,
@@ -693,7 +700,7 @@ impl Session {
 
     /// An aggregate instance: from the cache, or rebuilt from its stream.
     pub(crate) fn instance(&mut self, aggregate: Sticky, stream: &str) -> Result<Instance, SimError> {
-        if let Some(instance) = self.instances.get(stream) {
+        if let Some(instance) = self.cache.instances.get(stream) {
             return Ok(instance.clone());
         }
         let script = self
@@ -736,7 +743,7 @@ impl Session {
         }
         self.engine.take_logs();
         let instance = Instance { state, version };
-        self.instances.insert(stream.to_owned(), instance.clone());
+        self.cache.instances.insert(stream.to_owned(), instance.clone());
         Ok(instance)
     }
 }

@@ -86,7 +86,7 @@ impl Session {
     pub fn switch(&mut self, name: &str) -> Result<(), SimError> {
         self.store.head(name)?;
         name.clone_into(&mut self.branch);
-        self.instances.clear();
+        self.cache.clear();
         self.rebuild_policies()
     }
 
@@ -155,6 +155,7 @@ impl Session {
     /// Recompute the current branch's read models from all its events,
     /// write the difference in one transaction, and report it.
     pub(crate) fn rebuild_read_models(&mut self) -> Result<ReplayReport, SimError> {
+        self.cache.documents.clear();
         let read_models: Vec<(usize, String, Option<String>)> = self
             .model
             .scripted(Kind::ReadModel)
