@@ -42,8 +42,8 @@ const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// A Squall event store: one SQLite database (a file, or memory for tests).
 ///
-/// Writes take `&mut self` and each runs in its own transaction, or in a savepoint of the open
-/// batch (see [`Store::begin_batch`]). The store is `Send` but not `Sync`: one thread at a time.
+/// Writes take `&mut self`; each is atomic, in its own transaction or as part of the open batch
+/// (see [`Store::begin_batch`]). The store is `Send` but not `Sync`: one thread at a time.
 #[derive(Debug)]
 pub struct Store {
     pub(crate) conn: Connection,
@@ -185,9 +185,11 @@ impl Store {
     // --- batches -------------------------------------------------------------------------
 
     /// Opens one transaction for many steps, until [`Store::finish_batch`] commits it or
-    /// [`Store::abort_batch`] (or dropping the store) rolls it back. Inside a batch each write
-    /// still is atomic on its own: a failing step rolls back to a savepoint and leaves the
-    /// earlier steps of the batch in place.
+    /// [`Store::abort_batch`] (or dropping the store) rolls it back. Inside a batch each step
+    /// still is atomic on its own: a step failing its checks (conflict, duplicate, queue) writes
+    /// nothing and the batch goes on; a step failing half-way (I/O) rolls back the whole batch
+    /// ([`Error::BatchRolledBack`]). Read-model writes are deferred to the end of the batch
+    /// (only each document's and checkpoint's last value is written); reads see them anyway.
     ///
     /// # Errors
     /// [`Error::BatchAlreadyOpen`], [`Error::ReadOnly`], or [`Error::Sqlite`] if the write lock
