@@ -15,6 +15,7 @@ pub const FORMAT_VERSION: u32 = 1;
 /// A stable element id. It survives renames and is never reused, so files
 /// diff well and scripts, scenarios and the event store can refer to it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 #[serde(transparent)]
 pub struct Id(pub String);
 
@@ -55,12 +56,14 @@ impl From<&str> for Id {
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Point {
     pub x: f64,
     pub y: f64,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Size {
     pub width: f64,
     pub height: f64,
@@ -71,6 +74,7 @@ pub struct Size {
 /// One struct for every kind keeps the file flat and the UI's property panel
 /// generic; the loader refuses kind-specific data on the wrong kind.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Element {
     pub id: Id,
@@ -134,6 +138,7 @@ impl Element {
 
 /// An arrow from one element to another.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Connection {
     pub from: Id,
@@ -149,6 +154,7 @@ impl Connection {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum GroupKind {
     /// A named frame whose names and language belong together.
     BoundedContext,
@@ -159,6 +165,7 @@ pub enum GroupKind {
 /// A frame drawn around elements. Membership is explicit, so moving a frame
 /// on the board moves exactly its members.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Group {
     pub id: Id,
@@ -176,6 +183,7 @@ pub struct Group {
 
 /// A whole event-storming board: the unit saved in one RON file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Board {
     pub format_version: u32,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// One named field of a command or event payload.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Field {
     pub name: String,
@@ -20,6 +21,7 @@ pub struct Field {
 /// people (the fields editor, error messages) as `decimal`, `list<id>`,
 /// `optional<string>` — see the `FromStr` and `Display` impls.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum FieldType {
     String,
     Int,

@@ -9,6 +9,7 @@ use crate::kind::Kind;
 
 /// One arrow the grammar allows, and how it reads aloud.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Rule {
     pub from: Kind,
     pub to: Kind,
@@ -39,6 +40,7 @@ pub const RULES: &[Rule] = &[
 
 /// What the grammar says about an arrow from one kind to another.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "verdict", rename_all = "snake_case")]
 pub enum Verdict {
     /// A flow arrow.

@@ -6,6 +6,7 @@ use crate::board::Size;
 
 /// What a sticky stands for. The order is the palette's order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Kind {
     Actor,
     Command,
@@ -20,6 +21,7 @@ pub enum Kind {
 
 /// How a kind is shown and typed: the data the palette and the board need.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct KindInfo {
     pub kind: Kind,
     /// Human label, e.g. "Read model".

@@ -6,6 +6,7 @@ use serde_json::Value;
 /// A specification by example: given these past events, when this command
 /// arrives, then this outcome.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     pub name: String,
@@ -21,6 +22,7 @@ pub struct Scenario {
 
 /// A command or event by its sticky's name, with its payload.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Message {
     /// The name of the command or event sticky, e.g. `DepositMoney`.
@@ -42,6 +44,7 @@ fn empty_object() -> Value {
 
 /// What a scenario expects.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Outcome {
     /// Exactly these events, in order, appended by the command and the
     /// policies it sets off.

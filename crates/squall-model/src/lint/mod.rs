@@ -22,6 +22,7 @@ use crate::board::{Board, Element, Id};
 use crate::flow::Flow;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -44,6 +45,8 @@ macro_rules! codes {
         /// The stable identity of a kind of diagnostic. Serialised as its
         /// kebab-case name, the same text people write in `allow` lists.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        // The names are the variants in kebab-case (checked in squall-api's tests).
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename_all = "kebab-case"))]
         pub enum Code { $($variant,)* }
 
         impl Code {
@@ -106,6 +109,7 @@ impl Code {
 
 /// One finding: what is wrong, how badly, and which elements are involved.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Diagnostic {
     pub code: Code,
     pub severity: Severity,
@@ -116,6 +120,7 @@ pub struct Diagnostic {
 
 /// A diagnostic that an element's `allow` list accepts, with the reason.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Allowed {
     pub diagnostic: Diagnostic,
     pub by: Id,
@@ -124,6 +129,7 @@ pub struct Allowed {
 
 /// The outcome of linting a board.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Report {
     /// Most severe first, then in board order.
     pub diagnostics: Vec<Diagnostic>,
