@@ -268,6 +268,20 @@ impl Session {
         Ok(())
     }
 
+    /// A new instance's state (aggregate) or a policy's starting state: what
+    /// the script's `initial()` returns, or an empty map without one.
+    pub(crate) fn initial_state(&self, script: &crate::script::Script) -> Result<Dynamic, SimError> {
+        if !script.has(crate::contract::INITIAL) {
+            return Ok(Dynamic::from_map(rhai::Map::new()));
+        }
+        match script.call(&self.engine, crate::contract::INITIAL, (), None)? {
+            crate::script::Call::Returned(state) => Ok(state),
+            crate::script::Call::Thrown(reason) => {
+                Err(SimError::Rebuild(format!("{}: `initial` threw: {reason}", script.path)))
+            }
+        }
+    }
+
     fn fresh_command_id(&mut self) -> String {
         let id = format!("c{}", self.next_command);
         self.next_command += 1;

@@ -387,18 +387,12 @@ impl Session {
             return Ok(());
         }
         let element = &self.model.elements[read_model];
-        let key = match &element.key {
-            None => "all".to_owned(),
-            Some(field) => match payload.get(field) {
-                Some(Value::String(s)) => s.clone(),
-                Some(other) => other.to_string(),
-                None => {
-                    return Err(Refusal::Failed(format!(
-                        "event `{event}` has no field `{field}`, which read model `{}` uses as its key",
-                        element.name
-                    )));
-                }
-            },
+        let Some(key) = document_key(element, payload) else {
+            return Err(Refusal::Failed(format!(
+                "event `{event}` has no field `{}`, which read model `{}` uses as its key",
+                element.key.as_deref().unwrap_or_default(),
+                element.name
+            )));
         };
         let slot = (read_model, key.clone());
         let before = match work.documents.get(&slot) {
@@ -708,16 +702,7 @@ impl Session {
             .get(aggregate)
             .cloned()
             .ok_or_else(|| SimError::NoScript { element: self.model.elements[aggregate].describe() })?;
-        let mut state = if script.has(contract::INITIAL) {
-            match script.call(&self.engine, contract::INITIAL, (), None)? {
-                Call::Returned(state) => state,
-                Call::Thrown(reason) => {
-                    return Err(SimError::Rebuild(format!("{}: `initial` threw: {reason}", script.path)));
-                }
-            }
-        } else {
-            Dynamic::from_map(Map::new())
-        };
+        let mut state = self.initial_state(&script)?;
         let mut version = 0;
         let mut failure = None;
         self.store.for_each_stream_event(&self.branch, stream, 0, |event| {
@@ -745,5 +730,17 @@ impl Session {
         let instance = Instance { state, version };
         self.cache.instances.insert(stream.to_owned(), instance.clone());
         Ok(instance)
+    }
+}
+
+/// The key a read model files an event's document under: the value of its
+/// `key` field in the event, or `all` for a read model without a key.
+pub(crate) fn document_key(read_model: &squall_model::Element, payload: &Value) -> Option<String> {
+    match &read_model.key {
+        None => Some("all".to_owned()),
+        Some(field) => match payload.get(field)? {
+            Value::String(s) => Some(s.clone()),
+            other => Some(other.to_string()),
+        },
     }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use rhai::{Dynamic, Map};
+use rhai::Dynamic;
 use serde::Serialize;
 use serde_json::Value;
 use squall_model::Kind;
@@ -172,21 +172,16 @@ impl Session {
             let Some(spec) = self.model.event(event.event_type) else { return Ok(()) };
             let payload: Value = serde_json::from_str(event.payload).unwrap_or(Value::Null);
             for &rm in &spec.read_models {
-                let Some((_, name, key_field)) = read_models.iter().find(|(i, _, _)| *i == rm) else {
+                if !read_models.iter().any(|(i, _, _)| *i == rm) {
                     continue;
-                };
+                }
                 let Some(script) = self.scripts.get(rm) else { continue };
                 let function = contract::projection(event.event_type);
                 if !script.has(&function) {
                     continue;
                 }
-                let key = match key_field {
-                    None => "all".to_owned(),
-                    Some(field) => match payload.get(field) {
-                        Some(Value::String(s)) => s.clone(),
-                        Some(other) => other.to_string(),
-                        None => continue,
-                    },
+                let Some(key) = super::process::document_key(&self.model.elements[rm], &payload) else {
+                    continue;
                 };
                 let slot = (rm, key);
                 let doc = docs.get(&slot).map_or(Dynamic::UNIT, |d| value::to_rhai(d, None));
@@ -207,7 +202,6 @@ impl Session {
                     }
                     Err(error) => failure = Some(error.into()),
                 }
-                let _ = name;
             }
             Ok(())
         })?;
@@ -261,16 +255,7 @@ impl Session {
         let mut states: HashMap<usize, Dynamic> = HashMap::new();
         for &policy in &policies {
             let Some(script) = self.scripts.get(policy) else { continue };
-            let state = if script.has(contract::INITIAL) {
-                match script.call(&self.engine, contract::INITIAL, (), None)? {
-                    Call::Returned(state) => state,
-                    Call::Thrown(reason) => {
-                        return Err(SimError::Rebuild(format!("{}: `initial` threw: {reason}", script.path)));
-                    }
-                }
-            } else {
-                Dynamic::from_map(Map::new())
-            };
+            let state = self.initial_state(script)?;
             states.insert(policy, state);
         }
         let mut failure = None;
