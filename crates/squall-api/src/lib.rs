@@ -1,0 +1,27 @@
+//! The typed API of the Squall app. The desktop shell and `squall serve`
+//! both pass [`Request`]s to a [`Workspace`] and hand back its
+//! [`Response`]s; neither knows more of the board than this crate says.
+//!
+//! Every edit is an [`Op`]. The workspace checks it against the board and
+//! the flow grammar, applies it as one undo step, lints the result and
+//! answers with the new [`State`]. A refused or malformed request changes
+//! nothing. Every type here and every board type it carries derives
+//! `ts_rs::TS`; the TypeScript declarations live in `ui/src/api/generated/`
+//! and a test keeps them in step with the Rust types.
+//!
+//! This crate knows nothing of Tauri, HTTP or the UI.
+
+mod change;
+mod error;
+mod history;
+mod ops;
+mod recovery;
+mod request;
+mod response;
+mod workspace;
+
+pub use error::{Error, ErrorKind};
+pub use history::DEFAULT_UNDO_LIMIT;
+pub use request::{ElementPatch, GroupPatch, Move, Op, Request};
+pub use response::{CodeInfo, ErrorBody, Grammar, Push, RecoveryOffer, Response, SearchHit, State};
+pub use workspace::{Options, Workspace};

@@ -1,0 +1,408 @@
+//! The open board: its file, its lint, its undo history and its autosave.
+//! Every host (the desktop shell, `squall serve`) holds one and passes it
+//! requests; none keeps board state of its own.
+
+use std::path::{Path, PathBuf};
+
+use squall_model::grammar::{self, RULES};
+use squall_model::lint::{self, Code, Report};
+use squall_model::{Board, FieldType, GroupKind, Kind};
+
+use crate::change::Change;
+use crate::history::{DEFAULT_UNDO_LIMIT, History, Step};
+use crate::ops::{self, Planned};
+use crate::response::{CodeInfo, Grammar, RecoveryOffer, SearchHit, State};
+use crate::{Error, Op, Request, Response, recovery};
+
+/// How a host sets up its workspace.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// How many edits can be undone.
+    pub undo_limit: usize,
+    /// Where boards without a file are autosaved; without it they are not.
+    pub recovery_dir: Option<PathBuf>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { undo_limit: DEFAULT_UNDO_LIMIT, recovery_dir: None }
+    }
+}
+
+#[derive(Debug)]
+pub struct Workspace {
+    board: Board,
+    path: Option<PathBuf>,
+    lint: Report,
+    history: History,
+    /// Identifies the board's content; see [`State::revision`].
+    revision: u32,
+    /// The last revision handed out, so none is handed out twice.
+    minted: u32,
+    /// The revision last loaded or saved.
+    saved: u32,
+    /// The file's text as last loaded or saved, to notice changes by others.
+    on_disk: Option<String>,
+    /// A recovery file from an earlier session, waiting for a decision, and
+    /// its board's element count.
+    offer: Option<(PathBuf, u32)>,
+    /// The recovery file this workspace wrote, removed once it is not needed.
+    written: Option<PathBuf>,
+    options: Options,
+}
+
+impl Workspace {
+    /// An empty board without a file.
+    pub fn new(name: &str, options: Options) -> Self {
+        let mut workspace = Workspace {
+            board: Board::new(name),
+            path: None,
+            lint: Report::default(),
+            history: History::new(options.undo_limit),
+            revision: 0,
+            minted: 0,
+            saved: 0,
+            on_disk: None,
+            offer: None,
+            written: None,
+            options,
+        };
+        workspace.reset(Board::new(name), None, None);
+        workspace
+    }
+
+    /// A workspace on the model file at `path`.
+    pub fn open(path: &Path, options: Options) -> Result<Self, Error> {
+        let (board, text) = load(path)?;
+        let mut workspace = Workspace::new("", options);
+        workspace.reset(board, Some(path.to_owned()), Some(text));
+        Ok(workspace)
+    }
+
+    /// Parse a JSON request and carry it out.
+    pub fn handle_json(&mut self, json: &str) -> Result<Response, Error> {
+        self.handle(Request::from_json(json)?)
+    }
+
+    /// Carry out a request. On error nothing has changed.
+    pub fn handle(&mut self, request: Request) -> Result<Response, Error> {
+        match request {
+            Request::GetState => Ok(self.state_response()),
+            Request::Open { path, discard } => {
+                self.may_drop_changes(discard)?;
+                let path = PathBuf::from(path);
+                let (board, text) = load(&path)?;
+                self.forget_own_recovery();
+                self.reset(board, Some(path), Some(text));
+                Ok(self.state_response())
+            }
+            Request::New { name, discard } => {
+                self.may_drop_changes(discard)?;
+                self.forget_own_recovery();
+                self.reset(Board::new(name), None, None);
+                Ok(self.state_response())
+            }
+            Request::Reload { discard } => {
+                self.may_drop_changes(discard)?;
+                let path = self.path.clone().ok_or(Error::NoFile)?;
+                let (board, text) = load(&path)?;
+                self.forget_own_recovery();
+                self.reset(board, Some(path), Some(text));
+                Ok(self.state_response())
+            }
+            Request::Save => {
+                let path = self.path.clone().ok_or(Error::NoFile)?;
+                self.save_to(path)?;
+                Ok(self.state_response())
+            }
+            Request::SaveAs { path } => {
+                self.save_to(PathBuf::from(path))?;
+                Ok(self.state_response())
+            }
+            Request::Edit { op } => self.edit(*op),
+            Request::Undo => {
+                self.undo()?;
+                Ok(self.state_response())
+            }
+            Request::Redo => {
+                self.redo()?;
+                Ok(self.state_response())
+            }
+            Request::Grammar => Ok(Response::Grammar { grammar: grammar_info() }),
+            Request::JudgeConnection { from_kind, to_kind } => {
+                Ok(Response::Verdict { verdict: grammar::judge(from_kind, to_kind) })
+            }
+            Request::Search { query } => Ok(Response::SearchResults { hits: self.search(&query) }),
+            Request::CheckFile => Ok(Response::FileStatus { changed: self.file_changed() }),
+            Request::WriteRecovery => {
+                let written = self.write_recovery()?;
+                Ok(Response::Recovery { written: written.map(|p| p.display().to_string()) })
+            }
+            Request::TakeRecovery => {
+                let (path, _) = self.offer.clone().ok_or(Error::NoRecovery)?;
+                let mut board = recovery::read(&path)?;
+                board.canonicalize();
+                self.commit(Change::ReplaceBoard(Box::new(board)))?;
+                self.offer = None;
+                // Until the board is saved, the file still holds the work.
+                self.written = Some(path);
+                Ok(self.state_response())
+            }
+            Request::DiscardRecovery => {
+                let (path, _) = self.offer.clone().ok_or(Error::NoRecovery)?;
+                recovery::remove(&path)?;
+                self.offer = None;
+                Ok(self.state_response())
+            }
+        }
+    }
+
+    /// Everything the UI shows.
+    pub fn state(&self) -> State {
+        let recovery = self
+            .offer
+            .as_ref()
+            .map(|(path, elements)| RecoveryOffer { path: path.display().to_string(), elements: *elements });
+        State {
+            board: self.board.clone(),
+            lint: self.lint.clone(),
+            path: self.path.as_ref().map(|p| p.display().to_string()),
+            dirty: self.is_dirty(),
+            can_undo: self.history.can_undo(),
+            can_redo: self.history.can_redo(),
+            revision: self.revision,
+            recovery,
+        }
+    }
+
+    pub fn board(&self) -> &Board {
+        &self.board
+    }
+
+    pub fn lint(&self) -> &Report {
+        &self.lint
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub fn revision(&self) -> u32 {
+        self.revision
+    }
+
+    /// Changed since last loaded or saved.
+    pub fn is_dirty(&self) -> bool {
+        self.revision != self.saved
+    }
+
+    /// Whether the file on disk differs from what was last loaded or saved:
+    /// someone else wrote it, or it is gone. A board without a file has
+    /// nothing to differ from.
+    pub fn file_changed(&self) -> bool {
+        match (&self.path, &self.on_disk) {
+            (Some(path), Some(known)) => match std::fs::read(path) {
+                Ok(bytes) => bytes != known.as_bytes(),
+                Err(_) => true,
+            },
+            _ => false,
+        }
+    }
+
+    /// Lint the board again, for when files it refers to (scripts) may have
+    /// changed. Returns whether the report changed.
+    pub fn relint(&mut self) -> bool {
+        let report = lint::lint(&self.board, &lint::Options { model_dir: self.model_dir() });
+        let changed = report != self.lint;
+        self.lint = report;
+        changed
+    }
+
+    /// Where this board's recovery file goes, if it has one.
+    pub fn recovery_path(&self) -> Option<PathBuf> {
+        recovery::path_for(self.path.as_deref(), self.options.recovery_dir.as_deref())
+    }
+
+    /// Autosave: write the unsaved board to its recovery file, atomically.
+    /// A clean board needs none, and an earlier session's file waiting to
+    /// be taken is not overwritten. Returns the file written.
+    pub fn write_recovery(&mut self) -> Result<Option<PathBuf>, Error> {
+        if self.offer.is_some() {
+            return Ok(None);
+        }
+        if !self.is_dirty() {
+            self.forget_own_recovery();
+            return Ok(None);
+        }
+        let Some(path) = self.recovery_path() else { return Ok(None) };
+        let text = squall_model::to_ron(&self.board)?;
+        squall_model::write_atomically(&path, text.as_bytes())?;
+        self.written = Some(path.clone());
+        Ok(Some(path))
+    }
+
+    fn edit(&mut self, op: Op) -> Result<Response, Error> {
+        let Planned { change, created } = ops::plan(&self.board, op)?;
+        if !change.is_empty() {
+            self.commit(change)?;
+        }
+        Ok(Response::Edited { state: self.state(), created })
+    }
+
+    /// Apply a change as one undo step.
+    fn commit(&mut self, change: Change) -> Result<(), Error> {
+        let inverse = change.apply(&mut self.board)?;
+        self.history.record(Step { change: inverse, revision: self.revision });
+        self.revision = self.mint();
+        self.relint();
+        Ok(())
+    }
+
+    fn undo(&mut self) -> Result<(), Error> {
+        let Step { change, revision } = self.history.take_undo().ok_or(Error::NothingToUndo)?;
+        let redo = change.apply(&mut self.board).inspect_err(|_| self.history.clear())?;
+        self.history.push_redo(Step { change: redo, revision: self.revision });
+        self.revision = revision;
+        self.relint();
+        Ok(())
+    }
+
+    fn redo(&mut self) -> Result<(), Error> {
+        let Step { change, revision } = self.history.take_redo().ok_or(Error::NothingToRedo)?;
+        let undo = change.apply(&mut self.board).inspect_err(|_| self.history.clear())?;
+        self.history.push_undo(Step { change: undo, revision: self.revision });
+        self.revision = revision;
+        self.relint();
+        Ok(())
+    }
+
+    /// Write the canonical text atomically (what `squall_model::save` does,
+    /// keeping the text to notice later changes on disk).
+    fn save_to(&mut self, path: PathBuf) -> Result<(), Error> {
+        let text = squall_model::to_ron(&self.board)?;
+        squall_model::write_atomically(&path, text.as_bytes())?;
+        let moved = self.path.as_ref() != Some(&path);
+        self.path = Some(path);
+        self.on_disk = Some(text);
+        self.saved = self.revision;
+        if moved {
+            // Script paths are relative to the file, and an offer was for the old one.
+            self.offer = None;
+            self.relint();
+        }
+        self.forget_own_recovery();
+        Ok(())
+    }
+
+    fn may_drop_changes(&self, discard: bool) -> Result<(), Error> {
+        if self.is_dirty() && !discard { Err(Error::Unsaved) } else { Ok(()) }
+    }
+
+    /// A new document: no history, clean, and any recovery file offered.
+    fn reset(&mut self, mut board: Board, path: Option<PathBuf>, on_disk: Option<String>) {
+        board.canonicalize();
+        self.board = board;
+        self.path = path;
+        self.on_disk = on_disk;
+        self.history.clear();
+        self.revision = self.mint();
+        self.saved = self.revision;
+        self.written = None;
+        self.offer = self.recovery_path().and_then(|recovery| {
+            let board = recovery::offered(&recovery, self.path.as_deref())?;
+            Some((recovery, u32::try_from(board.elements.len()).unwrap_or(u32::MAX)))
+        });
+        self.relint();
+    }
+
+    /// Remove the recovery file this workspace wrote; failing to is harmless
+    /// (an offer next time), so it is only logged by the caller's absence.
+    fn forget_own_recovery(&mut self) {
+        if let Some(path) = self.written.take() {
+            let _gone = recovery::remove(&path);
+        }
+    }
+
+    fn mint(&mut self) -> u32 {
+        self.minted = self.minted.wrapping_add(1);
+        self.minted
+    }
+
+    fn model_dir(&self) -> Option<PathBuf> {
+        let path = self.path.as_ref()?;
+        Some(match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
+            _ => PathBuf::from("."),
+        })
+    }
+
+    fn state_response(&self) -> Response {
+        Response::State { state: self.state() }
+    }
+
+    fn search(&self, query: &str) -> Vec<SearchHit> {
+        let query = query.trim().trim_start_matches('#').to_lowercase();
+        if query.is_empty() {
+            return Vec::new();
+        }
+        let mut hits: Vec<SearchHit> = self
+            .board
+            .elements
+            .iter()
+            .filter_map(|element| {
+                let in_name = element.name.to_lowercase().contains(&query);
+                let tags: Vec<String> =
+                    element.tags.iter().filter(|t| t.to_lowercase().contains(&query)).cloned().collect();
+                (in_name || !tags.is_empty()).then(|| SearchHit {
+                    id: element.id.clone(),
+                    kind: element.kind,
+                    name: element.name.clone(),
+                    in_name,
+                    tags,
+                })
+            })
+            .collect();
+        // Name matches first, then alphabetically.
+        hits.sort_by(|a, b| (!a.in_name, &a.name, &a.id).cmp(&(!b.in_name, &b.name, &b.id)));
+        hits
+    }
+}
+
+/// The model and the text it was read from, with the library's errors
+/// (line and column, or where the first bad byte is).
+fn load(path: &Path) -> Result<(Board, String), Error> {
+    let bytes = std::fs::read(path).map_err(|source| {
+        Error::Load(squall_model::LoadError::Read { origin: path.display().to_string(), source })
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((squall_model::parse(&text, &path.display().to_string())?, text)),
+        Err(_) => Err(match squall_model::load(path) {
+            Err(err) => err.into(),
+            Ok(_) => Error::Refused(format!("{}: the file changed while it was being read", path.display())),
+        }),
+    }
+}
+
+fn grammar_info() -> Grammar {
+    let leaf = [
+        FieldType::String,
+        FieldType::Int,
+        FieldType::Decimal,
+        FieldType::Bool,
+        FieldType::Timestamp,
+        FieldType::Id,
+        FieldType::Map,
+    ];
+    let mut field_types: Vec<String> = leaf.iter().map(ToString::to_string).collect();
+    field_types.extend(["list<T>".to_owned(), "optional<T>".to_owned()]);
+    Grammar {
+        rules: RULES.to_vec(),
+        kinds: Kind::ALL.iter().map(|k| k.info()).collect(),
+        group_kinds: vec![GroupKind::BoundedContext, GroupKind::Swimlane],
+        codes: Code::ALL
+            .iter()
+            .map(|&code| CodeInfo { code, severity: code.severity(), summary: code.summary().to_owned() })
+            .collect(),
+        field_types,
+    }
+}
