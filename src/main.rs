@@ -50,7 +50,8 @@ const BAD_INPUT: u8 = 2;
         squall run models/bank_account.ron --db bank.db --input commands.jsonl\n  \
         squall sim models/bank_account.ron            step through it interactively\n  \
         squall events --db bank.db                    what a run appended\n  \
-        squall query --db bank.db \"SELECT * FROM commands WHERE outcome = 'rejected'\"\n\n\
+        squall query --db bank.db \"SELECT * FROM commands WHERE outcome = 'rejected'\"\n  \
+        squall serve models/bank_account.ron          edit the board in a browser\n\n\
         Run `squall help COMMAND` for each command's options and examples.\n\
         Exit status: 0 fine, 1 findings (model errors, files to reformat, failed scenarios, bad \
         input lines), 2 bad input.",
@@ -95,6 +96,7 @@ enum Command {
     Query(cmd::query::Args),
     Branch(cmd::branch::Args),
     Rewind(cmd::branch::RewindArgs),
+    Serve(cmd::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -116,6 +118,7 @@ fn main() -> ExitCode {
         Command::Query(args) => cmd::query::run(&args),
         Command::Branch(args) => cmd::branch::run(&args),
         Command::Rewind(args) => cmd::branch::rewind(&args),
+        Command::Serve(args) => cmd::serve::run(&args),
     };
     match result {
         Ok(Outcome::Fine) => ExitCode::SUCCESS,

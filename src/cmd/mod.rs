@@ -12,6 +12,7 @@ mod open;
 pub mod query;
 pub mod read_model;
 pub mod run;
+pub mod serve;
 pub mod sim;
 pub mod state;
 pub mod test;
