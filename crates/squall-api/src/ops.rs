@@ -82,9 +82,12 @@ pub(crate) fn plan(board: &Board, op: Op) -> Result<Planned, Error> {
             Ok(Planned::of(Change::RemoveGroup { id: id.0 }))
         }
         Op::SetGroupMembers { id, members } => {
-            let mut new = group(board, &id)?.clone();
-            new.members = members_of(board, members)?;
-            Ok(Planned::of(Change::ReplaceGroup(new)))
+            let old = group(board, &id)?;
+            let members = members_of(board, members)?;
+            if members == old.members {
+                return Ok(Planned::of(Change::Batch(vec![])));
+            }
+            Ok(Planned::of(Change::ReplaceGroup(Group { members, ..old.clone() })))
         }
         Op::Paste { elements, connections, offset } => paste(board, elements, connections, offset),
         Op::RenameBoard { name } => Ok(Planned::of(Change::Rename(name))),
@@ -218,10 +221,11 @@ fn move_elements(board: &Board, moves: &[Move]) -> Result<Change, Error> {
             let delta = Point { x: position.x - frame.position.x, y: position.y - frame.position.y };
             for member in frame.members.iter().filter(|m| !explicit.contains(m)) {
                 // A member of two moved frames goes along with the first.
-                if let (false, Ok(member_element)) =
-                    (new_positions.contains_key(member), element(board, member))
-                {
-                    let p = member_element.position;
+                if new_positions.contains_key(member) {
+                    continue;
+                }
+                if let Ok(old) = element(board, member) {
+                    let p = old.position;
                     new_positions.insert(member, Point { x: p.x + delta.x, y: p.y + delta.y });
                 }
             }
@@ -246,10 +250,16 @@ fn resize(board: &Board, id: &Id, size: Size, position: Option<Point>) -> Result
     let size = positive(size, "size")?;
     if let Some(frame) = board.group(id.as_str()) {
         let position = position.map_or(frame.position, whole);
+        if (frame.size, frame.position) == (size, position) {
+            return Ok(Change::Batch(vec![]));
+        }
         return Ok(Change::ReplaceGroup(Group { size, position, ..frame.clone() }));
     }
-    let old = board.element(id.as_str()).ok_or_else(|| Error::UnknownId(id.clone()))?;
+    let old = element(board, id).map_err(|_| Error::UnknownId(id.clone()))?;
     let position = position.map_or(old.position, whole);
+    if (old.size, old.position) == (size, position) {
+        return Ok(Change::Batch(vec![]));
+    }
     Ok(replace_element(Element { size, position, ..old.clone() }))
 }
 

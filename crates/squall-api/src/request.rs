@@ -195,6 +195,7 @@ pub struct ElementPatch {
     /// Whether a hotspot's question has been answered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved: Option<bool>,
+    /// 0 by 0 means the kind's default size.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<Size>,
     /// Lint codes accepted on this element, each with its reason; replaces the whole list.

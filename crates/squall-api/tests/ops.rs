@@ -151,7 +151,7 @@ fn given_an_aggregate_with_a_script_when_patched_with_empty_texts_then_they_are_
 }
 
 #[test]
-fn given_an_update_that_changes_nothing_then_no_undo_step_is_recorded_and_the_board_stays_clean() {
+fn given_edits_that_change_nothing_then_no_undo_step_is_recorded_and_the_board_stays_clean() {
     let mut f = bank_account();
 
     let (state, _) = f
@@ -161,6 +161,13 @@ fn given_an_update_that_changes_nothing_then_no_undo_step_is_recorded_and_the_bo
         })
         .unwrap();
 
+    assert!(!state.dirty && !state.can_undo);
+
+    let members = f.board().group("ctx-banking").unwrap().members.clone();
+    let size = f.board().element("agg-bank-account").unwrap().size;
+    let (state, _) = f.edit(Op::SetGroupMembers { id: id("ctx-banking"), members }).unwrap();
+    assert!(!state.can_undo);
+    let (state, _) = f.edit(Op::Resize { id: id("agg-bank-account"), size, position: None }).unwrap();
     assert!(!state.dirty && !state.can_undo);
 }
 

@@ -27,7 +27,11 @@ key?: string | null,
 /**
  * Whether a hotspot's question has been answered.
  */
-resolved?: boolean | null, size?: Size | null, 
+resolved?: boolean | null, 
+/**
+ * 0 by 0 means the kind's default size.
+ */
+size?: Size | null, 
 /**
  * Lint codes accepted on this element, each with its reason; replaces the whole list.
  */
