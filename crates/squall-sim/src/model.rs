@@ -10,6 +10,7 @@ use squall_model::flow::Flow;
 use squall_model::lint::{self, Severity};
 use squall_model::{Board, Element, Field, Kind};
 
+use crate::contract;
 use crate::error::SimError;
 
 /// Index of a scripted element in `RunModel::elements`.
@@ -26,6 +27,10 @@ pub enum Handler {
 pub struct CommandSpec {
     pub element: Sticky,
     pub handler: Option<Handler>,
+    /// `handle_<Command>` and `on_<Command>`, named once here rather than
+    /// formatted on every step.
+    pub handler_fn: String,
+    pub reaction_fn: String,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -34,6 +39,10 @@ pub struct EventSpec {
     pub policies: Vec<Sticky>,
     pub read_models: Vec<Sticky>,
     pub externals: Vec<Sticky>,
+    /// `apply_<Event>`, `on_<Event>` and `project_<Event>`.
+    pub applier_fn: String,
+    pub reaction_fn: String,
+    pub projection_fn: String,
 }
 
 /// A board prepared for simulation.
@@ -90,7 +99,15 @@ impl RunModel {
                                 Handler::External(h)
                             }
                         });
-                    commands.insert(element.name.clone(), CommandSpec { element: me, handler });
+                    commands.insert(
+                        element.name.clone(),
+                        CommandSpec {
+                            element: me,
+                            handler,
+                            handler_fn: contract::handler(&element.name),
+                            reaction_fn: contract::reaction(&element.name),
+                        },
+                    );
                 }
                 Kind::Event => {
                     let by_kind = |kind| outgoing(&[kind]);
@@ -101,6 +118,9 @@ impl RunModel {
                             policies: by_kind(Kind::Policy),
                             read_models: by_kind(Kind::ReadModel),
                             externals: by_kind(Kind::ExternalSystem),
+                            applier_fn: contract::applier(&element.name),
+                            reaction_fn: contract::reaction(&element.name),
+                            projection_fn: contract::projection(&element.name),
                         },
                     );
                 }

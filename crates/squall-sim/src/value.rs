@@ -166,44 +166,54 @@ pub struct NotJson {
 
 /// Rhai to JSON. Decimals become JSON numbers; integers stay integers.
 pub fn to_json(value: &Dynamic) -> Result<Value, NotJson> {
-    to_json_at(value, "the value")
+    convert(value).map_err(|mut e| {
+        e.path.insert_str(0, "the value");
+        e
+    })
 }
 
-fn to_json_at(value: &Dynamic, path: &str) -> Result<Value, NotJson> {
+/// The conversion proper. It runs for every value a script returns, so it
+/// reads values in place (no clones) and builds the path of an offending
+/// value only on the way out of an error.
+fn convert(value: &Dynamic) -> Result<Value, NotJson> {
     if value.is_unit() {
         return Ok(Value::Null);
     }
-    if let Some(b) = value.clone().try_cast::<bool>() {
+    if let Ok(b) = value.as_bool() {
         return Ok(Value::Bool(b));
     }
     if let Ok(i) = value.as_int() {
         return Ok(Value::Number(i.into()));
     }
-    if let Some(d) = value.clone().try_cast::<Decimal>() {
+    if let Ok(d) = value.as_decimal() {
         return Ok(decimal_to_json(d));
     }
-    if value.is_string() {
-        return Ok(Value::String(value.to_string()));
-    }
-    if value.is_char() {
+    if value.is_string() || value.is_char() {
         return Ok(Value::String(value.to_string()));
     }
     if let Some(array) = value.read_lock::<Array>() {
         return array
             .iter()
             .enumerate()
-            .map(|(i, item)| to_json_at(item, &format!("{path}[{i}]")))
+            .map(|(i, item)| convert(item).map_err(|e| e.inside(&format!("[{i}]"))))
             .collect::<Result<Vec<_>, _>>()
             .map(Value::Array);
     }
     if let Some(map) = value.read_lock::<Map>() {
-        let mut object = serde_json::Map::new();
+        let mut object = serde_json::Map::with_capacity(map.len());
         for (key, item) in map.iter() {
-            object.insert(key.to_string(), to_json_at(item, &format!("{path}.{key}"))?);
+            object.insert(key.to_string(), convert(item).map_err(|e| e.inside(&format!(".{key}")))?);
         }
         return Ok(Value::Object(object));
     }
-    Err(NotJson { path: path.to_owned(), type_name: value.type_name().to_owned() })
+    Err(NotJson { path: String::new(), type_name: value.type_name().to_owned() })
+}
+
+impl NotJson {
+    fn inside(mut self, segment: &str) -> Self {
+        self.path.insert_str(0, segment);
+        self
+    }
 }
 
 /// Whole decimals become JSON integers, others JSON numbers; both read back
@@ -259,6 +269,16 @@ mod tests {
         let sum = amount + Decimal::from_str("0.2").unwrap();
         assert_eq!(to_json(&Dynamic::from_decimal(sum)).unwrap(), json!(0.3));
         assert_eq!(to_json(&Dynamic::from_decimal(Decimal::from(100))).unwrap(), json!(100));
+    }
+
+    #[test]
+    fn a_value_that_cannot_be_stored_is_named_by_its_path() {
+        let mut inner = Map::new();
+        inner.insert("when".into(), Dynamic::from(std::time::Duration::from_secs(1)));
+        let mut outer = Map::new();
+        outer.insert("a".into(), Dynamic::from_array(vec![Dynamic::from_int(1), Dynamic::from_map(inner)]));
+        let error = to_json(&Dynamic::from_map(outer)).unwrap_err();
+        assert_eq!(error.path, "the value.a[1].when");
     }
 
     #[test]

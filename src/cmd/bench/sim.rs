@@ -68,7 +68,9 @@ pub fn run(args: &SimArgs) -> anyhow::Result<Outcome> {
     let temp = tempfile::tempdir().context("cannot create a temporary folder for the store")?;
     let db = temp.path().join("bench.db");
     let store = Store::open(&db, Durability::Batch)?;
-    let mut session = Session::open(board, &dir, store, Options::default())?;
+    // Nobody reads the traces here: leave out the aggregate states.
+    let options = Options { detailed_traces: false, ..Options::default() };
+    let mut session = Session::open(board, &dir, store, options)?;
 
     let progress = ProgressBar::new(args.commands as u64).with_style(
         ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} commands, {elapsed}")

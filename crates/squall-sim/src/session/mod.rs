@@ -37,6 +37,9 @@ pub struct Options {
     /// take before `run_until_quiet` stops it as a runaway policy loop.
     pub cascade_limit: usize,
     pub limits: Limits,
+    /// Put aggregate states before and after each step into its trace.
+    /// Batch runs that read no traces turn this off to save the copies.
+    pub detailed_traces: bool,
 }
 
 impl Default for Options {
@@ -47,6 +50,7 @@ impl Default for Options {
             tick: "1s".to_owned(),
             cascade_limit: 100,
             limits: Limits::default(),
+            detailed_traces: true,
         }
     }
 }

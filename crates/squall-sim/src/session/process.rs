@@ -260,10 +260,12 @@ impl Session {
             None => Err(Refusal::Rejected(format!(
                 "no aggregate or external system handles `{name}`; draw an arrow from the command to its handler"
             ))),
-            Some(Handler::Aggregate(aggregate)) => self.decide_in_aggregate(work, aggregate, &name, payload),
+            Some(Handler::Aggregate(aggregate)) => {
+                self.decide_in_aggregate(work, aggregate, &name, &spec.handler_fn, payload)
+            }
             Some(Handler::External(external)) => {
                 work.handled_by = Some(self.sticky_ref(external));
-                let produced = self.call_reaction(external, &contract::reaction(&name), payload, work)?;
+                let produced = self.call_reaction(external, &spec.reaction_fn, payload, work)?;
                 let stream = contract::identifier(&self.model.elements[external].name);
                 let causation = work.command.id.clone();
                 self.append(work, external, &stream, produced, &causation)
@@ -276,40 +278,42 @@ impl Session {
         work: &mut Work,
         aggregate: Sticky,
         name: &str,
+        handler: &str,
         payload: Dynamic,
     ) -> Result<(), Refusal> {
-        let element = self.model.elements[aggregate].clone();
+        let element = &self.model.elements[aggregate];
+        let aggregate_name = element.name.clone();
         work.handled_by = Some(self.sticky_ref(aggregate));
-        let key_field = element.key.clone().unwrap_or_else(|| "id".to_owned());
-        let key = match work.command.payload.get(&key_field) {
+        let key_field = element.key.as_deref().unwrap_or("id");
+        let key = match work.command.payload.get(key_field) {
             Some(Value::String(s)) => s.clone(),
             Some(other) => other.to_string(),
             None => {
                 return Err(Refusal::Failed(format!(
-                    "command `{name}` has no field `{key_field}`, which aggregate `{}` uses as its id",
-                    element.name
+                    "command `{name}` has no field `{key_field}`, which aggregate `{aggregate_name}` uses as its id"
                 )));
             }
         };
-        let stream = format!("{}-{key}", contract::identifier(&element.name));
+        let stream = format!("{}-{key}", contract::identifier(&aggregate_name));
         work.stream_id = Some(stream.clone());
         let mut instance = self.instance(aggregate, &stream).map_err(|e| Refusal::Failed(e.to_string()))?;
-        work.state_before = Some(self.json(&instance.state)?);
+        if self.options.detailed_traces {
+            work.state_before = Some(self.json(&instance.state)?);
+        }
 
         let script = self.script(aggregate)?;
-        let handler = contract::handler(name);
-        if !script.has(&handler) {
+        if !script.has(handler) {
             return Err(Refusal::Failed(format!(
-                "{}: aggregate `{}` has no function `{handler}(state, command)` for command `{name}`",
-                script.path, element.name
+                "{}: aggregate `{aggregate_name}` has no function `{handler}(state, command)` for command `{name}`",
+                script.path
             )));
         }
-        let returned = match script.call(&self.engine, &handler, (instance.state.clone(), payload), None)? {
+        let returned = match script.call(&self.engine, handler, (instance.state.clone(), payload), None)? {
             Call::Thrown(reason) => return Err(Refusal::Rejected(reason)),
             Call::Returned(value) => value,
         };
         self.collect_logs(aggregate, work);
-        let produced = self.outgoing_list(aggregate, &handler, returned, Made::Event)?;
+        let produced = self.outgoing_list(aggregate, handler, returned, Made::Event)?;
 
         let events_before = work.events.len();
         let causation = work.command.id.clone();
@@ -318,12 +322,14 @@ impl Session {
         for pending in &work.events[events_before..] {
             // The stream grows by every event, applied or not.
             instance.version += 1;
-            let applier = contract::applier(&pending.name);
-            if !script.has(&applier) {
+            let Some(applier) = self.model.event(&pending.name).map(|spec| spec.applier_fn.as_str()) else {
+                continue;
+            };
+            if !script.has(applier) {
                 continue;
             }
             let event = self.event_value(&pending.name, &pending.new.payload);
-            match script.call(&self.engine, &applier, (instance.state.clone(), event), None)? {
+            match script.call(&self.engine, applier, (instance.state.clone(), event), None)? {
                 Call::Returned(state) => instance.state = state,
                 Call::Thrown(reason) => {
                     return Err(Refusal::Failed(format!("{}: `{applier}` threw: {reason}", script.path)));
@@ -331,7 +337,9 @@ impl Session {
             }
         }
         self.collect_logs(aggregate, work);
-        work.state_after = Some(self.json(&instance.state)?);
+        if self.options.detailed_traces {
+            work.state_after = Some(self.json(&instance.state)?);
+        }
         work.instance = Some((stream, instance));
         Ok(())
     }
@@ -362,7 +370,7 @@ impl Session {
                     )));
                 }
                 let event = self.event_value(&name, &payload);
-                let produced = self.call_reaction(external, &contract::reaction(&name), event, work)?;
+                let produced = self.call_reaction(external, &spec.reaction_fn, event, work)?;
                 let stream = contract::identifier(&self.model.elements[external].name);
                 let before = work.events.len();
                 self.append(work, external, &stream, produced, &event_id)?;
@@ -382,7 +390,9 @@ impl Session {
         payload: &Value,
     ) -> Result<(), Refusal> {
         let script = self.script(read_model)?;
-        let function = contract::projection(event);
+        let Some(function) = self.model.event(event).map(|spec| spec.projection_fn.clone()) else {
+            return Ok(());
+        };
         if !script.has(&function) {
             return Ok(());
         }
@@ -438,7 +448,9 @@ impl Session {
         event_id: &str,
     ) -> Result<(), Refusal> {
         let script = self.script(policy)?;
-        let function = contract::reaction(event);
+        let Some(function) = self.model.event(event).map(|spec| spec.reaction_fn.clone()) else {
+            return Ok(());
+        };
         if !script.has(&function) {
             return Ok(());
         }
