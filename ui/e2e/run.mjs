@@ -1,0 +1,298 @@
+// End-to-end check of the board in a real browser, as a person would use it:
+// build the UI, serve a copy of the bank-account model with `squall serve`,
+// open the printed URL in Debian's chromium, and work on the board.
+// Screenshots go to e2e/screenshots/ to be looked at.
+//
+//   npm run e2e                # builds the UI first
+//   npm run e2e -- --no-build  # uses the existing dist/
+//
+// Needs: chromium at /usr/bin/chromium (apt-get install chromium) or
+// CHROMIUM=/path, and cargo (the server is started with `cargo run`).
+
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ui = resolve(here, '..');
+const repo = resolve(ui, '..');
+const shots = join(here, 'screenshots');
+const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+let passed = 0;
+let failed = 0;
+const failures = [];
+
+async function check(name, body) {
+  try {
+    await body();
+    passed += 1;
+    console.log(`ok   ${name}`);
+  } catch (err) {
+    failed += 1;
+    failures.push(name);
+    console.log(`FAIL ${name}\n     ${String(err?.message ?? err).split('\n').join('\n     ')}`);
+  }
+}
+
+function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+function build() {
+  if (process.argv.includes('--no-build')) return;
+  const result = spawnSync('npm', ['run', 'build'], { cwd: ui, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('npm run build failed');
+}
+
+/** A copy of the model and its scripts, so the run can save without touching the repo. */
+function workCopy() {
+  const dir = mkdtempSync(join(tmpdir(), 'squall-e2e-'));
+  mkdirSync(join(dir, 'models'));
+  cpSync(join(repo, 'models', 'bank_account.ron'), join(dir, 'models', 'bank_account.ron'));
+  cpSync(join(repo, 'scripts', 'bank_account'), join(dir, 'scripts', 'bank_account'), { recursive: true });
+  return { dir, model: join(dir, 'models', 'bank_account.ron') };
+}
+
+/** Start `squall serve` and resolve with the URL it prints. */
+function serve(model) {
+  const server = spawn('cargo', ['run', '-q', '--', 'serve', model, '--ui', join(ui, 'dist')], {
+    cwd: repo,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so stopping it stops the server cargo started too.
+    detached: true,
+  });
+  const url = new Promise((resolveUrl, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`squall serve printed no URL in 10 minutes\n${err}`)), 600_000);
+    server.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = /(http:\/\/\S+\?token=\S+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1]);
+      }
+    });
+    server.stderr.on('data', (chunk) => {
+      err += chunk;
+    });
+    server.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`squall serve exited (${code}) before printing its URL\n${err}`));
+    });
+  });
+  return { server, url };
+}
+
+async function main() {
+  build();
+  rmSync(shots, { recursive: true, force: true });
+  mkdirSync(shots, { recursive: true });
+  if (!existsSync(browserPath)) throw new Error(`no chromium at ${browserPath}: apt-get install -y chromium, or set CHROMIUM`);
+
+  const { dir, model } = workCopy();
+  const { server, url: urlPromise } = serve(model);
+  let browser;
+  try {
+    const url = await urlPromise;
+    console.log(`serving at ${url.replace(/token=.*/, 'token=…')}`);
+    browser = await chromium.launch({
+      executablePath: browserPath,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const errors = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') errors.push(msg.text());
+    });
+    await page.goto(url);
+    const shot = (name) => page.screenshot({ path: join(shots, `${name}.png`) });
+    const sticky = (id) => page.locator(`.react-flow__node[data-id="${id}"]`);
+    const toast = page.locator('.toast');
+
+    await check('the board renders all 17 bank-account elements', async () => {
+      await page.waitForSelector('.sticky', { timeout: 15_000 });
+      await page.waitForTimeout(500);
+      const count = await page.locator('.react-flow__node.sticky-node').count();
+      expect(count === 17, `expected 17 stickies, saw ${count}`);
+      const frame = await page.locator('.frame-title').innerText();
+      expect(frame.includes('Banking'), `the bounded context frame reads "${frame}"`);
+      const arrows = await page.locator('.react-flow__edge').count();
+      expect(arrows === 25, `expected 25 arrows, saw ${arrows}`);
+    });
+    await check('the title names the file', async () => {
+      const title = await page.title();
+      expect(title.includes('bank_account.ron') && !title.includes('●'), `title is "${title}"`);
+    });
+    await shot('01-loaded');
+
+    let added = null;
+    await check('a keyboard shortcut adds a sticky under the pointer, ready to be named', async () => {
+      const canvas = await page.locator('.canvas').boundingBox();
+      // Below the bounded context, on the open board.
+      await page.mouse.move(canvas.x + canvas.width * 0.55, canvas.y + canvas.height * 0.9);
+      await page.keyboard.press('e');
+      await page.waitForSelector('.sticky-name-editor', { timeout: 5000 });
+      await page.waitForTimeout(200);
+      const count = await page.locator('.react-flow__node.sticky-node').count();
+      expect(count === 18, `expected 18 stickies after adding one, saw ${count}`);
+      added = await page.locator('.react-flow__node.sticky-node:has(.sticky-name-editor)').getAttribute('data-id');
+      expect(added?.startsWith('evt-'), `the new sticky's id is ${added}`);
+      expect((await page.title()).includes('●'), 'the title marks the board dirty');
+    });
+    await shot('02-added');
+
+    await check('Enter confirms the inline name', async () => {
+      await page.keyboard.type('MoneyTransferred');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(
+        (id) => document.querySelector(`.react-flow__node[data-id="${id}"] .sticky-name`)?.textContent === 'MoneyTransferred',
+        added,
+        { timeout: 5000 },
+      );
+    });
+    await check('Escape cancels an inline rename', async () => {
+      await sticky(added).locator('.sticky').dblclick();
+      await page.waitForSelector('.sticky-name-editor');
+      await page.keyboard.type('Oops');
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(300);
+      const name = await sticky(added).locator('.sticky-name').innerText();
+      expect(name === 'MoneyTransferred', `name after Escape is "${name}"`);
+    });
+    await shot('03-renamed');
+
+    await check('the properties panel shows the selected command with its fields', async () => {
+      await sticky('cmd-deposit-money').locator('.sticky-kind').click();
+      await page.waitForSelector('.properties .fields-editor');
+      const rows = await page.locator('.fields-editor .field-row').count();
+      expect(rows === 2, `DepositMoney shows ${rows} field rows`);
+      const type = await page.locator('.fields-editor .field-row').nth(1).locator('input').nth(1).inputValue();
+      expect(type === 'decimal', `amount's type reads "${type}"`);
+    });
+    await shot('04-properties');
+
+    await check('a forbidden arrow is refused with the grammar’s reason', async () => {
+      const from = await sticky('evt-money-withdrawn').locator('.react-flow__handle-right').boundingBox();
+      const to = await sticky('cmd-withdraw-money').boundingBox();
+      const before = await page.locator('.react-flow__edge').count();
+      await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(from.x + 40, from.y + 40, { steps: 5 });
+      await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 15 });
+      await page.waitForTimeout(150);
+      await shot('05-drawing-forbidden');
+      await page.mouse.up();
+      await toast.first().waitFor({ timeout: 5000 });
+      const text = await toast.first().innerText();
+      expect(text.includes('put a policy between them'), `the toast reads "${text}"`);
+      const after = await page.locator('.react-flow__edge').count();
+      expect(after === before, `arrows went from ${before} to ${after}`);
+    });
+    await shot('06-forbidden');
+
+    await check('an allowed arrow is drawn', async () => {
+      const from = await sticky('agg-bank-account').locator('.react-flow__handle-bottom').boundingBox();
+      const to = await sticky(added).boundingBox();
+      const before = await page.locator('.react-flow__edge').count();
+      await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 15 });
+      await page.mouse.up();
+      await page.waitForFunction((n) => document.querySelectorAll('.react-flow__edge').length === n + 1, before, {
+        timeout: 5000,
+      });
+    });
+
+    await check('the lint panel lists findings and a click selects the element', async () => {
+      const items = page.locator('.lint-item');
+      expect((await items.count()) > 0, 'the lint panel lists no findings for a board with a new event');
+      const item = page.locator('.lint-item', { hasText: 'MoneyTransferred' }).first();
+      await item.click();
+      await page.waitForTimeout(500);
+      const selected = await page.locator('.react-flow__node.selected').getAttribute('data-id');
+      expect(selected === added, `selected after clicking the finding: ${selected}`);
+      expect((await sticky(added).locator('.sticky-badge').count()) === 1, 'the new event carries a lint badge');
+    });
+    await shot('07-lint');
+
+    await check('Ctrl+F finds by name and jumps between hits', async () => {
+      await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('Control+f');
+      await page.waitForSelector('.search-bar input');
+      await page.keyboard.type('money');
+      await page.waitForFunction(() => document.querySelector('.search-count')?.textContent?.includes('/'), null, {
+        timeout: 5000,
+      });
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(400);
+      const count = await page.locator('.search-count').innerText();
+      expect(/^1 \/ \d+$/.test(count), `search count reads "${count}"`);
+      expect((await page.locator('.sticky-hit').count()) >= 4, 'the hits are highlighted');
+    });
+    await shot('08-search');
+    await page.keyboard.press('Escape');
+
+    await check('Ctrl+Z undoes through the backend (the arrow, then the name)', async () => {
+      await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+      const edges = await page.locator('.react-flow__edge').count();
+      await page.keyboard.press('Control+z');
+      await page.waitForFunction((n) => document.querySelectorAll('.react-flow__edge').length === n - 1, edges, {
+        timeout: 5000,
+      });
+      await page.keyboard.press('Control+z');
+      // Only stickies in view are in the page; show the whole board again.
+      await page.locator('button[title="Show the whole board"]').click();
+      await page.waitForTimeout(500);
+      await page.waitForFunction(
+        (id) => document.querySelector(`.react-flow__node[data-id="${id}"] .sticky-name`)?.textContent === 'Event',
+        added,
+        { timeout: 5000 },
+      );
+    });
+    await shot('09-undone');
+
+    await check('Ctrl+S saves to the file and clears the dirty mark', async () => {
+      await page.keyboard.press('Control+s');
+      await page.waitForFunction(() => !document.title.includes('●'), null, { timeout: 5000 });
+      const text = readFileSync(model, 'utf8');
+      expect(text.includes(`id: "${added}"`), 'the saved file has the new sticky');
+      expect(!text.includes('MoneyTransferred'), 'the undone rename is not in the file');
+    });
+    await shot('10-saved');
+
+    await check('the page logged no errors', async () => {
+      expect(errors.length === 0, errors.join('\n'));
+    });
+  } finally {
+    await browser?.close();
+    try {
+      process.kill(-server.pid, 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`screenshots in ${shots}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  if (failed > 0) process.exitCode = 1;
+}
+
+main().catch((err) => {
+  console.error(err);
+  console.log(`${passed} passed, ${failed + 1} failed`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,60 @@
+// The desktop shell's transport: the same requests over Tauri's IPC. The
+// shell (src-tauri) exposes one command, `api`, taking `{ request }` and
+// returning the Response (or rejecting with the error's message), and emits
+// every Push as the event `squall:push`. Nothing here imports Tauri: the
+// shell's globals are read at run time, so the browser build stays lean.
+
+import { ApiError, type Api, type LinkStatus, type PushHandler } from './api';
+import type { Push, Request, Response } from './generated';
+
+export interface TauriBridge {
+  invoke(command: string, args: Record<string, unknown>): Promise<unknown>;
+  listen(event: string, handler: (payload: unknown) => void): Promise<() => void>;
+}
+
+export const PUSH_EVENT = 'squall:push';
+
+export class TauriApi implements Api {
+  private readonly bridge: TauriBridge;
+
+  constructor(bridge: TauriBridge) {
+    this.bridge = bridge;
+  }
+
+  async send(request: Request): Promise<Response> {
+    try {
+      return (await this.bridge.invoke('api', { request })) as Response;
+    } catch (err) {
+      throw new ApiError(typeof err === 'string' ? err : err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  subscribe(onEvent: PushHandler, onStatus?: (status: LinkStatus) => void): () => void {
+    let unlisten: (() => void) | null = null;
+    let stopped = false;
+    void this.bridge.listen(PUSH_EVENT, (payload) => onEvent(payload as Push)).then((stop) => {
+      if (stopped) stop();
+      else unlisten = stop;
+      onStatus?.('open');
+    });
+    return () => {
+      stopped = true;
+      unlisten?.();
+    };
+  }
+}
+
+interface TauriGlobals {
+  core: { invoke(command: string, args: Record<string, unknown>): Promise<unknown> };
+  event: { listen(event: string, handler: (e: { payload: unknown }) => void): Promise<() => void> };
+}
+
+/** The shell's IPC, when the page runs inside the desktop app (which sets `withGlobalTauri`). */
+export function tauriBridge(scope: object): TauriBridge | null {
+  const tauri = (scope as { __TAURI__?: TauriGlobals }).__TAURI__;
+  if (!tauri?.core || !tauri.event) return null;
+  return {
+    invoke: (command, args) => tauri.core.invoke(command, args),
+    listen: (event, handler) => tauri.event.listen(event, (e) => handler(e.payload)),
+  };
+}

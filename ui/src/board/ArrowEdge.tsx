@@ -1,0 +1,40 @@
+// Arrows drawn between the borders of their stickies ("floating"), with an
+// arrowhead at the target, so they read right whatever side the ends lie on.
+
+import { BaseEdge, EdgeLabelRenderer, getStraightPath, useInternalNode, type EdgeProps } from '@xyflow/react';
+import { memo } from 'react';
+import { arrowEnds, type Rect } from './geometry';
+import type { ArrowEdge as ArrowEdgeType } from './mapping';
+
+function rectOf(node: ReturnType<typeof useInternalNode>): Rect | null {
+  if (!node) return null;
+  const width = node.measured.width ?? node.width ?? 0;
+  const height = node.measured.height ?? node.height ?? 0;
+  return { ...node.internals.positionAbsolute, width, height };
+}
+
+export const ArrowEdge = memo(({ id, source, target, markerEnd, style, label, data, selected }: EdgeProps<ArrowEdgeType>) => {
+  const from = rectOf(useInternalNode(source));
+  const to = rectOf(useInternalNode(target));
+  if (!from || !to) return null;
+  const { start, end } = arrowEnds(from, to);
+  const [path, labelX, labelY] = getStraightPath({ sourceX: start.x, sourceY: start.y, targetX: end.x, targetY: end.y });
+  return (
+    <>
+      <BaseEdge id={id} path={path} markerEnd={markerEnd} style={style} interactionWidth={14} />
+      {data?.reads ? <title>{data.reads}</title> : null}
+      {label ? (
+        <EdgeLabelRenderer>
+          <div
+            className={`arrow-label${selected ? ' arrow-label-selected' : ''}`}
+            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+          >
+            {label}
+          </div>
+        </EdgeLabelRenderer>
+      ) : null}
+    </>
+  );
+});
+
+export const edgeTypes = { arrow: ArrowEdge };

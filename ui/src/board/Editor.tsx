@@ -1,0 +1,594 @@
+// The board editor: the canvas, the palette, the panels, and the keyboard.
+// Every change goes to the backend as a request; what is drawn is the
+// backend's last answer plus whatever drag is in flight.
+
+import {
+  Background,
+  BackgroundVariant,
+  ConnectionMode,
+  Controls,
+  MarkerType,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type Connection as FlowConnection,
+  type FinalConnectionState,
+  type IsValidConnection,
+  type Node,
+  type OnConnectStartParams,
+} from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from 'react';
+import type { Api } from '../api/api';
+import type { Diagnostic, Id, Kind, Point, SearchHit, State } from '../api/generated';
+import * as req from '../api/requests';
+import { edgeTypes } from './ArrowEdge';
+import { ConnectionLine, VerdictContext } from './ConnectionLine';
+import { BoardActionsContext, type BoardActions } from './actions';
+import type { Catalog } from './catalog';
+import { download, fileSlug, renderBoard, type ImageFormat } from './exportImage';
+import { groupAt, type Rect } from './geometry';
+import { LintPanel } from './LintPanel';
+import type { ArrowEdge, BoardNode } from './mapping';
+import { nodeTypes } from './nodes';
+import { DRAG_KIND, Palette } from './Palette';
+import { ElementProperties, GroupProperties } from './Properties';
+import { SearchBar } from './SearchBar';
+import { copySelection, documentTitle, fileLabel, isTyping, movesForDrag, nextHit, pasteOffset, type Clipboard } from './selection';
+import { Toasts } from './Toasts';
+import { useCanvasModel } from './useCanvasModel';
+import { useWorkspace, type WorkspaceView } from './useWorkspace';
+
+const GRID = 20;
+const AUTOSAVE_MS = 5000;
+
+const snap = (v: number) => Math.round(v / GRID) * GRID;
+
+/** The id of the sticky under the pointer where a pointer event happened. */
+function stickyUnder(event: MouseEvent | TouchEvent): string | null {
+  const point = 'changedTouches' in event ? event.changedTouches[0] : event;
+  if (!point) return null;
+  const hit = document.elementFromPoint(point.clientX, point.clientY);
+  const node = hit?.closest<HTMLElement>('.react-flow__node.sticky-node');
+  return node?.dataset.id ?? null;
+}
+
+export function Editor({ api }: { api: Api }) {
+  const ws = useWorkspace(api);
+  if (ws.loadError) {
+    return (
+      <div className="page-message">
+        <h1>Squall cannot load the board</h1>
+        <p>{ws.loadError}</p>
+      </div>
+    );
+  }
+  if (!ws.state || !ws.catalog) return <div className="page-message">Loading the board…</div>;
+  return <BoardEditor ws={ws} state={ws.state} catalog={ws.catalog} api={api} />;
+}
+
+interface SearchState {
+  open: boolean;
+  query: string;
+  hits: SearchHit[];
+  current: number;
+}
+
+const closedSearch: SearchState = { open: false, query: '', hits: [], current: -1 };
+
+function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: State; catalog: Catalog; api: Api }) {
+  const flow = useReactFlow<BoardNode, ArrowEdge>();
+  const [editing, setEditing] = useState<Id | null>(null);
+  const [lastKind, setLastKind] = useState<Kind>(() => catalog.kinds.find((k) => k.kind === 'Event')?.kind ?? catalog.kinds[0]?.kind ?? 'Note');
+  const [search, setSearch] = useState<SearchState>(closedSearch);
+  const hitSet = useMemo(() => new Set(search.hits.map((h) => h.id)), [search.hits]);
+  const canvas = useCanvasModel(state, catalog, editing, hitSet);
+  const { nodes, edges, select, selectWhenPresent } = canvas;
+  const wrapper = useRef<HTMLDivElement>(null);
+  const pointer = useRef<{ x: number; y: number } | null>(null);
+  const clipboard = useRef<{ clip: Clipboard; times: number } | null>(null);
+  const [dismissedRecovery, setDismissedRecovery] = useState(false);
+
+  const board = state.board;
+  const names = useMemo(() => new Map(board.elements.map((e) => [e.id, e.name])), [board.elements]);
+  const selectedNodes = nodes.filter((n) => n.selected);
+  const selectedEdges = edges.filter((e) => e.selected);
+
+  // ---- placing and finding --------------------------------------------------
+
+  const viewportCentre = useCallback((): { x: number; y: number } => {
+    const r = wrapper.current?.getBoundingClientRect();
+    return r ? { x: r.left + r.width / 2, y: r.top + r.height / 2 } : { x: window.innerWidth / 2, y: window.innerHeight / 2 };
+  }, []);
+
+  const addSticky = useCallback(
+    async (kind: Kind, screen?: { x: number; y: number }) => {
+      const info = catalog.info(kind);
+      const size = info.default_size;
+      const at = flow.screenToFlowPosition(screen ?? viewportCentre());
+      const position: Point = { x: snap(at.x - size.width / 2), y: snap(at.y - size.height / 2) };
+      setLastKind(kind);
+      const created = await ws.edit(req.addElement(kind, info.label, position, groupAt(board, at)));
+      const id = created?.[0];
+      if (id) {
+        selectWhenPresent(new Set([id]));
+        setEditing(id);
+      }
+    },
+    [board, catalog, flow, selectWhenPresent, viewportCentre, ws],
+  );
+
+  const centreOn = useCallback(
+    (id: Id) => {
+      const node = flow.getNode(id);
+      if (!node) return;
+      const width = node.width ?? node.measured?.width ?? 0;
+      const height = node.height ?? node.measured?.height ?? 0;
+      select(new Set([id]));
+      void flow.setCenter(node.position.x + width / 2, node.position.y + height / 2, {
+        zoom: Math.max(flow.getZoom(), 0.9),
+        duration: 300,
+      });
+    },
+    [flow, select],
+  );
+
+  // ---- edits --------------------------------------------------------------
+
+  const deleteSelection = useCallback(async () => {
+    const ids = selectedNodes.map((n) => n.id);
+    if (ids.length > 0) await ws.edit(req.deleteElements(ids));
+    for (const e of selectedEdges) await ws.edit(req.disconnect(e.source, e.target));
+  }, [selectedEdges, selectedNodes, ws]);
+
+  const copy = useCallback(() => {
+    const clip = copySelection(board, selectedNodes.map((n) => n.id));
+    if (clip) clipboard.current = { clip, times: 0 };
+    return clip !== null;
+  }, [board, selectedNodes]);
+
+  const pasteClipboard = useCallback(async () => {
+    const held = clipboard.current;
+    if (!held) return;
+    held.times += 1;
+    const created = await ws.edit(req.paste(held.clip.elements, held.clip.connections, pasteOffset(held.times)));
+    if (created && created.length > 0) selectWhenPresent(new Set(created));
+  }, [selectWhenPresent, ws]);
+
+  const undo = useCallback(() => {
+    if (state.can_undo) void ws.request({ type: 'undo' });
+  }, [state.can_undo, ws]);
+  const redo = useCallback(() => {
+    if (state.can_redo) void ws.request({ type: 'redo' });
+  }, [state.can_redo, ws]);
+
+  const save = useCallback(async () => {
+    if (state.path) {
+      const done = await ws.request({ type: 'save' });
+      if (done) ws.toast(`Saved ${fileLabel(state.path, board.name)}`, 'info');
+      return;
+    }
+    const path = window.prompt('Save the board as (a .ron path inside the model folder):', `${fileSlug(board.name)}.ron`);
+    if (path) {
+      const done = await ws.request({ type: 'save_as', path });
+      if (done) ws.toast(`Saved ${path}`, 'info');
+    }
+  }, [board.name, state.path, ws]);
+
+  const exportImage = useCallback(
+    async (format: ImageFormat) => {
+      const el = wrapper.current?.querySelector<HTMLElement>('.react-flow__viewport');
+      if (!el) return;
+      // Only visible nodes are in the page; show them all while the picture is taken.
+      const before = flow.getViewport();
+      await flow.fitView({ duration: 0 });
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      try {
+        const url = await renderBoard(el, flow.getNodes() as Node[], format);
+        download(url, `${fileSlug(board.name)}.${format}`);
+      } catch (err) {
+        ws.toast(`Export failed: ${err instanceof Error ? err.message : String(err)}`);
+      } finally {
+        await flow.setViewport(before);
+      }
+    },
+    [board.name, flow, ws],
+  );
+
+  // ---- search ---------------------------------------------------------------
+
+  const searchSeq = useRef(0);
+  const runSearch = useCallback(
+    async (query: string) => {
+      setSearch((s) => ({ ...s, query }));
+      const seq = ++searchSeq.current;
+      if (query.trim() === '') {
+        setSearch((s) => ({ ...s, hits: [], current: -1 }));
+        return;
+      }
+      const response = await ws.request({ type: 'search', query });
+      if (seq !== searchSeq.current || !response || response.type !== 'search_results') return;
+      setSearch((s) => ({ ...s, hits: response.hits, current: -1 }));
+    },
+    [ws],
+  );
+
+  const { hits: searchHits, current: searchCurrent } = search;
+  const stepSearch = useCallback(
+    (direction: 1 | -1) => {
+      const index = nextHit(searchHits.length, searchCurrent, direction);
+      const hit = searchHits[index];
+      setSearch((s) => ({ ...s, current: index }));
+      if (hit) centreOn(hit.id);
+    },
+    [centreOn, searchHits, searchCurrent],
+  );
+
+  // ---- keyboard -------------------------------------------------------------
+
+  const onKey = (e: KeyboardEvent) => {
+    if (isTyping(e.target)) return;
+    const mod = e.ctrlKey || e.metaKey;
+    const key = e.key.toLowerCase();
+    if (mod) {
+      if (key === 'z' && !e.shiftKey) undo();
+      else if ((key === 'z' && e.shiftKey) || key === 'y') redo();
+      else if (key === 's') void save();
+      else if (key === 'f') setSearch((s) => ({ ...s, open: true }));
+      else if (key === 'c') copy();
+      else if (key === 'v') void pasteClipboard();
+      else if (key === 'd') {
+        if (copy()) void pasteClipboard();
+      } else if (key === 'a') select(new Set(nodes.filter((n) => n.type !== 'frame').map((n) => n.id)));
+      else return;
+      e.preventDefault();
+      return;
+    }
+    if (e.altKey) return;
+    if (e.key === 'Delete' || e.key === 'Backspace') {
+      e.preventDefault();
+      void deleteSelection();
+      return;
+    }
+    if ((e.key === 'Enter' || e.key === 'F2') && selectedNodes.length === 1 && selectedNodes[0]?.type !== 'frame') {
+      e.preventDefault();
+      setEditing(selectedNodes[0]?.id ?? null);
+      return;
+    }
+    if (e.key === 'Escape') {
+      select(new Set());
+      return;
+    }
+    const info = catalog.byShortcut(e.key);
+    if (info && !e.shiftKey) {
+      e.preventDefault();
+      void addSticky(info.kind, pointer.current ?? undefined);
+    }
+  };
+
+  useEffect(() => {
+    const handler = (e: KeyboardEvent) => onKey(e);
+    window.addEventListener('keydown', handler);
+    return () => window.removeEventListener('keydown', handler);
+  });
+
+  // ---- title, autosave, leaving ---------------------------------------------
+
+  useEffect(() => {
+    document.title = documentTitle(state.path, board.name, state.dirty);
+  }, [board.name, state.dirty, state.path]);
+
+  useEffect(() => {
+    if (!state.dirty) return;
+    const timer = setInterval(() => {
+      api.send({ type: 'write_recovery' }).catch(() => {
+        // Autosave is best effort; the next tick tries again.
+      });
+    }, AUTOSAVE_MS);
+    return () => clearInterval(timer);
+  }, [api, state.dirty]);
+
+  useEffect(() => {
+    if (!state.dirty) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [state.dirty]);
+
+  // ---- canvas events --------------------------------------------------------
+
+  const onNodeDragStop = useCallback(
+    (_: unknown, _node: BoardNode, dragged: BoardNode[]) => {
+      const moves = movesForDrag(
+        board,
+        dragged.map((n) => ({ id: n.id, position: n.position })),
+      );
+      const changed = moves.filter((m) => {
+        const was = board.elements.find((e) => e.id === m.id)?.position ?? board.groups.find((g) => g.id === m.id)?.position;
+        return !was || Math.round(was.x) !== Math.round(m.position.x) || Math.round(was.y) !== Math.round(m.position.y);
+      });
+      if (changed.length > 0) void ws.edit(req.moveElements(moves));
+    },
+    [board, ws],
+  );
+
+  const kindOf = useCallback((id: string | null | undefined): Kind | null => board.elements.find((e) => e.id === id)?.kind ?? null, [board.elements]);
+
+  const onConnectStart = useCallback(
+    (_: unknown, params: OnConnectStartParams) => {
+      const from = kindOf(params.nodeId);
+      // Ask the grammar about every target kind now, so the line can turn red over a forbidden one.
+      if (from) for (const k of catalog.kinds) void ws.verdict(from, k.kind);
+    },
+    [catalog.kinds, kindOf, ws],
+  );
+
+  const isValidConnection: IsValidConnection<ArrowEdge> = useCallback(
+    (c) => {
+      if (c.source === c.target) return false;
+      const from = kindOf(c.source);
+      const to = kindOf(c.target);
+      if (!from || !to) return false;
+      return ws.knownVerdict(from, to)?.verdict !== 'forbidden';
+    },
+    [kindOf, ws],
+  );
+
+  const onConnect = useCallback(
+    (c: FlowConnection) => {
+      if (c.source !== c.target) void ws.edit(req.connect(c.source, c.target));
+    },
+    [ws],
+  );
+
+  const onConnectEnd = useCallback(
+    async (event: MouseEvent | TouchEvent, cs: FinalConnectionState) => {
+      if (!cs.fromNode || cs.isValid === true) return;
+      // xyflow connects only near a handle; a drop anywhere on a sticky means that sticky.
+      const target = cs.toNode?.id ?? stickyUnder(event);
+      if (!target || (cs.isValid === null && target === cs.fromNode.id)) return;
+      const from = kindOf(cs.fromNode.id);
+      const to = kindOf(target);
+      const verdict = from && to && target !== cs.fromNode.id ? await ws.verdict(from, to) : null;
+      if (verdict?.verdict === 'forbidden') ws.toast(verdict.reason);
+      // Anything else: draw it, or let the backend say why not (an arrow to itself, to a frame).
+      else void ws.edit(req.connect(cs.fromNode.id, target));
+    },
+    [kindOf, ws],
+  );
+
+  const onDoubleClick = useCallback(
+    (e: ReactMouseEvent) => {
+      const target = e.target as HTMLElement;
+      // Only the open board: a double click on a sticky edits its name instead.
+      if (!target.classList.contains('react-flow__pane') && !target.closest('.frame-node')) return;
+      if (target.closest('.frame-title')) return;
+      void addSticky(lastKind, { x: e.clientX, y: e.clientY });
+    },
+    [addSticky, lastKind],
+  );
+
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const kind = e.dataTransfer.getData(DRAG_KIND) as Kind;
+      if (!kind) return;
+      e.preventDefault();
+      void addSticky(kind, { x: e.clientX, y: e.clientY });
+    },
+    [addSticky],
+  );
+
+  const actions: BoardActions = useMemo(
+    () => ({
+      startEditing: (id) => setEditing(id),
+      cancelEditing: () => setEditing(null),
+      commitName: (id, name) => {
+        setEditing(null);
+        const element = board.elements.find((e) => e.id === id);
+        if (element && element.name !== name) void ws.edit(req.updateElement(id, { name }));
+      },
+      resized: (id: Id, r: Rect) => {
+        void ws.edit(req.resize(id, { width: r.width, height: r.height }, { x: r.x, y: r.y }));
+      },
+    }),
+    [board.elements, ws],
+  );
+
+  const pickDiagnostic = useCallback(
+    (d: Diagnostic) => {
+      const main = d.elements[0];
+      if (main) centreOn(main);
+    },
+    [centreOn],
+  );
+
+  // ---- layout ---------------------------------------------------------------
+
+  const single = selectedNodes.length === 1 ? selectedNodes[0] : undefined;
+  const selectedElement = single ? board.elements.find((e) => e.id === single.id) : undefined;
+  const selectedGroup = single ? board.groups.find((g) => g.id === single.id) : undefined;
+  const recovery = !dismissedRecovery ? state.recovery : null;
+
+  return (
+    <BoardActionsContext.Provider value={actions}>
+      <VerdictContext.Provider value={ws.knownVerdict}>
+      <div className="editor">
+        <header className="toolbar">
+          <div className="title">
+            <strong>{fileLabel(state.path, board.name)}</strong>
+            {state.dirty ? <span className="dirty" title="Unsaved changes">●</span> : null}
+            <span className="board-name">{board.name}</span>
+          </div>
+          <div className="tools">
+            <button type="button" onClick={() => void save()} title="Save (Ctrl+S)" disabled={!state.dirty && state.path !== null}>
+              Save
+            </button>
+            <button type="button" onClick={undo} disabled={!state.can_undo} title="Undo (Ctrl+Z)">
+              Undo
+            </button>
+            <button type="button" onClick={redo} disabled={!state.can_redo} title="Redo (Ctrl+Shift+Z)">
+              Redo
+            </button>
+            <button type="button" onClick={() => setSearch((s) => ({ ...s, open: true }))} title="Find (Ctrl+F)">
+              Find
+            </button>
+            <button type="button" onClick={() => void flow.fitView({ duration: 300 })} title="Show the whole board">
+              Fit
+            </button>
+            <button type="button" onClick={() => void exportImage('png')} title="Export the board as PNG">
+              PNG
+            </button>
+            <button type="button" onClick={() => void exportImage('svg')} title="Export the board as SVG">
+              SVG
+            </button>
+          </div>
+          <div className={`link link-${ws.link}`} title="Live updates from squall serve">
+            {ws.link === 'open' ? 'live' : ws.link === 'connecting' ? 'connecting…' : 'offline'}
+          </div>
+        </header>
+
+        {recovery ? (
+          <div className="banner banner-recovery" role="alert">
+            <span>
+              Unsaved work from an earlier session was kept ({recovery.elements} stickies). Restore it?
+            </span>
+            <button type="button" onClick={() => void ws.request({ type: 'take_recovery' })}>
+              Restore
+            </button>
+            <button
+              type="button"
+              onClick={() => {
+                setDismissedRecovery(true);
+                void ws.request({ type: 'discard_recovery' });
+              }}
+            >
+              Discard
+            </button>
+          </div>
+        ) : null}
+        {ws.fileChanged ? (
+          <div className="banner banner-file" role="alert">
+            <span>{fileLabel(ws.fileChanged, board.name)} was changed on disk by something else.</span>
+            <button
+              type="button"
+              onClick={async () => {
+                const done = await ws.request({ type: 'reload', discard: state.dirty });
+                if (done) ws.dismissFileChanged();
+              }}
+            >
+              {state.dirty ? 'Reload and drop my changes' : 'Reload'}
+            </button>
+            <button type="button" onClick={ws.dismissFileChanged}>
+              Keep mine
+            </button>
+          </div>
+        ) : null}
+
+        <div className="workspace">
+          <Palette kinds={catalog.kinds} last={lastKind} onPick={(kind) => void addSticky(kind)} />
+          <div
+            className="canvas"
+            ref={wrapper}
+            onDoubleClick={onDoubleClick}
+            onPointerMove={(e) => {
+              pointer.current = { x: e.clientX, y: e.clientY };
+            }}
+            onPointerLeave={() => {
+              pointer.current = null;
+            }}
+            onDragOver={(e) => {
+              if (e.dataTransfer.types.includes(DRAG_KIND)) {
+                e.preventDefault();
+                e.dataTransfer.dropEffect = 'copy';
+              }
+            }}
+            onDrop={onDrop}
+          >
+            {search.open ? (
+              <SearchBar
+                query={search.query}
+                hits={search.hits}
+                current={search.current}
+                onQuery={(q) => void runSearch(q)}
+                onStep={stepSearch}
+                onClose={() => setSearch(closedSearch)}
+              />
+            ) : null}
+            <ReactFlow<BoardNode, ArrowEdge>
+              nodes={nodes}
+              edges={edges}
+              nodeTypes={nodeTypes}
+              edgeTypes={edgeTypes}
+              onNodesChange={canvas.onNodesChange}
+              onEdgesChange={canvas.onEdgesChange}
+              onNodeDragStop={onNodeDragStop}
+              onConnectStart={onConnectStart}
+              onConnect={onConnect}
+              onConnectEnd={(e, cs) => void onConnectEnd(e, cs)}
+              isValidConnection={isValidConnection}
+              connectionLineComponent={ConnectionLine}
+              connectionMode={ConnectionMode.Loose}
+              defaultEdgeOptions={{ markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 } }}
+              snapToGrid
+              snapGrid={[GRID, GRID]}
+              onlyRenderVisibleElements
+              deleteKeyCode={null}
+              selectionKeyCode="Shift"
+              multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+              zoomOnDoubleClick={false}
+              elevateNodesOnSelect={false}
+              minZoom={0.1}
+              maxZoom={3}
+              fitView
+              fitViewOptions={{ padding: 0.08 }}
+              proOptions={{ hideAttribution: true }}
+            >
+              <Background variant={BackgroundVariant.Dots} gap={GRID} size={1} />
+              <MiniMap<BoardNode>
+                pannable
+                zoomable
+                nodeColor={(n) => (n.type === 'frame' ? 'rgba(120,130,180,0.15)' : (n.data as { colour: string }).colour)}
+                nodeStrokeColor={(n) => (n.type === 'frame' ? '#7986cb' : 'transparent')}
+              />
+              <Controls showInteractive={false} />
+            </ReactFlow>
+          </div>
+          <aside className="side">
+            {selectedElement ? (
+              <ElementProperties
+                key={selectedElement.id}
+                element={selectedElement}
+                info={catalog.info(selectedElement.kind)}
+                fieldTypes={catalog.grammar.field_types}
+                onPatch={(patch) => void ws.edit(req.updateElement(selectedElement.id, patch))}
+              />
+            ) : selectedGroup ? (
+              <GroupProperties
+                key={selectedGroup.id}
+                group={selectedGroup}
+                onPatch={(patch) => void ws.edit({ type: 'edit', op: { type: 'update_group', id: selectedGroup.id, patch } })}
+              />
+            ) : selectedNodes.length > 1 ? (
+              <div className="properties">
+                <h2>{selectedNodes.length} selected</h2>
+                <p className="prop-note">Drag to move them together; Delete removes them; Ctrl+D duplicates.</p>
+              </div>
+            ) : (
+              <div className="properties help">
+                <h2>{board.name}</h2>
+                <p className="prop-note">
+                  Press a kind’s key (shown in the palette) to add a sticky under the pointer, or double-click the board
+                  for another {catalog.info(lastKind).label.toLowerCase()}. Drag from a sticky’s edge dot to another
+                  sticky to draw an arrow; the grammar says whether it may.
+                </p>
+              </div>
+            )}
+            <LintPanel lint={state.lint} names={names} onPick={pickDiagnostic} />
+          </aside>
+        </div>
+        <Toasts toasts={ws.toasts} onDismiss={ws.dismissToast} />
+      </div>
+      </VerdictContext.Provider>
+    </BoardActionsContext.Provider>
+  );
+}
+

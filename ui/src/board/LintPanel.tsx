@@ -1,0 +1,46 @@
+// The lint of the board as the backend reported it with the last state.
+
+import { useState } from 'react';
+import type { Diagnostic, Id, Report } from '../api/generated';
+
+export function LintPanel({ lint, names, onPick }: { lint: Report; names: ReadonlyMap<Id, string>; onPick(d: Diagnostic): void }) {
+  const [open, setOpen] = useState(true);
+  const count = (s: Diagnostic['severity']) => lint.diagnostics.filter((d) => d.severity === s).length;
+  return (
+    <section className={`lint-panel${open ? '' : ' lint-closed'}`} aria-label="Lint">
+      <button type="button" className="lint-header" onClick={() => setOpen(!open)} aria-expanded={open}>
+        <span>Lint</span>
+        <span className="lint-counts">
+          <span className="count-error">{count('error')} errors</span>
+          <span className="count-warning">{count('warning')} warnings</span>
+          <span className="count-info">{count('info')} info</span>
+          {lint.allowed.length > 0 ? <span className="count-allowed">{lint.allowed.length} allowed</span> : null}
+        </span>
+        <span aria-hidden="true">{open ? '▾' : '▸'}</span>
+      </button>
+      {open ? (
+        lint.diagnostics.length === 0 ? (
+          <p className="lint-empty">No findings: the board follows the grammar.</p>
+        ) : (
+          <ul className="lint-list">
+            {lint.diagnostics.map((d, i) => {
+              const main = d.elements[0];
+              return (
+                <li key={`${d.code}-${main ?? ''}-${i}`}>
+                  <button type="button" className={`lint-item lint-${d.severity}`} onClick={() => onPick(d)} disabled={main === undefined}>
+                    <span className="lint-severity">{d.severity}</span>
+                    <span className="lint-message">{d.message}</span>
+                    <span className="lint-where">
+                      {d.code}
+                      {main !== undefined ? ` · ${names.get(main) ?? main}` : ''}
+                    </span>
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        )
+      ) : null}
+    </section>
+  );
+}
