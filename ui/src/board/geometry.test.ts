@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { bankAccount } from '../test/fixtures';
+import { arrowEnds, borderPoint, groupAt } from './geometry';
+
+describe('arrow ends', () => {
+  const box = { x: 0, y: 0, width: 100, height: 50 };
+
+  it('lie on the border facing the other end', () => {
+    expect(borderPoint(box, { x: 500, y: 25 })).toEqual({ x: 100, y: 25 });
+    expect(borderPoint(box, { x: 50, y: -300 })).toEqual({ x: 50, y: 0 });
+    expect(borderPoint(box, { x: 50, y: 25 })).toEqual({ x: 50, y: 25 });
+  });
+
+  it('join two stickies side by side at their facing sides', () => {
+    const { start, end } = arrowEnds(box, { x: 200, y: 0, width: 100, height: 50 });
+    expect(start).toEqual({ x: 100, y: 25 });
+    expect(end).toEqual({ x: 200, y: 25 });
+  });
+});
+
+describe('the frame under a point', () => {
+  it('is the smallest frame containing it, or none', () => {
+    const board = bankAccount().board;
+    board.groups.push({ id: 'lane', kind: 'Swimlane', name: 'Lane', position: { x: 100, y: 100 }, size: { width: 200, height: 100 }, members: [] });
+    expect(groupAt(board, { x: 150, y: 150 })).toBe('lane');
+    expect(groupAt(board, { x: 1000, y: 300 })).toBe('ctx-banking');
+    expect(groupAt(board, { x: 3000, y: 300 })).toBeNull();
+  });
+});
