@@ -2,9 +2,20 @@
 // arrowhead at the target, so they read right whatever side the ends lie on.
 
 import { BaseEdge, EdgeLabelRenderer, getStraightPath, useInternalNode, type EdgeProps } from '@xyflow/react';
-import { memo } from 'react';
+import { memo, type CSSProperties } from 'react';
+import type { ArrowStyle } from './catalog';
 import { arrowEnds, type Rect } from './geometry';
 import type { ArrowEdge as ArrowEdgeType } from './mapping';
+
+/**
+ * Inline, not in the stylesheet: the PNG/SVG export copies inline styles of
+ * SVG paths only, and an arrow without a stroke would vanish from it.
+ */
+export function strokeOf(style: ArrowStyle | undefined, selected: boolean): CSSProperties {
+  const colour = selected ? '#3b5bdb' : style === 'annotation' ? '#cf3a77' : '#57606a';
+  const dash = style === 'manual' ? '6 4' : style === 'annotation' ? '2 4' : undefined;
+  return { stroke: colour, strokeWidth: selected ? 2.5 : 1.6, strokeDasharray: dash };
+}
 
 function rectOf(node: ReturnType<typeof useInternalNode>): Rect | null {
   if (!node) return null;
@@ -21,7 +32,7 @@ export const ArrowEdge = memo(({ id, source, target, markerEnd, style, label, da
   const [path, labelX, labelY] = getStraightPath({ sourceX: start.x, sourceY: start.y, targetX: end.x, targetY: end.y });
   return (
     <>
-      <BaseEdge id={id} path={path} markerEnd={markerEnd} style={style} interactionWidth={14} />
+      <BaseEdge id={id} path={path} markerEnd={markerEnd} style={{ ...style, ...strokeOf(data?.style, selected ?? false) }} interactionWidth={14} />
       {data?.reads ? <title>{data.reads}</title> : null}
       {label ? (
         <EdgeLabelRenderer>

@@ -180,7 +180,8 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
       if (!el) return;
       // Only visible nodes are in the page; show them all while the picture is taken.
       const before = flow.getViewport();
-      await flow.fitView({ duration: 0 });
+      void flow.fitView({ duration: 0 });
+      await new Promise((r) => setTimeout(r, 50));
       await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
       try {
         const url = await renderBoard(el, flow.getNodes() as Node[], format);
@@ -188,7 +189,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
       } catch (err) {
         ws.toast(`Export failed: ${err instanceof Error ? err.message : String(err)}`);
       } finally {
-        await flow.setViewport(before);
+        void flow.setViewport(before);
       }
     },
     [board.name, flow, ws],
@@ -527,6 +528,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
               isValidConnection={isValidConnection}
               connectionLineComponent={ConnectionLine}
               connectionMode={ConnectionMode.Loose}
+              connectOnClick={false}
               defaultEdgeOptions={{ markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 } }}
               snapToGrid
               snapGrid={[GRID, GRID]}

@@ -26,6 +26,9 @@ describe('the bank-account board as nodes', () => {
     expect(actor.data.colour).toBe(catalog.info('Actor').colour);
     expect(aggregate.type).toBe('Aggregate');
     expect([aggregate.width, aggregate.height]).toEqual([220, 180]);
+    // Rebuilt nodes must count as measured, or xyflow forgets their handles and hides their arrows.
+    expect(aggregate.measured).toEqual({ width: 220, height: 180 });
+    expect(nodes[0]?.measured).toEqual({ width: 1960, height: 780 });
   });
 
   it('gives a sticky of size zero its kind’s default size, and an own colour wins', () => {

@@ -72,6 +72,7 @@ export function frameNode(group: Group, view: ViewState): FrameNode {
     position: { x: group.position.x, y: group.position.y },
     width: group.size.width,
     height: group.size.height,
+    measured: { width: group.size.width, height: group.size.height },
     zIndex: FRAME_Z,
     selected: view.selected.has(group.id),
     // Only the title bar drags a frame: a drag inside it pans or selects as on the open board.
@@ -90,6 +91,9 @@ export function stickyNode(element: Element, catalog: Catalog, problems: Diagnos
     position: { x: element.position.x, y: element.position.y },
     width: size.width,
     height: size.height,
+    // The size is known, so a rebuilt node counts as measured: xyflow then
+    // keeps its handle positions, without which it draws no arrows.
+    measured: { width: size.width, height: size.height },
     selected: view.selected.has(element.id),
     className: `sticky-node kind-${element.kind}`,
     data: {
