@@ -142,7 +142,9 @@ async function main() {
     page.on('pageerror', (err) => errors.push(err.message));
     page.on('console', (msg) => {
       // The restart below drops the push socket on purpose while the page retries.
-      if (msg.type() === 'error' && !/WebSocket connection to .* failed/.test(msg.text())) errors.push(msg.text());
+      if (msg.type() === 'error' && !/WebSocket connection to .* failed|ERR_CONNECTION_REFUSED/.test(msg.text())) {
+        errors.push(msg.text());
+      }
     });
     await page.goto(url);
     const shot = (name) => page.screenshot({ path: join(shots, `${name}.png`) });
@@ -343,6 +345,74 @@ async function main() {
       expect(arrows === 25, `expected 25 arrows, saw ${arrows}`);
     });
 
+    const transformOf = (id) => sticky(id).evaluate((n) => n.style.transform);
+    const widthOf = (id) => sticky(id).evaluate((n) => n.getBoundingClientRect().width);
+
+    await check('shift-click selects several stickies, and dragging them is one undo step', async () => {
+      await fit();
+      await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+      await sticky('cmd-open-account').locator('.sticky-kind').click();
+      await sticky('evt-account-opened').locator('.sticky-kind').click({ modifiers: ['Shift'] });
+      const heading = await page.locator('.properties h2').innerText();
+      expect(heading === '2 selected', `the panel reads "${heading}"`);
+      const before = [await transformOf('cmd-open-account'), await transformOf('evt-account-opened')];
+      const box = await sticky('cmd-open-account').boundingBox();
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width / 2 + 30, box.y + box.height / 2 + 30, { steps: 8 });
+      await page.mouse.up();
+      await page.waitForTimeout(500);
+      const moved = [await transformOf('cmd-open-account'), await transformOf('evt-account-opened')];
+      expect(moved[0] !== before[0] && moved[1] !== before[1], `not both moved: ${before} → ${moved}`);
+      await page.keyboard.press('Control+z');
+      await page.waitForTimeout(500);
+      const undone = [await transformOf('cmd-open-account'), await transformOf('evt-account-opened')];
+      expect(undone[0] === before[0] && undone[1] === before[1], `one undo left them at ${undone}, not ${before}`);
+    });
+
+    await check('resizing a sticky by its corner is sent to the backend and undoable', async () => {
+      await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+      await sticky('cmd-change-owner').locator('.sticky-kind').click();
+      const before = await widthOf('cmd-change-owner');
+      const corner = await sticky('cmd-change-owner').locator('.react-flow__resize-control.bottom.right').first().boundingBox();
+      await page.mouse.move(corner.x + corner.width / 2, corner.y + corner.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(corner.x + 40, corner.y + 30, { steps: 8 });
+      await page.mouse.up();
+      await page.waitForTimeout(500);
+      const after = await widthOf('cmd-change-owner');
+      expect(after > before + 10, `width went from ${before} to ${after}`);
+      await page.keyboard.press('Control+z');
+      await page.waitForTimeout(500);
+      const undone = await widthOf('cmd-change-owner');
+      expect(Math.abs(undone - before) < 1, `undo left the width at ${undone}, not ${before}`);
+    });
+
+    await check('the properties panel edits fields and tags, each confirmed change one undo step', async () => {
+      await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+      await sticky('cmd-deposit-money').locator('.sticky-kind').click();
+      const type = page.locator('.fields-editor .field-row').nth(1).locator('input').nth(1);
+      await type.fill('int');
+      await type.press('Enter');
+      await page.waitForFunction(() => [...document.querySelectorAll('[data-id="cmd-deposit-money"] .sticky-field-type')].some((n) => n.textContent === 'int'), null, { timeout: 5000 });
+      const tags = page.locator('.prop-row', { hasText: 'Tags' }).locator('input');
+      await tags.fill('payments, core');
+      await tags.press('Enter');
+      await page.waitForTimeout(300);
+      await shot('15-properties-edited');
+      await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('Control+s');
+      await page.waitForFunction(() => !document.title.includes('●'), null, { timeout: 5000 });
+      const text = readFileSync(model, 'utf8');
+      const block = text.slice(text.indexOf('id: "cmd-deposit-money"'), text.indexOf('id: "cmd-open-account"'));
+      expect(block.includes('(name: "amount", type: Int)'), `the saved command reads:\n${block}`);
+      // The file keeps tags sorted: canonical form.
+      expect(block.includes('tags: ["core", "payments"]'), `the saved command reads:\n${block}`);
+      await page.keyboard.press('Control+z');
+      await page.keyboard.press('Control+z');
+      await page.waitForFunction(() => [...document.querySelectorAll('[data-id="cmd-deposit-money"] .sticky-field-type')].some((n) => n.textContent === 'decimal'), null, { timeout: 5000 });
+    });
+
     await check('a double click on the open board adds a sticky of the last kind used', async () => {
       const count = await stickyCount();
       const canvas = await page.locator('.canvas').boundingBox();
@@ -376,6 +446,8 @@ async function main() {
     await check('a change of the file on disk shows a banner whose Reload reads it again', async () => {
       await page.keyboard.press('Control+s');
       await page.waitForFunction(() => !document.title.includes('●'), null, { timeout: 5000 });
+      // A save of a clean board still writes; let it land before writing over it.
+      await page.waitForTimeout(500);
       const text = readFileSync(model, 'utf8');
       writeFileSync(model, text.replace('name: "Bank account"', 'name: "Bank account (edited on disk)"'));
       await page.waitForSelector('.banner-file', { timeout: 10_000 });
@@ -393,7 +465,7 @@ async function main() {
       await page.waitForSelector('.sticky-name-editor', { timeout: 5000 });
       await page.keyboard.type('Remember me');
       await page.keyboard.press('Enter');
-      await page.waitForFunction(() => document.title.includes('●'), null, { timeout: 5000 });
+      await page.locator('.sticky-name', { hasText: 'Remember me' }).waitFor({ timeout: 5000 });
       const count = await stickyCount();
       stop(server);
       const folder = dirname(model);
@@ -416,7 +488,10 @@ async function main() {
   } finally {
     await browser?.close();
     stop(server);
-    rmSync(dir, { recursive: true, force: true });
+    // The server writes its recovery file as it stops; let it finish before the folder goes.
+    await waitFor('squall serve to stop', () => server.exitCode !== null || server.signalCode !== null, 5000).catch(() => {});
+    await new Promise((r) => setTimeout(r, 300));
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
   console.log(`screenshots in ${shots}`);
   console.log(`${passed} passed, ${failed} failed`);

@@ -33,7 +33,7 @@ import { nodeTypes } from './nodes';
 import { DRAG_KIND, Palette } from './Palette';
 import { ElementProperties, GroupProperties } from './Properties';
 import { SearchBar } from './SearchBar';
-import { copySelection, documentTitle, fileLabel, isTyping, movesForDrag, nextHit, pasteOffset, type Clipboard } from './selection';
+import { copySelection, documentTitle, fileLabel, isTyping, keepHit, movesForDrag, nextHit, pasteOffset, type Clipboard } from './selection';
 import { Toasts } from './Toasts';
 import { useCanvasModel } from './useCanvasModel';
 import { useWorkspace, type WorkspaceView } from './useWorkspace';
@@ -208,7 +208,8 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
       }
       const response = await ws.request({ type: 'search', query });
       if (seq !== searchSeq.current || !response || response.type !== 'search_results') return;
-      setSearch((s) => ({ ...s, hits: response.hits, current: -1 }));
+      // Keep the place among the hits when the answer to a longer query still holds it.
+      setSearch((s) => ({ ...s, hits: response.hits, current: keepHit(s.hits, s.current, response.hits) }));
     },
     [ws],
   );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeChange } from '@xyflow/react';
 import { bankAccount } from '../test/fixtures';
-import { copySelection, documentTitle, fileLabel, followFrames, isTyping, movesForDrag, nextHit, parseTags, pasteOffset, selectedIds } from './selection';
+import { copySelection, documentTitle, fileLabel, followFrames, isTyping, keepHit, movesForDrag, nextHit, parseTags, pasteOffset, selectedIds } from './selection';
 
 describe('dragging', () => {
   const board = bankAccount().board;
@@ -70,6 +70,13 @@ describe('search hits', () => {
     expect(nextHit(3, 2, 1)).toBe(0);
     expect(nextHit(3, 0, -1)).toBe(2);
     expect(nextHit(0, 0, 1)).toBe(-1);
+  });
+
+  it('keep their place when a longer query still finds the current one', () => {
+    const old = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
+    expect(keepHit(old, 1, [{ id: 'b' }, { id: 'c' }])).toBe(0);
+    expect(keepHit(old, 0, [{ id: 'b' }])).toBe(-1);
+    expect(keepHit(old, -1, old)).toBe(-1);
   });
 });
 

@@ -75,6 +75,12 @@ export function nextHit(count: number, current: number, direction: 1 | -1): numb
   return (current + direction + count) % count;
 }
 
+/** Where the current hit is among new hits, or -1 when it is not one of them. */
+export function keepHit(old: readonly { id: string }[], current: number, hits: readonly { id: string }[]): number {
+  const id = old[current]?.id;
+  return id === undefined ? -1 : hits.findIndex((h) => h.id === id);
+}
+
 /** Whether a key press is meant for a text field rather than the board. */
 export function isTyping(target: EventTarget | null): boolean {
   if (!target || typeof target !== 'object') return false;

@@ -139,7 +139,13 @@ export function useWorkspace(api: Api): WorkspaceView {
               if (!sameState(stateRef.current, push.state)) show(push.state);
               break;
             case 'file_changed':
-              setFileChanged(push.path);
+              // Pushes can trail a reload that already read the new file; ask before warning.
+              api
+                .send({ type: 'check_file' })
+                .then((r) => {
+                  if (r.type !== 'file_status' || r.changed) setFileChanged(push.path);
+                })
+                .catch(() => setFileChanged(push.path));
               break;
             case 'lint_updated': {
               const current = stateRef.current;
