@@ -16,6 +16,7 @@ const NEW: &str = "new";
 const OPEN: &str = "open";
 const SAVE: &str = "save";
 const SAVE_AS: &str = "save_as";
+const QUIT: &str = "quit";
 const UNDO: &str = "undo";
 const REDO: &str = "redo";
 const ZOOM_IN: &str = "zoom_in";
@@ -49,7 +50,8 @@ pub fn build(app: &AppHandle) -> tauri::Result<(Menu<tauri::Wry>, Handles)> {
         .item(&item(app, SAVE, "Save", Some("CmdOrCtrl+S"))?)
         .item(&item(app, SAVE_AS, "Save As…", Some("CmdOrCtrl+Shift+S"))?)
         .separator()
-        .quit()
+        // GTK 3 has no predefined Quit; leaving through app.exit keeps unsaved work as on any exit.
+        .item(&item(app, QUIT, "Quit", Some("CmdOrCtrl+Q"))?)
         .build()?;
     // Undo and Redo have no shortcut here: in a text field Ctrl+Z belongs to
     // the field, and only the UI knows where the focus is.
@@ -123,6 +125,7 @@ pub fn on_event(app: &AppHandle, event: &MenuEvent) {
         OPEN => open(app),
         SAVE => save(app),
         SAVE_AS => save_as(app),
+        QUIT => app.exit(0),
         UNDO => ask(app, Request::Undo),
         REDO => ask(app, Request::Redo),
         ZOOM_IN => view(app, ViewAction::ZoomIn),
@@ -162,20 +165,26 @@ fn unless_unsaved(app: &AppHandle, doing: &str, then: impl FnOnce(&AppHandle) + 
         then(app);
         return;
     }
-    let app = app.clone();
+    let answered = app.clone();
     app.dialog()
         .message(format!("The board has unsaved changes. Discard them and {doing}?"))
         .title("Unsaved changes")
         .kind(MessageDialogKind::Warning)
         .buttons(MessageDialogButtons::OkCancelCustom("Discard".into(), "Cancel".into()))
-        .show({
-            let app = app.clone();
-            move |discard| {
-                if discard {
-                    then(&app);
-                }
+        .show(move |discard| {
+            if discard {
+                on_main(&answered, then);
             }
         });
+}
+
+/// Dialogs answer on a thread of their own; requests go back to the main
+/// thread, where [`shell::show`] must run.
+fn on_main(app: &AppHandle, task: impl FnOnce(&AppHandle) + Send + 'static) {
+    let handle = app.clone();
+    if let Err(err) = app.run_on_main_thread(move || task(&handle)) {
+        eprintln!("squall-desktop: cannot act on the dialog's answer: {err}");
+    }
 }
 
 fn open(app: &AppHandle) {
@@ -185,7 +194,7 @@ fn open(app: &AppHandle) {
     }
     let app = app.clone();
     dialog.pick_file(move |picked| match picked.map(tauri_plugin_dialog::FilePath::into_path) {
-        Some(Ok(file)) => open_file(&app, &file),
+        Some(Ok(file)) => on_main(&app, move |app| open_file(app, &file)),
         Some(Err(err)) => fail(&app, &format!("cannot open that file: {err}")),
         None => {}
     });
@@ -228,16 +237,21 @@ fn save_as(app: &AppHandle) {
             if file.extension().is_none() {
                 file.set_extension("ron");
             }
-            ask(&app, Request::SaveAs { path: file.display().to_string() });
+            let path = file.display().to_string();
+            on_main(&app, move |app| ask(app, Request::SaveAs { path }));
         }
         Some(Err(err)) => fail(&app, &format!("cannot save there: {err}")),
         None => {}
     });
 }
 
-/// The folder of the board's file, where file dialogs start.
+/// Where file dialogs start: the folder of the board's file, or for a new
+/// board the folder the app was started from.
 fn current_dir(app: &AppHandle) -> Option<PathBuf> {
     let shell = app.state::<Shell>();
-    let file = std::path::absolute(shell.workspace().path()?).ok()?;
-    Some(file.parent()?.to_owned())
+    let file = shell.workspace().path().map(std::path::absolute);
+    match file {
+        Some(file) => Some(file.ok()?.parent()?.to_owned()),
+        None => std::env::current_dir().ok(),
+    }
 }

@@ -75,7 +75,7 @@ impl Shell {
 }
 
 /// Carry out a request, then tell the UI and the window what changed, as
-/// `squall serve` tells its clients.
+/// `squall serve` tells its clients. On the main thread only, like [`show`].
 pub fn handle(app: &AppHandle, request: Request) -> Result<Response, squall_api::Error> {
     let shell = app.state::<Shell>();
     let (result, changed) = {
@@ -94,6 +94,10 @@ pub fn handle(app: &AppHandle, request: Request) -> Result<Response, squall_api:
 
 /// Bring the window title, the menus, the recent files and the watched
 /// folders in line with the workspace.
+///
+/// On the main thread only: elsewhere Tauri would hand the menu and title
+/// changes to the main thread and wait, holding the chrome lock, while the
+/// main thread might be waiting for that lock in a command.
 pub fn show(app: &AppHandle, state: &State) {
     let shell = app.state::<Shell>();
     let mut chrome = shell.chrome();
