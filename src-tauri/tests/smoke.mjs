@@ -5,21 +5,26 @@
 //   node tests/smoke.mjs --app target/debug/squall-desktop --squall ../target/debug/squall
 //
 // Given a fresh config folder and a copy of models/ and scripts/ as the
-// current folder (a first start), the window opens on bank_account.ron; an
-// event added through the board UI (pointer, E, a name, Enter; through the
-// `api` command on the placeholder page) and connected through the `api`
-// command shows up in pushes and marks the title dirty; File ▸ Save's shortcut, pressed on the X
-// display, clears the mark, changes the file on disk and records it as the
-// last file, and `squall check` accepts the file; View ▸ Zoom In reaches the
-// page as a `squall:view` event. Screenshots go to tests/output/: window.png
-// (the web view, from WebDriver) and screen.png, screen-file-menu.png (the
-// X display, with the native menu bar and the File menu open).
+// current folder (a first start):
+// - the window opens on bank_account.ron, titled so;
+// - an event added through the board UI (pointer, E, a name, Enter; through
+//   the `api` command on the placeholder page) and connected through the
+//   `api` command shows up in `squall:push` events and marks the title dirty;
+// - File ▸ Save's shortcut, pressed on the X display, clears the mark and
+//   writes the file, which `squall check` accepts;
+// - View ▸ Zoom In's shortcut reaches the page as a `squall:view` event;
+// - a script removed and the model written by another program arrive as
+//   `lint_updated` and `file_changed` pushes;
+// - the settings name the file as the last opened.
+// Screenshots go to tests/output/: window.png (the web view, from
+// WebDriver), screen.png and screen-file-menu.png (the X display, with the
+// native menu bar, and with the File menu open).
 //
 // Needs on PATH: tauri-driver, WebKitWebDriver, xwininfo, xdotool, import
 // (ImageMagick).
 
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -280,6 +285,17 @@ try {
   x("import", ["-window", "root", join(options.out, "screen-file-menu.png")]);
   x("xdotool", ["key", "Escape"]);
   console.log(`  saved screen.png and screen-file-menu.png (the X display) in ${options.out}`);
+
+  step("changes on disk reach the page as pushes");
+  await inPage(`window.__smokePushes = []; done();`);
+  renameSync(join(work, "scripts/bank_account/ceo_bonus.rhai"), join(work, "scripts/bank_account/ceo_bonus.rhai.off"));
+  const lint = await until("a lint_updated push", () =>
+    inPage(`done(window.__smokePushes.find((p) => p.type === "lint_updated"))`));
+  check(JSON.stringify(lint.lint).includes("ceo_bonus.rhai"), "a script gone from disk changes the lint");
+  writeFileSync(model, `${readFileSync(model, "utf8")}\n`);
+  const changed = await until("a file_changed push", () =>
+    inPage(`done(window.__smokePushes.find((p) => p.type === "file_changed"))`));
+  check(resolve(changed.path) === resolve(model), "another program writing the model is noticed");
 
   step("the app remembers the file for the next start");
   await webdriver("DELETE", `/session/${session}`);
