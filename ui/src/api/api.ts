@@ -14,7 +14,12 @@ export interface Api {
   send(request: Request): Promise<Response>;
   /** Hear what the backend pushes (edits by other clients, file changes, lint). Returns the unsubscribe. */
   subscribe(onEvent: PushHandler, onStatus?: (status: LinkStatus) => void): () => void;
+  /** View actions from a host's menu (the desktop shell's View menu); absent in a browser. */
+  views?(onAction: (action: ViewAction) => void): () => void;
 }
+
+/** What a host's View menu asks of the canvas. */
+export type ViewAction = 'zoom_in' | 'zoom_out' | 'fit';
 
 /** A request the backend refused or could not carry out; `message` is the backend's own words. */
 export class ApiError extends Error {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api';
 import type { Push } from './generated';
-import { PUSH_EVENT, TauriApi, tauriBridge, type TauriBridge } from './tauri';
+import { PUSH_EVENT, TauriApi, VIEW_EVENT, tauriBridge, type TauriBridge } from './tauri';
 
 describe('the Tauri transport', () => {
   it('invokes the shell’s `api` command with the request', async () => {
@@ -42,6 +42,26 @@ describe('the Tauri transport', () => {
     await Promise.resolve();
     (heard as ((payload: unknown) => void) | null)?.({ type: 'file_changed', path: 'm.ron' });
     expect(pushes).toEqual([{ type: 'file_changed', path: 'm.ron' }]);
+  });
+
+  it('passes on the View menu’s actions and nothing else', async () => {
+    const handlers = new Map<string, (payload: unknown) => void>();
+    const bridge: TauriBridge = {
+      invoke: async () => null,
+      listen: async (event, handler) => {
+        handlers.set(event, handler);
+        return () => handlers.delete(event);
+      },
+    };
+    const actions: string[] = [];
+    const stop = new TauriApi(bridge).views((a) => actions.push(a));
+    await Promise.resolve();
+    handlers.get(VIEW_EVENT)?.('fit');
+    handlers.get(VIEW_EVENT)?.('print');
+    handlers.get(VIEW_EVENT)?.('zoom_in');
+    stop();
+    expect(actions).toEqual(['fit', 'zoom_in']);
+    expect(handlers.has(VIEW_EVENT)).toBe(false);
   });
 
   it('is not chosen in a plain browser', () => {

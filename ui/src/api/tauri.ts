@@ -4,7 +4,7 @@
 // every Push as the event `squall:push`. Nothing here imports Tauri: the
 // shell's globals are read at run time, so the browser build stays lean.
 
-import { ApiError, type Api, type LinkStatus, type PushHandler } from './api';
+import { ApiError, type Api, type LinkStatus, type PushHandler, type ViewAction } from './api';
 import type { Push, Request, Response } from './generated';
 
 export interface TauriBridge {
@@ -13,6 +13,8 @@ export interface TauriBridge {
 }
 
 export const PUSH_EVENT = 'squall:push';
+/** The shell's View menu: `"zoom_in"`, `"zoom_out"` or `"fit"`. */
+export const VIEW_EVENT = 'squall:view';
 
 export class TauriApi implements Api {
   private readonly bridge: TauriBridge;
@@ -30,12 +32,23 @@ export class TauriApi implements Api {
   }
 
   subscribe(onEvent: PushHandler, onStatus?: (status: LinkStatus) => void): () => void {
+    return this.listen(PUSH_EVENT, (payload) => onEvent(payload as Push), () => onStatus?.('open'));
+  }
+
+  views(onAction: (action: ViewAction) => void): () => void {
+    return this.listen(VIEW_EVENT, (payload) => {
+      if (payload === 'zoom_in' || payload === 'zoom_out' || payload === 'fit') onAction(payload);
+    });
+  }
+
+  /** Listen until the returned function is called, even if that comes before listening started. */
+  private listen(event: string, handler: (payload: unknown) => void, started?: () => void): () => void {
     let unlisten: (() => void) | null = null;
     let stopped = false;
-    void this.bridge.listen(PUSH_EVENT, (payload) => onEvent(payload as Push)).then((stop) => {
+    void this.bridge.listen(event, handler).then((stop) => {
       if (stopped) stop();
       else unlisten = stop;
-      onStatus?.('open');
+      started?.();
     });
     return () => {
       stopped = true;

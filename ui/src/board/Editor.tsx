@@ -273,6 +273,16 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
     return () => window.removeEventListener('keydown', handler);
   });
 
+  useEffect(
+    () =>
+      api.views?.((action) => {
+        if (action === 'fit') void flow.fitView({ duration: 300 });
+        else if (action === 'zoom_in') void flow.zoomIn({ duration: 200 });
+        else void flow.zoomOut({ duration: 200 });
+      }),
+    [api, flow],
+  );
+
   // ---- title, autosave, leaving ---------------------------------------------
 
   useEffect(() => {

@@ -123,6 +123,9 @@ function Sticky({ id, data, selected, children }: NodeProps<StickyNode> & { chil
           </div>
         )}
         {children}
+        {element.tags && element.tags.length > 0 ? (
+          <div className="sticky-tags">{element.tags.map((t) => `#${t}`).join(' ')}</div>
+        ) : null}
         <Badge problems={problems} />
       </div>
       <Handles />
