@@ -370,6 +370,18 @@ async function main() {
       expect(undone[0] === before[0] && undone[1] === before[1], `one undo left them at ${undone}, not ${before}`);
     });
 
+    await check('arrow keys nudge the selection as one undo step', async () => {
+      const before = [await transformOf('cmd-open-account'), await transformOf('evt-account-opened')];
+      expect((await page.locator('.react-flow__node.selected').count()) === 2, 'the two stickies are no longer selected');
+      await page.keyboard.press('ArrowRight');
+      await page.waitForFunction((t) => document.querySelector('.react-flow__node[data-id="cmd-open-account"]')?.style.transform !== t, before[0], { timeout: 5000 });
+      const moved = await transformOf('evt-account-opened');
+      expect(moved !== before[1], 'the second sticky did not move');
+      await page.keyboard.press('Control+z');
+      await page.waitForFunction((t) => document.querySelector('.react-flow__node[data-id="cmd-open-account"]')?.style.transform === t, before[0], { timeout: 5000 });
+      expect((await transformOf('evt-account-opened')) === before[1], 'one undo did not bring both back');
+    });
+
     await check('resizing a sticky by its corner is sent to the backend and undoable', async () => {
       await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
       await sticky('cmd-change-owner').locator('.sticky-kind').click();

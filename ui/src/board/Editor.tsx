@@ -43,6 +43,13 @@ const AUTOSAVE_MS = 5000;
 
 const snap = (v: number) => Math.round(v / GRID) * GRID;
 
+const ARROWS: Partial<Record<string, Point>> = {
+  ArrowLeft: { x: -1, y: 0 },
+  ArrowRight: { x: 1, y: 0 },
+  ArrowUp: { x: 0, y: -1 },
+  ArrowDown: { x: 0, y: 1 },
+};
+
 /** The id of the sticky under the pointer where a pointer event happened. */
 function stickyUnder(event: MouseEvent | TouchEvent): string | null {
   const point = 'changedTouches' in event ? event.changedTouches[0] : event;
@@ -258,6 +265,18 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
     }
     if (e.key === 'Escape') {
       select(new Set());
+      return;
+    }
+    const step = ARROWS[e.key];
+    if (step && selectedNodes.length > 0) {
+      e.preventDefault();
+      // A nudge is a move like a drag: one op for the whole selection.
+      const by = e.shiftKey ? GRID * 5 : GRID;
+      const moves = movesForDrag(
+        board,
+        selectedNodes.map((n) => ({ id: n.id, position: { x: n.position.x + step.x * by, y: n.position.y + step.y * by } })),
+      );
+      void ws.edit(req.moveElements(moves));
       return;
     }
     const info = catalog.byShortcut(e.key);
@@ -545,6 +564,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
               snapGrid={[GRID, GRID]}
               onlyRenderVisibleElements
               deleteKeyCode={null}
+              disableKeyboardA11y
               selectionKeyCode="Shift"
               multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
               zoomOnDoubleClick={false}
