@@ -425,6 +425,27 @@ async function main() {
       await page.waitForFunction(() => [...document.querySelectorAll('[data-id="cmd-deposit-money"] .sticky-field-type')].some((n) => n.textContent === 'decimal'), null, { timeout: 5000 });
     });
 
+    await check('a second browser sees each edit and undo as it happens', async () => {
+      const other = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      try {
+        await other.goto(url);
+        await other.waitForSelector('.react-flow__node[data-id="cmd-open-account"] .sticky-name', { timeout: 15_000 });
+        const nameIn = (p) => p.locator('.react-flow__node[data-id="cmd-open-account"] .sticky-name').innerText();
+        await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+        await sticky('cmd-open-account').locator('.sticky-kind').click();
+        const name = page.locator('.prop-row', { hasText: 'Name' }).locator('input');
+        await name.fill('OpenBankAccount');
+        await name.press('Enter');
+        await other.waitForFunction(() => document.querySelector('.react-flow__node[data-id="cmd-open-account"] .sticky-name')?.textContent === 'OpenBankAccount', null, { timeout: 5000 });
+        await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+        await page.keyboard.press('Control+z');
+        await other.waitForFunction(() => document.querySelector('.react-flow__node[data-id="cmd-open-account"] .sticky-name')?.textContent === 'OpenAccount', null, { timeout: 5000 });
+        expect((await nameIn(page)) === 'OpenAccount', 'the first browser did not undo');
+      } finally {
+        await other.close();
+      }
+    });
+
     await check('a double click on the open board adds a sticky of the last kind used', async () => {
       const count = await stickyCount();
       const canvas = await page.locator('.canvas').boundingBox();
