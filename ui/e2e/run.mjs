@@ -26,6 +26,9 @@ let passed = 0;
 let failed = 0;
 const failures = [];
 
+/** Set once the page is open: a failing check leaves a screenshot of what the page showed. */
+let onFailure = async () => {};
+
 async function check(name, body) {
   try {
     await body();
@@ -33,6 +36,7 @@ async function check(name, body) {
     console.log(`ok   ${name}`);
   } catch (err) {
     failed += 1;
+    await onFailure(`fail-${failed}`).catch(() => {});
     failures.push(name);
     console.log(`FAIL ${name}\n     ${String(err?.message ?? err).split('\n').join('\n     ')}`);
   }
@@ -148,6 +152,7 @@ async function main() {
     });
     await page.goto(url);
     const shot = (name) => page.screenshot({ path: join(shots, `${name}.png`) });
+    onFailure = shot;
     const sticky = (id) => page.locator(`.react-flow__node[data-id="${id}"]`);
     const toast = page.locator('.toast');
 
@@ -382,6 +387,21 @@ async function main() {
       expect((await transformOf('evt-account-opened')) === before[1], 'one undo did not bring both back');
     });
 
+    await check('the Context button frames the selection in a new bounded context', async () => {
+      await page.locator('button', { hasText: 'Context' }).click();
+      await page.waitForFunction(() => document.querySelectorAll('.frame').length === 2, null, { timeout: 5000 });
+      await page
+        .waitForFunction(() => document.querySelector('.react-flow__node.selected')?.getAttribute('data-id')?.startsWith('ctx-'), null, { timeout: 3000 })
+        .catch(() => {});
+      const selected = await page.evaluate(() => [...document.querySelectorAll('.react-flow__node.selected')].map((n) => n.getAttribute('data-id')).join(' '));
+      expect(selected?.startsWith('ctx-') && selected !== 'ctx-banking', `selected after framing: ${selected}`);
+      const heading = await page.locator('.properties h2').innerText();
+      expect(heading.startsWith('Bounded context'), `the panel reads "${heading}"`);
+      await shot('16-new-context');
+      await page.keyboard.press('Control+z');
+      await page.waitForFunction(() => document.querySelectorAll('.frame').length === 1, null, { timeout: 5000 });
+    });
+
     await check('resizing a sticky by its corner is sent to the backend and undoable', async () => {
       await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
       await sticky('cmd-change-owner').locator('.sticky-kind').click();
@@ -430,7 +450,6 @@ async function main() {
       try {
         await other.goto(url);
         await other.waitForSelector('.react-flow__node[data-id="cmd-open-account"] .sticky-name', { timeout: 15_000 });
-        const nameIn = (p) => p.locator('.react-flow__node[data-id="cmd-open-account"] .sticky-name').innerText();
         await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
         await sticky('cmd-open-account').locator('.sticky-kind').click();
         const name = page.locator('.prop-row', { hasText: 'Name' }).locator('input');
@@ -440,7 +459,7 @@ async function main() {
         await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
         await page.keyboard.press('Control+z');
         await other.waitForFunction(() => document.querySelector('.react-flow__node[data-id="cmd-open-account"] .sticky-name')?.textContent === 'OpenAccount', null, { timeout: 5000 });
-        expect((await nameIn(page)) === 'OpenAccount', 'the first browser did not undo');
+        await page.waitForFunction(() => document.querySelector('.react-flow__node[data-id="cmd-open-account"] .sticky-name')?.textContent === 'OpenAccount', null, { timeout: 5000 });
       } finally {
         await other.close();
       }

@@ -26,10 +26,10 @@ import { ConnectionLine, VerdictContext } from './ConnectionLine';
 import { BoardActionsContext, type BoardActions } from './actions';
 import type { Catalog } from './catalog';
 import { download, fileSlug, renderBoard, type ImageFormat } from './exportImage';
-import { groupAt, type Rect } from './geometry';
+import { frameAround, groupAt, type Rect } from './geometry';
 import { LintPanel } from './LintPanel';
 import type { ArrowEdge, BoardNode } from './mapping';
-import { nodeTypes } from './nodes';
+import { nodeTypes, spaced } from './nodes';
 import { DRAG_KIND, Palette } from './Palette';
 import { ElementProperties, GroupProperties } from './Properties';
 import { SearchBar } from './SearchBar';
@@ -160,6 +160,20 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
     const created = await ws.edit(req.paste(held.clip.elements, held.clip.connections, pasteOffset(held.times)));
     if (created && created.length > 0) selectWhenPresent(new Set(created));
   }, [selectWhenPresent, ws]);
+
+  const addFrame = useCallback(async () => {
+    const kind = catalog.grammar.group_kinds[0];
+    if (!kind) return;
+    const members = selectedNodes.filter((n) => n.type !== 'frame');
+    const centre = flow.screenToFlowPosition(viewportCentre());
+    const area = frameAround(members, centre);
+    const created = await ws.edit({
+      type: 'edit',
+      op: { type: 'add_group', kind, name: spaced(kind), position: area.position, size: area.size, members: members.map((n) => n.id) },
+    });
+    const id = created?.[0];
+    if (id) selectWhenPresent(new Set([id]));
+  }, [catalog.grammar.group_kinds, flow, selectWhenPresent, selectedNodes, viewportCentre, ws]);
 
   const undo = useCallback(() => {
     if (state.can_undo) void ws.request({ type: 'undo' });
@@ -458,6 +472,9 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
             </button>
             <button type="button" onClick={redo} disabled={!state.can_redo} title="Redo (Ctrl+Shift+Z)">
               Redo
+            </button>
+            <button type="button" onClick={() => void addFrame()} title="Frame the selection in a new bounded context">
+              Context
             </button>
             <button type="button" onClick={() => setSearch((s) => ({ ...s, open: true }))} title="Find (Ctrl+F)">
               Find

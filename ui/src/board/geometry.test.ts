@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bankAccount } from '../test/fixtures';
-import { arrowEnds, borderPoint, groupAt } from './geometry';
+import { arrowEnds, borderPoint, frameAround, groupAt } from './geometry';
 
 describe('arrow ends', () => {
   const box = { x: 0, y: 0, width: 100, height: 50 };
@@ -25,5 +25,22 @@ describe('the frame under a point', () => {
     expect(groupAt(board, { x: 150, y: 150 })).toBe('lane');
     expect(groupAt(board, { x: 1000, y: 300 })).toBe('ctx-banking');
     expect(groupAt(board, { x: 3000, y: 300 })).toBeNull();
+  });
+});
+
+describe('a new frame', () => {
+  it('surrounds the selected stickies with a margin, on the grid', () => {
+    const area = frameAround(
+      [
+        { position: { x: 220, y: 60 }, width: 160, height: 110 },
+        { position: { x: 760, y: 205 }, width: 160, height: 110 },
+      ],
+      { x: 0, y: 0 },
+    );
+    expect(area).toEqual({ position: { x: 180, y: 20 }, size: { width: 780, height: 340 } });
+  });
+
+  it('is a default size centred on the view when nothing is selected', () => {
+    expect(frameAround([], { x: 1000, y: 500 })).toEqual({ position: { x: 700, y: 300 }, size: { width: 600, height: 400 } });
   });
 });

@@ -46,3 +46,31 @@ export function groupAt(board: Board, p: Point): Id | null {
   }
   return best?.id ?? null;
 }
+
+/** Room left around the stickies a new frame is drawn around, and above them for its title. */
+const FRAME_MARGIN = 40;
+
+/**
+ * Where a new frame goes: around the given stickies with a margin, snapped
+ * outwards to the grid, or a default-sized frame centred on `centre`.
+ */
+export function frameAround(
+  members: readonly { position: Point; width?: number; height?: number }[],
+  centre: Point,
+  grid = 20,
+): { position: Point; size: { width: number; height: number } } {
+  if (members.length === 0) {
+    const size = { width: 600, height: 400 };
+    return { position: { x: Math.round((centre.x - 300) / grid) * grid, y: Math.round((centre.y - 200) / grid) * grid }, size };
+  }
+  const left = Math.min(...members.map((m) => m.position.x)) - FRAME_MARGIN;
+  const top = Math.min(...members.map((m) => m.position.y)) - FRAME_MARGIN;
+  const right = Math.max(...members.map((m) => m.position.x + (m.width ?? 0))) + FRAME_MARGIN;
+  const bottom = Math.max(...members.map((m) => m.position.y + (m.height ?? 0))) + FRAME_MARGIN;
+  const x = Math.floor(left / grid) * grid;
+  const y = Math.floor(top / grid) * grid;
+  return {
+    position: { x, y },
+    size: { width: Math.ceil((right - x) / grid) * grid, height: Math.ceil((bottom - y) / grid) * grid },
+  };
+}
