@@ -11,11 +11,7 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
-  type Connection as FlowConnection,
-  type FinalConnectionState,
-  type IsValidConnection,
   type Node,
-  type OnConnectStartParams,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from 'react';
 import type { Api } from '../api/api';
@@ -27,7 +23,9 @@ import { BoardActionsContext, type BoardActions } from './actions';
 import type { Catalog } from './catalog';
 import { download, fileSlug, renderBoard, type ImageFormat } from './exportImage';
 import { frameAround, groupAt, type Rect } from './geometry';
+import { Banners, Toolbar } from './Toolbar';
 import { LintPanel } from './LintPanel';
+import { useConnecting } from './useConnecting';
 import type { ArrowEdge, BoardNode } from './mapping';
 import { nodeTypes, spaced } from './nodes';
 import { DRAG_KIND, Palette } from './Palette';
@@ -49,15 +47,6 @@ const ARROWS: Partial<Record<string, Point>> = {
   ArrowUp: { x: 0, y: -1 },
   ArrowDown: { x: 0, y: 1 },
 };
-
-/** The id of the sticky under the pointer where a pointer event happened. */
-function stickyUnder(event: MouseEvent | TouchEvent): string | null {
-  const point = 'changedTouches' in event ? event.changedTouches[0] : event;
-  if (!point) return null;
-  const hit = document.elementFromPoint(point.clientX, point.clientY);
-  const node = hit?.closest<HTMLElement>('.react-flow__node.sticky-node');
-  return node?.dataset.id ?? null;
-}
 
 export function Editor({ api }: { api: Api }) {
   const ws = useWorkspace(api);
@@ -356,50 +345,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
     [board, ws],
   );
 
-  const kindOf = useCallback((id: string | null | undefined): Kind | null => board.elements.find((e) => e.id === id)?.kind ?? null, [board.elements]);
-
-  const onConnectStart = useCallback(
-    (_: unknown, params: OnConnectStartParams) => {
-      const from = kindOf(params.nodeId);
-      // Ask the grammar about every target kind now, so the line can turn red over a forbidden one.
-      if (from) for (const k of catalog.kinds) void ws.verdict(from, k.kind);
-    },
-    [catalog.kinds, kindOf, ws],
-  );
-
-  const isValidConnection: IsValidConnection<ArrowEdge> = useCallback(
-    (c) => {
-      if (c.source === c.target) return false;
-      const from = kindOf(c.source);
-      const to = kindOf(c.target);
-      if (!from || !to) return false;
-      return ws.knownVerdict(from, to)?.verdict !== 'forbidden';
-    },
-    [kindOf, ws],
-  );
-
-  const onConnect = useCallback(
-    (c: FlowConnection) => {
-      if (c.source !== c.target) void ws.edit(req.connect(c.source, c.target));
-    },
-    [ws],
-  );
-
-  const onConnectEnd = useCallback(
-    async (event: MouseEvent | TouchEvent, cs: FinalConnectionState) => {
-      if (!cs.fromNode || cs.isValid === true) return;
-      // xyflow connects only near a handle; a drop anywhere on a sticky means that sticky.
-      const target = cs.toNode?.id ?? stickyUnder(event);
-      if (!target || (cs.isValid === null && target === cs.fromNode.id)) return;
-      const from = kindOf(cs.fromNode.id);
-      const to = kindOf(target);
-      const verdict = from && to && target !== cs.fromNode.id ? await ws.verdict(from, to) : null;
-      if (verdict?.verdict === 'forbidden') ws.toast(verdict.reason);
-      // Anything else: draw it, or let the backend say why not (an arrow to itself, to a frame).
-      else void ws.edit(req.connect(cs.fromNode.id, target));
-    },
-    [kindOf, ws],
-  );
+  const connecting = useConnecting(board, catalog, ws);
 
   const onDoubleClick = useCallback(
     (e: ReactMouseEvent) => {
@@ -457,79 +403,34 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
     <BoardActionsContext.Provider value={actions}>
       <VerdictContext.Provider value={ws.knownVerdict}>
       <div className="editor">
-        <header className="toolbar">
-          <div className="title">
-            <strong>{fileLabel(state.path, board.name)}</strong>
-            {state.dirty ? <span className="dirty" title="Unsaved changes">●</span> : null}
-            <span className="board-name">{board.name}</span>
-          </div>
-          <div className="tools">
-            <button type="button" onClick={() => void save()} title="Save (Ctrl+S)" disabled={!state.dirty && state.path !== null}>
-              Save
-            </button>
-            <button type="button" onClick={undo} disabled={!state.can_undo} title="Undo (Ctrl+Z)">
-              Undo
-            </button>
-            <button type="button" onClick={redo} disabled={!state.can_redo} title="Redo (Ctrl+Shift+Z)">
-              Redo
-            </button>
-            <button type="button" onClick={() => void addFrame()} title="Frame the selection in a new bounded context">
-              Context
-            </button>
-            <button type="button" onClick={() => setSearch((s) => ({ ...s, open: true }))} title="Find (Ctrl+F)">
-              Find
-            </button>
-            <button type="button" onClick={() => void flow.fitView({ duration: 300 })} title="Show the whole board">
-              Fit
-            </button>
-            <button type="button" onClick={() => void exportImage('png')} title="Export the board as PNG">
-              PNG
-            </button>
-            <button type="button" onClick={() => void exportImage('svg')} title="Export the board as SVG">
-              SVG
-            </button>
-          </div>
-          <div className={`link link-${ws.link}`} title="Live updates from squall serve">
-            {ws.link === 'open' ? 'live' : ws.link === 'connecting' ? 'connecting…' : 'offline'}
-          </div>
-        </header>
-
-        {recovery ? (
-          <div className="banner banner-recovery" role="alert">
-            <span>
-              Unsaved work from an earlier session was kept ({recovery.elements} stickies). Restore it?
-            </span>
-            <button type="button" onClick={() => void ws.request({ type: 'take_recovery' })}>
-              Restore
-            </button>
-            <button
-              type="button"
-              onClick={() => {
-                setDismissedRecovery(true);
-                void ws.request({ type: 'discard_recovery' });
-              }}
-            >
-              Discard
-            </button>
-          </div>
-        ) : null}
-        {ws.fileChanged ? (
-          <div className="banner banner-file" role="alert">
-            <span>{fileLabel(ws.fileChanged, board.name)} was changed on disk by something else.</span>
-            <button
-              type="button"
-              onClick={async () => {
-                const done = await ws.request({ type: 'reload', discard: state.dirty });
-                if (done) ws.dismissFileChanged();
-              }}
-            >
-              {state.dirty ? 'Reload and drop my changes' : 'Reload'}
-            </button>
-            <button type="button" onClick={ws.dismissFileChanged}>
-              Keep mine
-            </button>
-          </div>
-        ) : null}
+        <Toolbar
+          file={fileLabel(state.path, board.name)}
+          boardName={board.name}
+          state={state}
+          link={ws.link}
+          onSave={() => void save()}
+          onUndo={undo}
+          onRedo={redo}
+          onFrame={() => void addFrame()}
+          onFind={() => setSearch((s) => ({ ...s, open: true }))}
+          onFit={() => void flow.fitView({ duration: 300 })}
+          onExport={(format) => void exportImage(format)}
+        />
+        <Banners
+          recovery={recovery}
+          fileChanged={ws.fileChanged ? fileLabel(ws.fileChanged, board.name) : null}
+          dirty={state.dirty}
+          onRestore={() => void ws.request({ type: 'take_recovery' })}
+          onDiscard={() => {
+            setDismissedRecovery(true);
+            void ws.request({ type: 'discard_recovery' });
+          }}
+          onReload={async () => {
+            const done = await ws.request({ type: 'reload', discard: state.dirty });
+            if (done) ws.dismissFileChanged();
+          }}
+          onKeep={ws.dismissFileChanged}
+        />
 
         <div className="workspace">
           <Palette kinds={catalog.kinds} last={lastKind} onPick={(kind) => void addSticky(kind)} />
@@ -569,10 +470,10 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
               onNodesChange={canvas.onNodesChange}
               onEdgesChange={canvas.onEdgesChange}
               onNodeDragStop={onNodeDragStop}
-              onConnectStart={onConnectStart}
-              onConnect={onConnect}
-              onConnectEnd={(e, cs) => void onConnectEnd(e, cs)}
-              isValidConnection={isValidConnection}
+              onConnectStart={connecting.onConnectStart}
+              onConnect={connecting.onConnect}
+              onConnectEnd={(e, cs) => void connecting.onConnectEnd(e, cs)}
+              isValidConnection={connecting.isValidConnection}
               connectionLineComponent={ConnectionLine}
               connectionMode={ConnectionMode.Loose}
               connectOnClick={false}

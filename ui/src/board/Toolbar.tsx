@@ -1,0 +1,105 @@
+// The bar above the board (file, dirty mark, commands, link state) and the
+// banners that ask for a decision (a recovery to restore, a file changed on disk).
+
+import type { LinkStatus } from '../api/api';
+import type { RecoveryOffer, State } from '../api/generated';
+import type { ImageFormat } from './exportImage';
+
+interface ToolbarProps {
+  file: string;
+  boardName: string;
+  state: State;
+  link: LinkStatus;
+  onSave(): void;
+  onUndo(): void;
+  onRedo(): void;
+  onFrame(): void;
+  onFind(): void;
+  onFit(): void;
+  onExport(format: ImageFormat): void;
+}
+
+export function Toolbar({ file, boardName, state, link, onSave, onUndo, onRedo, onFrame, onFind, onFit, onExport }: ToolbarProps) {
+  return (
+    <header className="toolbar">
+      <div className="title">
+        <strong>{file}</strong>
+        {state.dirty ? (
+          <span className="dirty" title="Unsaved changes">
+            ●
+          </span>
+        ) : null}
+        <span className="board-name">{boardName}</span>
+      </div>
+      <div className="tools">
+        <button type="button" onClick={onSave} title="Save (Ctrl+S)" disabled={!state.dirty && state.path !== null}>
+          Save
+        </button>
+        <button type="button" onClick={onUndo} disabled={!state.can_undo} title="Undo (Ctrl+Z)">
+          Undo
+        </button>
+        <button type="button" onClick={onRedo} disabled={!state.can_redo} title="Redo (Ctrl+Shift+Z)">
+          Redo
+        </button>
+        <button type="button" onClick={onFrame} title="Frame the selection in a new bounded context">
+          Context
+        </button>
+        <button type="button" onClick={onFind} title="Find (Ctrl+F)">
+          Find
+        </button>
+        <button type="button" onClick={onFit} title="Show the whole board">
+          Fit
+        </button>
+        <button type="button" onClick={() => onExport('png')} title="Export the board as PNG">
+          PNG
+        </button>
+        <button type="button" onClick={() => onExport('svg')} title="Export the board as SVG">
+          SVG
+        </button>
+      </div>
+      <div className={`link link-${link}`} title="Live updates from squall serve">
+        {link === 'open' ? 'live' : link === 'connecting' ? 'connecting…' : 'offline'}
+      </div>
+    </header>
+  );
+}
+
+interface BannersProps {
+  recovery: RecoveryOffer | null;
+  /** The changed file's name, when the backend said it changed on disk. */
+  fileChanged: string | null;
+  dirty: boolean;
+  onRestore(): void;
+  onDiscard(): void;
+  onReload(): void;
+  onKeep(): void;
+}
+
+export function Banners({ recovery, fileChanged, dirty, onRestore, onDiscard, onReload, onKeep }: BannersProps) {
+  return (
+    <>
+      {recovery ? (
+        <div className="banner banner-recovery" role="alert">
+          <span>Unsaved work from an earlier session was kept ({recovery.elements} stickies). Restore it?</span>
+          <button type="button" onClick={onRestore}>
+            Restore
+          </button>
+          <button type="button" onClick={onDiscard}>
+            Discard
+          </button>
+        </div>
+      ) : null}
+      {fileChanged ? (
+        <div className="banner banner-file" role="alert">
+          <span>{fileChanged} was changed on disk by something else.</span>
+          <button type="button" onClick={onReload}>
+            {dirty ? 'Reload and drop my changes' : 'Reload'}
+          </button>
+          <button type="button" onClick={onKeep}>
+            Keep mine
+          </button>
+        </div>
+      ) : null}
+    </>
+  );
+}
