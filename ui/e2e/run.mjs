@@ -402,6 +402,20 @@ async function main() {
       await page.waitForFunction(() => document.querySelectorAll('.frame').length === 1, null, { timeout: 5000 });
     });
 
+    await check('a clicked arrow is selected and Delete removes it, undoably', async () => {
+      await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+      const arrow = page.locator('[data-testid="rf__edge-pol-thank-you-email->cmd-send-thank-you-email"]');
+      const box = await arrow.locator('.react-flow__edge-path').boundingBox();
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      // Edges live in zero-sized SVGs, which Playwright calls hidden.
+      await page.waitForSelector('.react-flow__edge.selected', { state: 'attached', timeout: 3000 });
+      const arrows = await page.locator('.react-flow__edge').count();
+      await page.keyboard.press('Delete');
+      await page.waitForFunction((n) => document.querySelectorAll('.react-flow__edge').length === n - 1, arrows, { timeout: 5000 });
+      await page.keyboard.press('Control+z');
+      await page.waitForFunction((n) => document.querySelectorAll('.react-flow__edge').length === n, arrows, { timeout: 5000 });
+    });
+
     await check('resizing a sticky by its corner is sent to the backend and undoable', async () => {
       await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
       await sticky('cmd-change-owner').locator('.sticky-kind').click();
