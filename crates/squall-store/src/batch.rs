@@ -7,8 +7,13 @@
 //!   documents and checkpoints over and over, so only their last value is written, when the
 //!   batch finishes (or before anything reads them through SQL). They are part of the batch's
 //!   transaction: committed with it, rolled back with it.
+//! - The queue in memory: a policy's command is usually enqueued and consumed within the same
+//!   batch, so commands enqueued in a batch wait in memory and only those still pending when
+//!   the batch commits are written to `queue`, in the same transaction.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+
+use crate::queue::QueuedCommand;
 
 /// A small ordered map for the few branches, read models and projections of a run.
 type Named<V> = Vec<(String, V)>;
@@ -28,18 +33,23 @@ fn find<'m, V>(list: &'m Named<V>, name: &str) -> Option<&'m V> {
     list.iter().find(|(n, _)| n == name).map(|(_, v)| v)
 }
 
-/// Read-model writes not yet in the database. A `None` document is a deletion.
+/// Writes not yet in the database. A `None` document is a deletion.
 #[derive(Debug, Default)]
 pub(crate) struct Deferred {
     /// branch -> read model -> key -> serialized document
     pub(crate) documents: Named<Named<HashMap<String, Option<String>>>>,
     /// branch -> projection -> position
     pub(crate) checkpoints: Named<Named<u64>>,
+    /// branch -> commands enqueued in this batch and still pending, oldest first. They are
+    /// newer than every row of `queue`, so a branch's queue is its rows, then these.
+    pub(crate) queued: Named<VecDeque<QueuedCommand>>,
 }
 
 impl Deferred {
     pub(crate) fn is_empty(&self) -> bool {
-        self.documents.is_empty() && self.checkpoints.is_empty()
+        self.documents.is_empty()
+            && self.checkpoints.is_empty()
+            && self.queued.iter().all(|(_, q)| q.is_empty())
     }
 }
 
@@ -49,14 +59,28 @@ pub(crate) struct BatchState {
     /// branch -> stream -> version visible in that branch. Appending to a branch never changes
     /// what its forks see (they only see it up to their fork position).
     versions: HashMap<String, HashMap<String, u64>>,
+    /// The `seq` the next command enqueued in this batch gets. Read from `sqlite_sequence` at
+    /// the batch's first enqueue; the batch holds the write lock, so nobody else takes one.
+    pub(crate) next_seq: Option<u64>,
+    /// The largest seq already recorded as used in `sqlite_sequence` during this batch.
+    pub(crate) seqs_reserved: u64,
+    /// Branches known to have no rows left in `queue`. Nothing adds rows during a batch except
+    /// writing the deferred queue, which clears this.
+    queue_rows_gone: Vec<String>,
     pub(crate) deferred: Deferred,
 }
 
 impl BatchState {
+    /// Whether finishing the batch has anything to write besides its steps.
+    pub(crate) fn has_deferred(&self) -> bool {
+        !self.deferred.is_empty() || self.next_seq.is_some_and(|next| next - 1 > self.seqs_reserved)
+    }
+
     /// Drops what can be re-read from the database (after a savepoint rollback).
     pub(crate) fn forget_derived(&mut self) {
         self.next_position = None;
         self.versions.clear();
+        self.queue_rows_gone.clear();
     }
 
     pub(crate) fn version(&self, branch: &str, stream: &str) -> Option<u64> {
@@ -103,6 +127,45 @@ impl BatchState {
 
     pub(crate) fn deferred_checkpoint(&self, branch: &str, projection: &str) -> Option<u64> {
         find(find(&self.deferred.checkpoints, branch)?, projection).copied()
+    }
+
+    /// The commands of `branch` enqueued in this batch and still pending.
+    pub(crate) fn queued(&self, branch: &str) -> Option<&VecDeque<QueuedCommand>> {
+        find(&self.deferred.queued, branch)
+    }
+
+    pub(crate) fn is_queued_here(&self, branch: &str, command_id: &str) -> bool {
+        self.queued(branch).is_some_and(|queue| queue.iter().any(|q| q.command.id == command_id))
+    }
+
+    pub(crate) fn push_queued(&mut self, queued: QueuedCommand) {
+        let branch = queued.branch.clone();
+        slot(&mut self.deferred.queued, &branch).push_back(queued);
+    }
+
+    /// Removes a command enqueued in this batch; false if it is not one of them.
+    pub(crate) fn remove_queued(&mut self, branch: &str, command_id: &str) -> bool {
+        let queue = slot(&mut self.deferred.queued, branch);
+        // Commands are consumed oldest first, so this is nearly always the front.
+        match queue.iter().position(|q| q.command.id == command_id) {
+            Some(index) => queue.remove(index).is_some(),
+            None => false,
+        }
+    }
+
+    pub(crate) fn queue_rows_gone(&self, branch: &str) -> bool {
+        self.queue_rows_gone.iter().any(|b| b == branch)
+    }
+
+    pub(crate) fn set_queue_rows_gone(&mut self, branch: &str) {
+        if !self.queue_rows_gone(branch) {
+            self.queue_rows_gone.push(branch.to_owned());
+        }
+    }
+
+    /// The deferred queue is about to become rows.
+    pub(crate) fn forget_queue_rows_gone(&mut self) {
+        self.queue_rows_gone.clear();
     }
 
     pub(crate) fn drop_read_models(&mut self, branch: &str) {

@@ -1,8 +1,11 @@
 //! The persisted queue of pending commands, per branch, in enqueue order. A step consumes its
 //! command from the queue and enqueues follow-up commands in the same transaction, so a crash
-//! never loses or duplicates a policy's command.
+//! never loses or duplicates a policy's command. Inside a batch, commands enqueued in the batch
+//! wait in memory and become rows only if still pending when the batch commits (see
+//! `batch.rs`): the batch is one transaction, so a crash loses them together with the steps
+//! that enqueued them, never one without the other.
 
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use crate::command::Command;
 use crate::error::{Error, Result};
@@ -26,6 +29,15 @@ impl Store {
     /// # Errors
     /// [`Error::UnknownBranch`], [`Error::AlreadyQueued`], [`Error::ReadOnly`], [`Error::Sqlite`].
     pub fn enqueue(&mut self, branch: &str, command: &Command, enqueued_at: &str) -> Result<u64> {
+        self.ensure_writable("enqueue")?;
+        if self.in_batch() {
+            // Checked first and then only kept in memory: nothing to roll back on failure.
+            self.ancestry(branch)?;
+            if self.is_queued(branch, &command.id)? {
+                return Err(self.already_queued(branch, &command.id));
+            }
+            return self.defer_enqueue(branch, command.clone(), enqueued_at);
+        }
         self.write("enqueue", |store| {
             store.ancestry(branch)?;
             store.push_queue(branch, command, enqueued_at)
@@ -47,9 +59,33 @@ impl Store {
              FROM queue WHERE branch = ?1 ORDER BY seq"
         };
         self.ancestry(branch)?;
+        let mut pending = Vec::new();
+        if !self.batch_state().is_some_and(|state| state.queue_rows_gone(branch)) {
+            self.queue_rows(branch, sql, limit, &mut pending)?;
+            if pending.is_empty()
+                && let Some(mut state) = self.batch_state()
+            {
+                state.set_queue_rows_gone(branch);
+            }
+        }
+        if pending.len() < limit
+            && let Some(state) = self.batch_state()
+            && let Some(queued) = state.queued(branch)
+        {
+            pending.extend(queued.iter().take(limit - pending.len()).cloned());
+        }
+        Ok(pending)
+    }
+
+    fn queue_rows(
+        &self,
+        branch: &str,
+        sql: &str,
+        limit: usize,
+        pending: &mut Vec<QueuedCommand>,
+    ) -> Result<()> {
         let mut stmt = self.conn.prepare_cached(sql).map_err(self.sql_err("reading the queue"))?;
         let mut rows = stmt.query(params![branch]).map_err(self.sql_err("reading the queue"))?;
-        let mut pending = Vec::new();
         while pending.len() < limit
             && let Some(row) = rows.next().map_err(self.sql_err("reading the queue"))?
         {
@@ -72,7 +108,7 @@ impl Store {
                 enqueued_at,
             });
         }
-        Ok(pending)
+        Ok(())
     }
 
     /// The oldest pending command of `branch`, if any.
@@ -88,11 +124,14 @@ impl Store {
     /// # Errors
     /// [`Error::Sqlite`].
     pub fn pending_count(&self, branch: &str) -> Result<u64> {
-        self.conn
+        let rows = self
+            .conn
             .prepare_cached("SELECT count(*) FROM queue WHERE branch = ?1")
             .and_then(|mut stmt| stmt.query_row([branch], |row| row.get::<_, i64>(0)))
             .map(from_sql)
-            .map_err(self.sql_err("counting the queue"))
+            .map_err(self.sql_err("counting the queue"))?;
+        let in_memory = self.batch_state().and_then(|state| state.queued(branch).map(|q| q.len() as u64));
+        Ok(rows + in_memory.unwrap_or(0))
     }
 
     pub(crate) fn push_queue(&self, branch: &str, command: &Command, enqueued_at: &str) -> Result<u64> {
@@ -107,11 +146,7 @@ impl Store {
         stmt.execute(params![branch, command.id, command.command_type, payload, metadata, enqueued_at])
             .map_err(|source| {
                 if is_unique_violation(&source) {
-                    Error::AlreadyQueued {
-                        location: self.location.clone(),
-                        branch: branch.to_owned(),
-                        command_id: command.id.clone(),
-                    }
+                    self.already_queued(branch, &command.id)
                 } else {
                     self.sql_err("enqueuing a command")(source)
                 }
@@ -119,11 +154,98 @@ impl Store {
         Ok(from_sql(self.conn.last_insert_rowid()))
     }
 
+    /// Keeps a command enqueued inside the batch in memory, with the seq its row would get.
+    /// The caller has checked that it is not queued already.
+    pub(crate) fn defer_enqueue(&self, branch: &str, command: Command, enqueued_at: &str) -> Result<u64> {
+        let known = self.batch_state().and_then(|state| state.next_seq);
+        let seq = match known {
+            Some(seq) => seq,
+            None => self.last_queue_seq()? + 1,
+        };
+        if let Some(mut state) = self.batch_state() {
+            state.next_seq = Some(seq + 1);
+            state.push_queued(QueuedCommand {
+                seq,
+                branch: branch.to_owned(),
+                command,
+                enqueued_at: enqueued_at.to_owned(),
+            });
+        }
+        Ok(seq)
+    }
+
+    /// The largest seq `queue` has ever used (`AUTOINCREMENT` keeps it in `sqlite_sequence`).
+    fn last_queue_seq(&self) -> Result<u64> {
+        self.conn
+            .prepare_cached("SELECT seq FROM sqlite_sequence WHERE name = 'queue'")
+            .and_then(|mut stmt| stmt.query_row([], |row| row.get::<_, i64>(0)).optional())
+            .map(|seq| seq.map_or(0, from_sql))
+            .map_err(self.sql_err("reading the queue's last seq"))
+    }
+
+    /// Writes a command kept in memory during a batch as a row, with its seq. Rewriting the
+    /// same row is harmless (`OR REPLACE`), so a failed flush can simply be retried.
+    pub(crate) fn insert_queue_row(&self, queued: &QueuedCommand) -> Result<()> {
+        let (payload, metadata) = queued.command.encode(self)?;
+        let command = &queued.command;
+        self.conn
+            .prepare_cached(
+                "INSERT OR REPLACE INTO queue \
+                 (seq, branch, command_id, command_type, payload, metadata, enqueued_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .and_then(|mut stmt| {
+                stmt.execute(params![
+                    crate::sql::to_sql(queued.seq),
+                    queued.branch,
+                    command.id,
+                    command.command_type,
+                    payload,
+                    metadata,
+                    queued.enqueued_at
+                ])
+            })
+            .map_err(self.sql_err("enqueuing a command"))?;
+        Ok(())
+    }
+
+    /// Makes `sqlite_sequence` remember `seq` as used, so no later command gets it again.
+    pub(crate) fn reserve_queue_seqs(&self, seq: u64) -> Result<()> {
+        let seq = crate::sql::to_sql(seq);
+        for sql in [
+            "INSERT INTO sqlite_sequence (name, seq) SELECT 'queue', ?1 \
+             WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'queue')",
+            "UPDATE sqlite_sequence SET seq = ?1 WHERE name = 'queue' AND seq < ?1",
+        ] {
+            self.conn
+                .prepare_cached(sql)
+                .and_then(|mut stmt| stmt.execute([seq]))
+                .map_err(self.sql_err("reserving queue seqs"))?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn already_queued(&self, branch: &str, command_id: &str) -> Error {
+        Error::AlreadyQueued {
+            location: self.location.clone(),
+            branch: branch.to_owned(),
+            command_id: command_id.to_owned(),
+        }
+    }
+
     /// Whether `command_id` waits in the queue of `branch`.
     ///
     /// # Errors
     /// [`Error::Sqlite`].
     pub fn is_queued(&self, branch: &str, command_id: &str) -> Result<bool> {
+        if let Some(state) = self.batch_state() {
+            if state.is_queued_here(branch, command_id) {
+                return Ok(true);
+            }
+            if state.queue_rows_gone(branch) {
+                return Ok(false);
+            }
+        }
         self.conn
             .prepare_cached("SELECT 1 FROM queue WHERE branch = ?1 AND command_id = ?2")
             .and_then(|mut stmt| stmt.exists([branch, command_id]))
@@ -140,6 +262,9 @@ impl Store {
 
     /// Removes a consumed command; it must be queued.
     pub(crate) fn pop_queue(&self, branch: &str, command_id: &str) -> Result<()> {
+        if self.batch_state().is_some_and(|mut state| state.remove_queued(branch, command_id)) {
+            return Ok(());
+        }
         let removed = self
             .conn
             .prepare_cached("DELETE FROM queue WHERE branch = ?1 AND command_id = ?2")

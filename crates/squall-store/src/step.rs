@@ -123,11 +123,7 @@ impl Store {
         for (i, command) in step.enqueue.iter().enumerate() {
             let repeated = step.enqueue[..i].iter().any(|c| c.id == command.id);
             if repeated || self.is_queued(branch, &command.id)? {
-                return Err(Error::AlreadyQueued {
-                    location: self.location.clone(),
-                    branch: branch.to_owned(),
-                    command_id: command.id.clone(),
-                });
+                return Err(self.already_queued(branch, &command.id));
             }
         }
 
@@ -157,7 +153,11 @@ impl Store {
             }
         }
         for command in &step.enqueue {
-            self.push_queue(branch, command, &step.recorded_at)?;
+            if self.in_batch() {
+                self.defer_enqueue(branch, command.clone(), &step.recorded_at)?;
+            } else {
+                self.push_queue(branch, command, &step.recorded_at)?;
+            }
         }
         if let Some(mut state) = self.batch_state() {
             if count > 0 {

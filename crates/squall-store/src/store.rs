@@ -189,7 +189,9 @@ impl Store {
     /// still is atomic on its own: a step failing its checks (conflict, duplicate, queue) writes
     /// nothing and the batch goes on; a step failing half-way (I/O) rolls back the whole batch
     /// ([`Error::BatchRolledBack`]). Read-model writes are deferred to the end of the batch
-    /// (only each document's and checkpoint's last value is written); reads see them anyway.
+    /// (only each document's and checkpoint's last value is written), and commands enqueued in
+    /// the batch wait in memory (only those still pending at the end become `queue` rows);
+    /// reads see both anyway.
     ///
     /// # Errors
     /// [`Error::BatchAlreadyOpen`], [`Error::ReadOnly`], or [`Error::Sqlite`] if the write lock
@@ -268,13 +270,15 @@ impl Store {
         result
     }
 
-    /// Writes the batch's deferred read-model changes into its transaction. On error they
-    /// stay deferred (rewriting the ones already written is harmless: each is a whole value).
+    /// Writes the batch's deferred read-model changes and still-pending commands into its
+    /// transaction, in a savepoint: on error nothing of them is written and they stay deferred.
     pub(crate) fn flush_deferred(&self) -> Result<()> {
-        if !self.batch_open || self.batch_state.borrow().deferred.is_empty() {
+        if !self.batch_open || !self.batch_state.borrow().has_deferred() {
             return Ok(());
         }
         let deferred = std::mem::take(&mut self.batch_state.borrow_mut().deferred);
+        let next_seq = self.batch_state.borrow().next_seq;
+        self.exec("SAVEPOINT squall_flush", "writing a batch's deferred changes")?;
         let written = (|| {
             for (branch, read_models) in &deferred.documents {
                 for (read_model, keys) in read_models {
@@ -288,10 +292,28 @@ impl Store {
                     self.write_checkpoint(branch, projection, *position)?;
                 }
             }
-            Ok(())
+            for (_, queued) in &deferred.queued {
+                for entry in queued {
+                    self.insert_queue_row(entry)?;
+                }
+            }
+            if let Some(next_seq) = next_seq {
+                // Commands consumed within the batch never became rows; their seqs stay used.
+                self.reserve_queue_seqs(next_seq - 1)?;
+            }
+            self.exec("RELEASE squall_flush", "writing a batch's deferred changes")
         })();
-        if written.is_err() {
-            self.batch_state.borrow_mut().deferred = deferred;
+        match written {
+            Ok(()) => {
+                let mut state = self.batch_state.borrow_mut();
+                state.forget_queue_rows_gone();
+                state.seqs_reserved = next_seq.map_or(0, |next| next - 1);
+            }
+            Err(_) => {
+                let _ = self.exec("ROLLBACK TO squall_flush", "writing a batch's deferred changes");
+                let _ = self.exec("RELEASE squall_flush", "writing a batch's deferred changes");
+                self.batch_state.borrow_mut().deferred = deferred;
+            }
         }
         written
     }

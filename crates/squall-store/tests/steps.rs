@@ -462,16 +462,15 @@ fn given_a_batch_when_a_step_fails_after_it_started_writing_then_the_whole_batch
     let path = dir.path().join("board.db");
     let mut store = Store::open(&path, squall_store::Durability::Batch).unwrap();
     common::append(&mut store, MAIN, "before", "s");
-    // A user's own trigger makes the step fail when it enqueues, after its events.
+    // A user's own trigger makes the step fail when it appends its event, after its log row.
     rusqlite::Connection::open(&path)
         .unwrap()
         .execute_batch(
-            "CREATE TRIGGER boom BEFORE INSERT ON queue WHEN NEW.command_id = 'boom' \
+            "CREATE TRIGGER boom BEFORE INSERT ON events WHEN NEW.event_type = 'Boom' \
              BEGIN SELECT RAISE(ABORT, 'boom refused'); END;",
         )
         .unwrap();
-    let mut failing = step("c2", vec![event("s", 2, "E", json!({}))]);
-    failing.enqueue.push(command("boom", "Explode"));
+    let failing = step("c2", vec![event("s", 2, "Boom", json!({}))]);
 
     store.begin_batch().unwrap();
     common::append(&mut store, MAIN, "in-batch", "s");
@@ -581,4 +580,84 @@ fn given_a_batch_when_it_finishes_then_the_last_value_of_each_read_model_is_stor
     assert_eq!(store.document(MAIN, "balances", "acc-2").unwrap(), Some(json!({ "balance": 7 })));
     assert_eq!(store.checkpoint(MAIN, "balances").unwrap(), 11);
     assert_eq!(store.head(MAIN).unwrap(), 11);
+}
+
+#[test]
+fn given_a_batch_when_commands_are_enqueued_and_consumed_in_it_then_only_the_pending_ones_become_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("board.db"), squall_store::Durability::Batch).unwrap();
+    let old = store.enqueue(MAIN, &command("old", "Deposit"), T0).unwrap();
+
+    store.begin_batch().unwrap();
+    let first = store.enqueue(MAIN, &command("u1", "Deposit"), T0).unwrap();
+    let mut s = step("old", vec![]);
+    s.from_queue = true;
+    s.enqueue.push(command("p1", "Notify"));
+    store.commit_step(MAIN, &s).unwrap();
+    let mut s = step("u1", vec![]);
+    s.from_queue = true;
+    s.enqueue.push(command("p2", "Notify"));
+    store.commit_step(MAIN, &s).unwrap();
+    let pending: Vec<(u64, String)> =
+        store.pending_commands(MAIN, 10).unwrap().into_iter().map(|q| (q.seq, q.command.id)).collect();
+    let duplicate = store.enqueue(MAIN, &command("p1", "Notify"), T0);
+    let rows_inside = count(&store, "queue");
+    store.finish_batch().unwrap();
+
+    assert!(first > old);
+    assert_eq!(pending, vec![(first + 1, "p1".to_owned()), (first + 2, "p2".to_owned())]);
+    assert!(matches!(duplicate, Err(Error::AlreadyQueued { ref command_id, .. }) if command_id == "p1"));
+    assert_eq!(rows_inside, 2, "plain SQL inside the batch sees the pending commands");
+    let rows = store.query("SELECT seq, command_id FROM queue ORDER BY seq").unwrap().rows;
+    assert_eq!(rows, vec![vec![json!(first + 1), json!("p1")], vec![json!(first + 2), json!("p2")]]);
+    assert_eq!(store.pending_count(MAIN).unwrap(), 2);
+    assert_eq!(store.next_pending(MAIN).unwrap().unwrap().command, command("p1", "Notify"));
+}
+
+#[test]
+fn given_commands_consumed_inside_a_batch_when_more_are_enqueued_later_then_no_seq_is_reused() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.begin_batch().unwrap();
+    store.enqueue(MAIN, &command("a", "Deposit"), T0).unwrap();
+    let consumed = store.enqueue(MAIN, &command("b", "Deposit"), T0).unwrap();
+    for id in ["a", "b"] {
+        let mut s = step(id, vec![]);
+        s.from_queue = true;
+        store.commit_step(MAIN, &s).unwrap();
+    }
+    store.finish_batch().unwrap();
+
+    let later = store.enqueue(MAIN, &command("c", "Deposit"), T0).unwrap();
+
+    assert_eq!(count(&store, "queue"), 1);
+    assert!(later > consumed, "{later} must come after {consumed}");
+}
+
+#[test]
+fn given_a_batch_when_it_is_aborted_or_its_pending_commands_cannot_be_written_then_none_remain() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("board.db");
+    let mut store = Store::open(&path, squall_store::Durability::Batch).unwrap();
+    store.begin_batch().unwrap();
+    store.enqueue(MAIN, &command("aborted", "Deposit"), T0).unwrap();
+    store.abort_batch().unwrap();
+    assert_eq!(store.pending_count(MAIN).unwrap(), 0);
+
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER boom BEFORE INSERT ON queue BEGIN SELECT RAISE(ABORT, 'no queue'); END;",
+        )
+        .unwrap();
+    store.begin_batch().unwrap();
+    let mut s = step("c1", vec![event("s", 0, "E", json!({}))]);
+    s.enqueue.push(command("follow-up", "Notify"));
+    store.commit_step(MAIN, &s).unwrap();
+    let err = store.finish_batch().unwrap_err();
+
+    assert!(err.to_string().contains("no queue"), "{err}");
+    assert!(!store.in_batch());
+    assert_eq!(store.head(MAIN).unwrap(), 0);
+    assert_eq!(store.pending_count(MAIN).unwrap(), 0);
+    assert_eq!(store.logged_command(MAIN, "c1").unwrap(), None);
 }
