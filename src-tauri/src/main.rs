@@ -24,7 +24,7 @@ use tauri::{AppHandle, Manager as _, RunEvent, WebviewUrl, WebviewWindowBuilder}
 use crate::settings::Settings;
 use crate::shell::Shell;
 use crate::startup::Places;
-use crate::watch::Watch;
+
 
 /// The UI's one way to the board: `invoke("api", { request })`. The error is
 /// the message alone, as the API defines it for IPC.
@@ -106,7 +106,7 @@ fn setup(app: &AppHandle, given: Option<&Path>) -> anyhow::Result<()> {
     let (menu, handles) = menu::build(app).context("cannot build the menus")?;
     handles.show_recent(app, &settings.recent);
     let state = workspace.state();
-    app.manage(Shell::new(workspace, settings, settings_file, handles, Watch::start(app.clone())?));
+    app.manage(Shell::new(workspace, settings, settings_file, handles, watch::start(app)?));
     WebviewWindowBuilder::new(app, shell::WINDOW, WebviewUrl::default())
         .title(shell::title(&state))
         .inner_size(1280.0, 800.0)

@@ -12,7 +12,7 @@ use tauri::{AppHandle, Emitter as _, Manager as _};
 use crate::events;
 use crate::menu::Handles;
 use crate::settings::Settings;
-use crate::watch::Watch;
+use squall_api::FolderWatch;
 
 /// The label of the app's one window.
 pub const WINDOW: &str = "main";
@@ -31,7 +31,7 @@ struct Chrome {
     settings: Settings,
     settings_file: PathBuf,
     menu: Handles,
-    watch: Watch,
+    watch: FolderWatch,
     title: String,
     /// The file last recorded as opened, to notice when the board moves to another.
     file: Option<PathBuf>,
@@ -43,7 +43,7 @@ impl Shell {
         settings: Settings,
         settings_file: PathBuf,
         menu: Handles,
-        watch: Watch,
+        watch: FolderWatch,
     ) -> Self {
         Shell {
             workspace: Mutex::new(workspace),

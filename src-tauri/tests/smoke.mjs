@@ -1,24 +1,24 @@
 // Smoke test of the desktop app through WebDriver (tauri-driver in front of
-// WebKitWebDriver). Needs an X display (run it under xvfb-run; run-smoke.sh
+// WebKitWebDriver). Needs an X display (run it under xvfb-run; `./dev test`
 // does) and no npm packages: WebDriver is plain HTTP.
 //
-//   node tests/smoke.mjs --app target/debug/squall-desktop --squall ../target/debug/squall
+//   xvfb-run -a node src-tauri/tests/smoke.mjs --app target/debug/squall-desktop --squall target/debug/squall
 //
 // Given a fresh config folder and a copy of models/ and scripts/ as the
 // current folder (a first start):
 // - the window opens on bank_account.ron, titled so;
-// - an event added through the board UI (pointer, E, a name, Enter; through
-//   the `api` command on the placeholder page) and connected through the
-//   `api` command shows up in `squall:push` events and marks the title dirty;
+// - an event added through the board UI (pointer, E, a name, Enter) and
+//   connected through the `api` command shows up in `squall:push` events and marks the title dirty;
 // - File ▸ Save's shortcut, pressed on the X display, clears the mark and
 //   writes the file, which `squall check` accepts;
 // - View ▸ Zoom In's shortcut reaches the page as a `squall:view` event;
 // - a script removed and the model written by another program arrive as
 //   `lint_updated` and `file_changed` pushes;
 // - the settings name the file as the last opened.
-// Screenshots go to tests/output/: window.png (the web view, from
-// WebDriver), screen.png and screen-file-menu.png (the X display, with the
-// native menu bar, and with the File menu open).
+// Screenshots go to tests/output/: opened.png (the window as it opens, for
+// the README), window.png (the web view, from WebDriver), screen.png and screen-file-menu.png (the X display, with the
+// native menu bar, and with the File menu open). The last line says
+// "N passed, N failed".
 //
 // Needs on PATH: tauri-driver, WebKitWebDriver, xwininfo, xdotool, import
 // (ImageMagick).
@@ -35,7 +35,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const checkout = resolve(here, "../..");
 const { values: options } = parseArgs({
   options: {
-    app: { type: "string", default: resolve(here, "../target/debug/squall-desktop") },
+    app: { type: "string", default: resolve(checkout, "target/debug/squall-desktop") },
     squall: { type: "string", default: resolve(checkout, "target/debug/squall") },
     driver: { type: "string", default: "tauri-driver" },
     out: { type: "string", default: resolve(here, "output") },
@@ -48,6 +48,7 @@ const model = join(work, "models/bank_account.ron");
 let driver;
 let session;
 let failed = false;
+let passed = 0;
 
 function step(message) {
   console.log(`• ${message}`);
@@ -55,6 +56,7 @@ function step(message) {
 
 function check(condition, message) {
   if (!condition) throw new Error(`check failed: ${message}`);
+  passed += 1;
   console.log(`  ok: ${message}`);
 }
 
@@ -156,24 +158,14 @@ function appWindow() {
 /**
  * Add an event named `name` as a person would in the board UI: the pointer
  * over an empty part of the board, E (the palette's key for events), the
- * name, Enter. The placeholder page has no editing, so there the api
- * command adds it. Returns its id.
+ * name, Enter. Returns its id.
  */
 async function addEvent(name) {
   const spot = await inPage(`const pane = document.querySelector(".react-flow__pane");
     if (!pane) return done(null);
     const r = pane.getBoundingClientRect();
     done({ x: Math.round(r.left + r.width * 0.4), y: Math.round(r.bottom - 60), width: innerWidth, height: innerHeight });`);
-  if (!spot) {
-    console.log("  (no board UI on the page: adding the event through the api command)");
-    const added = await api({
-      type: "edit",
-      op: { type: "add_element", kind: "Event", name, position: { x: 760, y: 630 } },
-    });
-    check(added.ok?.type === "edited" && added.ok.created.length === 1,
-      `the edit minted an id (${JSON.stringify(added.error ?? added.ok?.created)})`);
-    return added.ok.created[0];
-  }
+  if (!spot) throw new Error("the page shows no board (no .react-flow__pane): is ui/dist built?");
   // The web view fills the window below the menu bar: its origin on screen is the window's bottom-right corner less its size.
   const geometry = Object.fromEntries(x("xdotool", ["getwindowgeometry", "--shell", appWindow()])
     .trim().split("\n").map((line) => line.split("=")).map(([k, v]) => [k, Number(v)]));
@@ -224,6 +216,16 @@ try {
   check(title === "bank_account.ron — Squall", `the window title is "${title}"`);
   check(x("xwininfo", ["-root", "-tree"]).includes('"bank_account.ron — Squall"'),
     "the X server shows the window under that title");
+
+  step("the board shows the model: a screenshot of the whole window, as opened");
+  const stickies = await until("the stickies on the board", () =>
+    inPage(`const n = document.querySelectorAll(".react-flow__node").length; done(n > 0 && n);`));
+  check(stickies >= opened.state.board.elements.length,
+    `the board draws every element of the model (${stickies} nodes for ${opened.state.board.elements.length} elements)`);
+  await sleep(500);
+  mkdirSync(options.out, { recursive: true });
+  x("import", ["-window", appWindow(), join(options.out, "opened.png")]);
+  console.log(`  saved opened.png (the app's window, menu bar included) in ${options.out}`);
 
   step("an event is added through the UI and connected through the api command");
   await inPage(`window.__smokePushes = []; window.__smokeViews = [];
@@ -318,4 +320,6 @@ try {
   if (options.keep || failed) console.log(`(kept ${work})`);
   else await removeWork();
 }
+// The summary line ./dev test counts: each check passed, and the one that stopped the run.
+console.log(`${passed} passed, ${failed ? 1 : 0} failed`);
 process.exit(failed ? 1 : 0);

@@ -2,7 +2,6 @@
 //! client: `POST /api` carries squall-api requests, `GET /ws` pushes what
 //! changed, everything else is the built UI.
 
-mod watch;
 
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -17,7 +16,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
-use squall_api::{ErrorBody, ErrorKind, Push, Request, Workspace};
+use squall_api::{ErrorBody, ErrorKind, FolderWatch, Push, Request, Workspace};
 use tokio::sync::broadcast;
 use tower_http::services::{ServeDir, ServeFile};
 
@@ -67,6 +66,8 @@ struct Shared {
     pushes: broadcast::Sender<String>,
     /// Open and save_as stay inside this folder: the model's.
     root: PathBuf,
+    /// Locked after the workspace, never while waiting for it.
+    watch: Mutex<Option<FolderWatch>>,
 }
 
 impl Shared {
@@ -74,6 +75,18 @@ impl Shared {
         // A panic while holding the lock leaves a workspace whose every
         // change was all-or-nothing, so it is still usable.
         self.workspace.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn watch(&self) -> MutexGuard<'_, Option<FolderWatch>> {
+        self.watch.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Watch the folders of the workspace's file and scripts.
+    fn follow(&self, workspace: &Workspace) -> Result<(), squall_api::WatchError> {
+        match self.watch().as_mut() {
+            Some(watch) => watch.follow(workspace.path(), workspace.board()),
+            None => Ok(()),
+        }
     }
 
     fn push(&self, push: &Push) {
@@ -109,8 +122,20 @@ async fn serve(args: &Args, workspace: Workspace, ui: Option<PathBuf>) -> anyhow
         token: token()?,
         pushes: broadcast::channel(64).0,
         root,
+        watch: Mutex::new(None),
     });
-    let _watcher = watch::start(&shared, &args.model)?;
+    // Weak: the watch lives in `shared`, and must not keep it alive.
+    let watched = Arc::downgrade(&shared);
+    let watch = FolderWatch::start(move || {
+        if let Some(shared) = watched.upgrade() {
+            let pushes = shared.workspace().disk_changes();
+            for push in &pushes {
+                shared.push(push);
+            }
+        }
+    })?;
+    *shared.watch() = Some(watch);
+    shared.follow(&shared.workspace())?;
 
     let mut app = Router::new().route("/api", post(api)).route("/ws", get(ws));
     app = match &ui {
@@ -190,6 +215,9 @@ async fn api(
         let result = workspace.handle(request);
         if result.is_ok() && fingerprint(&workspace) != before {
             shared.push(&Push::Changed { state: Box::new(workspace.state()) });
+            if let Err(err) = shared.follow(&workspace) {
+                tracing::warn!("{err}; changes on disk will go unnoticed");
+            }
         }
         result
     })

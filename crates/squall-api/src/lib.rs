@@ -18,10 +18,12 @@ mod ops;
 mod recovery;
 mod request;
 mod response;
+mod watch;
 mod workspace;
 
 pub use error::{Error, ErrorKind};
 pub use history::DEFAULT_UNDO_LIMIT;
 pub use request::{ElementPatch, GroupPatch, Move, Op, Request};
 pub use response::{CodeInfo, ErrorBody, Grammar, Push, RecoveryOffer, Response, SearchHit, State};
+pub use watch::{FolderWatch, WatchError};
 pub use workspace::{Options, Workspace};
