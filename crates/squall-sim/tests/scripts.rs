@@ -104,3 +104,32 @@ fn now_random_and_log_are_the_only_helpers_and_they_are_deterministic() {
     assert!(first.starts_with("[\"2026-01-02T03:04:05Z\", "), "{first}");
     assert_eq!(logs, ["hi"]);
 }
+
+#[test]
+fn given_two_scripts_with_a_constant_of_the_same_name_then_each_reads_its_own_and_its_top_level_runs_once() {
+    let engine = engine();
+    let a = Script::compile(
+        &engine,
+        "a.rhai",
+        "const LIMIT = 2 * 21;\nlog(\"loaded\");\nfn f() { global::LIMIT }",
+    )
+    .unwrap();
+    let b = Script::compile(&engine, "b.rhai", "const LIMIT = \"b\";\nfn f() { global::LIMIT }").unwrap();
+
+    let read = |script: &Script| match script.call(&engine, "f", (), None).unwrap() {
+        Call::Returned(value) => value.to_string(),
+        Call::Thrown(reason) => panic!("{reason}"),
+    };
+
+    assert_eq!([read(&a), read(&b), read(&a)], ["42", "b", "42"]);
+    assert!(engine.take_logs().is_empty(), "the top level ran again");
+}
+
+#[test]
+fn given_a_top_level_that_fails_when_compiled_then_the_error_names_the_script_and_line() {
+    let error =
+        Script::compile(&engine(), "scripts/t.rhai", "fn f() { 1 }\nthrow \"not ready\";").unwrap_err();
+    assert_eq!(error.line, Some(2));
+    assert!(error.to_string().starts_with("scripts/t.rhai:2"), "{error}");
+    assert!(error.message.contains("not ready"), "{error}");
+}

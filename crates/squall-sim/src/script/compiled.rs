@@ -1,10 +1,12 @@
 //! A script compiled once, with the functions it defines and a hash of its
 //! text, so the store can record which version of a script decided what.
+//! Its top level (the `const`s functions read as `global::NAME`) runs once,
+//! when it is compiled, not before every call.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use rhai::{AST, CallFnOptions, Dynamic, EvalAltResult, Scope};
+use rhai::{AST, CallFnOptions, Dynamic, Engine, EvalAltResult, Module, Scope};
 use sha2::{Digest, Sha256};
 
 use super::engine::ScriptEngine;
@@ -20,7 +22,10 @@ pub struct Compiled {
     pub path: String,
     /// First 16 hex digits of the SHA-256 of the text.
     pub hash: String,
+    /// The functions only: the top level has run already.
     ast: AST,
+    /// Set when the top level defines constants: an engine that has them as `global::`.
+    engine: Option<Arc<Engine>>,
     functions: HashSet<String>,
     /// Where each function is defined: the line named when an error (an
     /// exhausted operation budget) carries no position of its own.
@@ -52,7 +57,17 @@ impl Script {
         let digest = Sha256::digest(text.as_bytes());
         let hash = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
         let definitions = definitions(text);
-        Ok(Script(Arc::new(Compiled { path: path.to_owned(), hash, ast, functions, definitions })))
+        let own_engine =
+            top_level_constants(engine, path, &ast)?.map(|constants| engine.with_constants(constants));
+        let ast = ast.clone_functions_only();
+        Ok(Script(Arc::new(Compiled {
+            path: path.to_owned(),
+            hash,
+            ast,
+            engine: own_engine,
+            functions,
+            definitions,
+        })))
     }
 
     pub fn has(&self, function: &str) -> bool {
@@ -69,12 +84,12 @@ impl Script {
         this: Option<&mut Dynamic>,
     ) -> Result<Call, ScriptError> {
         let mut scope = Scope::new();
-        let mut options = CallFnOptions::new();
+        let mut options = CallFnOptions::new().eval_ast(false);
         if let Some(this) = this {
             options = options.bind_this_ptr(this);
         }
-        match engine.engine().call_fn_with_options::<Dynamic>(options, &mut scope, &self.ast, function, args)
-        {
+        let engine = self.engine.as_deref().unwrap_or_else(|| engine.engine());
+        match engine.call_fn_with_options::<Dynamic>(options, &mut scope, &self.ast, function, args) {
             Ok(value) => Ok(Call::Returned(value)),
             Err(error) => match innermost(&error) {
                 EvalAltResult::ErrorRuntime(value, _) => Ok(Call::Thrown(value.to_string())),
@@ -89,6 +104,29 @@ impl Script {
             },
         }
     }
+}
+
+/// Run the script's top level once and keep the constants it defines, for
+/// `global::NAME` in functions; `None` when it defines none. Anything the top
+/// level logs is dropped: it belongs to no step.
+fn top_level_constants(engine: &ScriptEngine, path: &str, ast: &AST) -> Result<Option<Module>, ScriptError> {
+    let mut scope = Scope::new();
+    let ran = engine.engine().run_ast_with_scope(&mut scope, &ast.clone_statements_only());
+    engine.take_logs();
+    ran.map_err(|error| {
+        let mut error = ScriptError::from_eval(path, "", &error);
+        error.function = None;
+        error
+    })?;
+    let mut constants = Module::new();
+    let mut any = false;
+    for (name, constant, value) in scope.iter() {
+        if constant {
+            constants.set_var(name, value);
+            any = true;
+        }
+    }
+    Ok(any.then_some(constants))
 }
 
 fn innermost(error: &EvalAltResult) -> &EvalAltResult {

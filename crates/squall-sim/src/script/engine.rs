@@ -3,7 +3,8 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use rhai::{Dynamic, Engine, EvalAltResult, INT, Map, Position};
+use rhai::packages::{Package, StandardPackage};
+use rhai::{Dynamic, Engine, EvalAltResult, INT, Map, Module, Position};
 use rust_decimal::Decimal;
 
 /// How much one script call may do before it is stopped.
@@ -60,6 +61,9 @@ pub(crate) struct CallContext {
 pub struct ScriptEngine {
     pub(crate) engine: Arc<Engine>,
     context: Arc<Mutex<CallContext>>,
+    limits: Limits,
+    /// Rhai's standard library, built once and shared by every engine made here.
+    standard: Arc<Module>,
 }
 
 impl std::fmt::Debug for ScriptEngine {
@@ -75,53 +79,15 @@ impl ScriptEngine {
             rng: fastrand::Rng::with_seed(seed),
             logs: Vec::new(),
         }));
-        let mut engine = Engine::new();
-        engine.set_max_operations(limits.operations);
-        engine.set_max_call_levels(limits.call_levels);
-        engine.set_max_expr_depths(limits.expression_depth, limits.expression_depth);
-        engine.set_max_string_size(limits.string_size);
-        engine.set_max_array_size(limits.array_size);
-        engine.set_max_map_size(limits.map_size);
-        // No `import` of other files and no `eval` of strings: a script is
-        // exactly the text in its file.
-        engine.set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new());
-        engine.disable_symbol("eval");
+        let standard = StandardPackage::new().as_shared_module();
+        let engine = configured(limits, &context, &standard, None);
+        ScriptEngine { engine: Arc::new(engine), context, limits: limits.clone(), standard }
+    }
 
-        engine.register_type_with_name::<Outgoing>("Outgoing");
-        engine.register_fn("event", |name: &str, data: Map| outgoing(Made::Event, name, data));
-        engine.register_fn("event", |name: &str| outgoing(Made::Event, name, Map::new()));
-        engine.register_fn("command", |name: &str, data: Map| outgoing(Made::Command, name, data));
-        engine.register_fn("command", |name: &str| outgoing(Made::Command, name, Map::new()));
-        engine.register_fn("to_string", |o: &mut Outgoing| {
-            format!("{}({})", o.name, Dynamic::from_map(o.data.clone()))
-        });
-        engine.register_fn("to_debug", |o: &mut Outgoing| {
-            format!("{}({})", o.name, Dynamic::from_map(o.data.clone()))
-        });
-
-        let ctx = context.clone();
-        engine.register_fn("now", move || lock(&ctx).now.clone());
-        let ctx = context.clone();
-        engine.register_fn("random", move || {
-            // Nine decimal digits: plenty for a simulation, exact to print.
-            Decimal::new(lock(&ctx).rng.i64(0..1_000_000_000), 9)
-        });
-        let ctx = context.clone();
-        engine.register_fn("random", move |below: INT| -> Result<INT, Box<EvalAltResult>> {
-            if below <= 0 {
-                return Err(format!("random({below}): the bound must be positive").into());
-            }
-            Ok(lock(&ctx).rng.i64(0..below))
-        });
-        let ctx = context.clone();
-        engine.register_fn("log", move |value: Dynamic| lock(&ctx).logs.push(value.to_string()));
-        let ctx = context.clone();
-        engine.on_print(move |text| lock(&ctx).logs.push(text.to_owned()));
-        let ctx = context.clone();
-        engine.on_debug(move |text, _source, position: Position| {
-            lock(&ctx).logs.push(format!("{text} (line {})", position.line().unwrap_or(0)));
-        });
-        ScriptEngine { engine: Arc::new(engine), context }
+    /// An engine like this one in which `global::NAME` reads `constants`: a script's
+    /// top-level constants, evaluated once rather than before every call.
+    pub(crate) fn with_constants(&self, constants: Module) -> Arc<Engine> {
+        Arc::new(configured(&self.limits, &self.context, &self.standard, Some(constants)))
     }
 
     /// Set the virtual time that `now()` returns.
@@ -142,6 +108,70 @@ impl ScriptEngine {
     pub fn engine(&self) -> &Engine {
         &self.engine
     }
+}
+
+/// An engine with the sandbox, the limits and the helpers.
+fn configured(
+    limits: &Limits,
+    context: &Arc<Mutex<CallContext>>,
+    standard: &Arc<Module>,
+    constants: Option<Module>,
+) -> Engine {
+    // What `Engine::new` does, with the standard library shared rather than rebuilt.
+    let mut engine = Engine::new_raw();
+    engine.set_max_strings_interned(256); // as `Engine::new`
+    engine.register_global_module(Arc::clone(standard));
+    if let Some(constants) = constants {
+        // `global::NAME` is looked up in a static module called `global` before the
+        // constants a call sets up by running the script's top level.
+        engine.register_static_module("global", constants.into());
+    }
+    engine.set_max_operations(limits.operations);
+    engine.set_max_call_levels(limits.call_levels);
+    engine.set_max_expr_depths(limits.expression_depth, limits.expression_depth);
+    engine.set_max_string_size(limits.string_size);
+    engine.set_max_array_size(limits.array_size);
+    engine.set_max_map_size(limits.map_size);
+    // No `import` of other files and no `eval` of strings: a script is
+    // exactly the text in its file.
+    engine.set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new());
+    engine.disable_symbol("eval");
+
+    engine.register_type_with_name::<Outgoing>("Outgoing");
+    engine.register_fn("event", |name: &str, data: Map| outgoing(Made::Event, name, data));
+    engine.register_fn("event", |name: &str| outgoing(Made::Event, name, Map::new()));
+    engine.register_fn("command", |name: &str, data: Map| outgoing(Made::Command, name, data));
+    engine.register_fn("command", |name: &str| outgoing(Made::Command, name, Map::new()));
+    engine.register_fn("to_string", |o: &mut Outgoing| {
+        format!("{}({})", o.name, Dynamic::from_map(o.data.clone()))
+    });
+    engine.register_fn("to_debug", |o: &mut Outgoing| {
+        format!("{}({})", o.name, Dynamic::from_map(o.data.clone()))
+    });
+
+    let ctx = Arc::clone(context);
+    engine.register_fn("now", move || lock(&ctx).now.clone());
+    let ctx = Arc::clone(context);
+    engine.register_fn("random", move || {
+        // Nine decimal digits: plenty for a simulation, exact to print.
+        Decimal::new(lock(&ctx).rng.i64(0..1_000_000_000), 9)
+    });
+    let ctx = Arc::clone(context);
+    engine.register_fn("random", move |below: INT| -> Result<INT, Box<EvalAltResult>> {
+        if below <= 0 {
+            return Err(format!("random({below}): the bound must be positive").into());
+        }
+        Ok(lock(&ctx).rng.i64(0..below))
+    });
+    let ctx = Arc::clone(context);
+    engine.register_fn("log", move |value: Dynamic| lock(&ctx).logs.push(value.to_string()));
+    let ctx = Arc::clone(context);
+    engine.on_print(move |text| lock(&ctx).logs.push(text.to_owned()));
+    let ctx = Arc::clone(context);
+    engine.on_debug(move |text, _source, position: Position| {
+        lock(&ctx).logs.push(format!("{text} (line {})", position.line().unwrap_or(0)));
+    });
+    engine
 }
 
 fn outgoing(made: Made, name: &str, data: Map) -> Outgoing {
