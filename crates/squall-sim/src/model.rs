@@ -58,6 +58,8 @@ pub struct RunModel {
     /// For aggregates, policies and external systems: the names of the
     /// events or commands they have an arrow to — all a script may produce.
     pub may_produce: HashMap<Sticky, HashSet<String>>,
+    /// The names of the read models, whose checkpoints every step moves.
+    pub read_model_names: Vec<String>,
 }
 
 impl RunModel {
@@ -137,7 +139,9 @@ impl RunModel {
                 _ => {}
             }
         }
-        Ok(RunModel { dir: dir.to_owned(), elements, commands, events, may_produce, board })
+        let read_model_names =
+            elements.iter().filter(|e| e.kind == Kind::ReadModel).map(|e| e.name.clone()).collect();
+        Ok(RunModel { dir: dir.to_owned(), elements, commands, events, may_produce, read_model_names, board })
     }
 
     pub fn fields(&self, sticky: Sticky) -> &[Field] {

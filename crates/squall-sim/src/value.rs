@@ -129,13 +129,7 @@ pub fn to_rhai(value: &Value, ty: Option<&FieldType>) -> Dynamic {
     match value {
         Value::Null => Dynamic::UNIT,
         Value::Bool(b) => Dynamic::from_bool(*b),
-        Value::Number(n) => match (ty, n.as_i64()) {
-            (Some(FieldType::Int), Some(i)) => Dynamic::from_int(i),
-            (_, Some(i)) => Dynamic::from_decimal(Decimal::from(i)),
-            _ => Decimal::from_str(&n.to_string())
-                .or_else(|_| Decimal::from_scientific(&n.to_string()))
-                .map_or(Dynamic::UNIT, Dynamic::from_decimal),
-        },
+        Value::Number(n) => number_to_rhai(n, ty),
         Value::String(s) => match ty {
             Some(FieldType::Decimal) => {
                 Decimal::from_str(s).map_or_else(|_| s.clone().into(), Dynamic::from_decimal)
@@ -153,6 +147,67 @@ pub fn to_rhai(value: &Value, ty: Option<&FieldType>) -> Dynamic {
             let map: Map = object.iter().map(|(k, v)| (k.as_str().into(), to_rhai(v, None))).collect();
             Dynamic::from_map(map)
         }
+    }
+}
+
+/// Turn a value a script returned into what it reads back as from the store:
+/// `to_rhai(&to_json(value), ty)`, in place and without building the JSON.
+/// Scripts must see the same values whether a session remembered them or
+/// read them back (a reopened store, a replay), or runs would differ. Only
+/// for values `to_json` accepts.
+pub fn to_stored(value: &mut Dynamic, ty: Option<&FieldType>) {
+    let ty = match ty {
+        Some(FieldType::Optional(inner)) => Some(inner.as_ref()),
+        other => other,
+    };
+    if let Ok(i) = value.as_int() {
+        // JSON has one kind of number: only an `int` field gives an integer back.
+        if !matches!(ty, Some(FieldType::Int)) {
+            *value = Dynamic::from_decimal(Decimal::from(i));
+        }
+    } else if let Ok(d) = value.as_decimal() {
+        *value = match decimal_to_json(d) {
+            Value::Number(n) => number_to_rhai(&n, ty),
+            Value::String(s) => to_rhai(&Value::String(s), ty),
+            _ => Dynamic::UNIT,
+        };
+    } else if value.is_char() {
+        let text = value.to_string();
+        *value = to_rhai(&Value::String(text), ty);
+    } else if let Some(FieldType::Decimal) = ty
+        && value.is_string()
+    {
+        if let Some(d) =
+            value.read_lock::<rhai::ImmutableString>().and_then(|s| Decimal::from_str(s.as_str()).ok())
+        {
+            *value = Dynamic::from_decimal(d);
+        }
+    } else if let Some(mut array) = value.write_lock::<Array>() {
+        let inner = match ty {
+            Some(FieldType::List(inner)) => Some(inner.as_ref()),
+            _ => None,
+        };
+        array.iter_mut().for_each(|item| to_stored(item, inner));
+    } else if let Some(mut map) = value.write_lock::<Map>() {
+        map.values_mut().for_each(|item| to_stored(item, None));
+    }
+}
+
+/// A payload map as a script reads it back: see [`to_stored`].
+pub fn payload_to_stored(fields: &[Field], map: &mut Map) {
+    for (name, value) in map.iter_mut() {
+        let ty = fields.iter().find(|f| f.name == name.as_str()).map(|f| &f.ty);
+        to_stored(value, ty);
+    }
+}
+
+fn number_to_rhai(n: &Number, ty: Option<&FieldType>) -> Dynamic {
+    match (ty, n.as_i64()) {
+        (Some(FieldType::Int), Some(i)) => Dynamic::from_int(i),
+        (_, Some(i)) => Dynamic::from_decimal(Decimal::from(i)),
+        _ => Decimal::from_str(&n.to_string())
+            .or_else(|_| Decimal::from_scientific(&n.to_string()))
+            .map_or(Dynamic::UNIT, Dynamic::from_decimal),
     }
 }
 
@@ -279,6 +334,53 @@ mod tests {
         outer.insert("a".into(), Dynamic::from_array(vec![Dynamic::from_int(1), Dynamic::from_map(inner)]));
         let error = to_json(&Dynamic::from_map(outer)).unwrap_err();
         assert_eq!(error.path, "the value.a[1].when");
+    }
+
+    /// Type and text of every value in a tree: what a script could tell apart.
+    fn shape(value: &Dynamic) -> String {
+        if let Some(array) = value.read_lock::<Array>() {
+            return format!("[{}]", array.iter().map(shape).collect::<Vec<_>>().join(","));
+        }
+        if let Some(map) = value.read_lock::<Map>() {
+            let items: Vec<String> = map.iter().map(|(k, v)| format!("{k}:{}", shape(v))).collect();
+            return format!("#{{{}}}", items.join(","));
+        }
+        format!("{}({value})", value.type_name())
+    }
+
+    #[test]
+    fn a_value_kept_in_memory_is_the_value_read_back_from_the_store() {
+        let third = Decimal::ONE / Decimal::from(3);
+        let mut nested = Map::new();
+        nested.insert("n".into(), Dynamic::from_int(7));
+        nested.insert("c".into(), Dynamic::from_char('x'));
+        let values = || {
+            vec![
+                (Dynamic::from_int(3), None),
+                (Dynamic::from_int(3), Some(FieldType::Int)),
+                (Dynamic::from_int(3), Some(FieldType::Decimal)),
+                (Dynamic::from_int(3), Some(FieldType::Optional(Box::new(FieldType::Int)))),
+                (Dynamic::from_decimal(Decimal::new(250, 2)), None),
+                (Dynamic::from_decimal(Decimal::new(5, 0)), Some(FieldType::Int)),
+                (Dynamic::from_decimal(third), Some(FieldType::Decimal)),
+                (Dynamic::from("1.5"), Some(FieldType::Decimal)),
+                (Dynamic::from("abc"), Some(FieldType::Decimal)),
+                (Dynamic::from("abc"), None),
+                (Dynamic::from_char('z'), None),
+                (Dynamic::TRUE, None),
+                (Dynamic::UNIT, Some(FieldType::Optional(Box::new(FieldType::Decimal)))),
+                (
+                    Dynamic::from_array(vec![Dynamic::from_int(1), Dynamic::from_map(nested.clone())]),
+                    Some(FieldType::List(Box::new(FieldType::Int))),
+                ),
+                (Dynamic::from_map(nested.clone()), Some(FieldType::Map)),
+            ]
+        };
+        for (mut value, ty) in values() {
+            let read_back = to_rhai(&to_json(&value).unwrap(), ty.as_ref());
+            to_stored(&mut value, ty.as_ref());
+            assert_eq!(shape(&value), shape(&read_back), "{ty:?}");
+        }
     }
 
     #[test]

@@ -52,6 +52,14 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 fn submit(session: &mut Session, op: &Op) {
+    submit_only(session, op);
+    let end = session
+        .run_until_quiet(1000, |trace| assert!(trace.errors.is_empty(), "{:?}", trace.errors))
+        .unwrap();
+    assert!(end.quiet && end.stopped.is_none(), "{end:?}");
+}
+
+fn submit_only(session: &mut Session, op: &Op) {
     let (name, data) = match op {
         Op::Open(a, o) => ("OpenAccount", json!({"account_id": ACCOUNTS[*a], "owner": OWNERS[*o]})),
         Op::Deposit(a, x) => ("DepositMoney", json!({"account_id": ACCOUNTS[*a], "amount": x})),
@@ -59,10 +67,14 @@ fn submit(session: &mut Session, op: &Op) {
         Op::ChangeOwner(a, o) => ("ChangeOwner", json!({"account_id": ACCOUNTS[*a], "owner": OWNERS[*o]})),
     };
     session.submit(name, data, Source::User).unwrap();
-    let end = session
-        .run_until_quiet(1000, |trace| assert!(trace.errors.is_empty(), "{:?}", trace.errors))
-        .unwrap();
-    assert!(end.quiet && end.stopped.is_none(), "{end:?}");
+}
+
+/// Every row the store holds, table by table.
+fn tables(session: &Session) -> Vec<Vec<Vec<Value>>> {
+    ["events", "commands", "queue", "documents", "checkpoints"]
+        .iter()
+        .map(|table| session.store().query(&format!("SELECT * FROM {table} ORDER BY 1, 2, 3")).unwrap().rows)
+        .collect()
 }
 
 fn decimal(value: &Value) -> Decimal {
@@ -181,5 +193,32 @@ proptest! {
 
         prop_assert_eq!(snapshot(&mut session), snapshot(&mut fresh));
         prop_assert_eq!(probe(&mut session), probe(&mut fresh));
+    }
+
+    #[test]
+    fn a_batched_untraced_run_stores_what_a_traced_step_by_step_run_stores(
+        ops in prop::collection::vec((op(), 1usize..4), 1..30),
+        batch in 1usize..6,
+    ) {
+        let mut traced = open("bank_account.ron");
+        let mut batched = open("bank_account.ron");
+        batched.begin_batch().unwrap();
+        for (i, (op, steps)) in ops.iter().enumerate() {
+            // A few steps at a time, so commands stay queued across batches.
+            submit_only(&mut traced, op);
+            traced.run_until_quiet(*steps, |_| {}).unwrap();
+            submit_only(&mut batched, op);
+            batched.run_untraced(*steps).unwrap();
+            if (i + 1) % batch == 0 {
+                batched.finish_batch().unwrap();
+                prop_assert_eq!(tables(&batched), tables(&traced), "after op {}", i);
+                batched.begin_batch().unwrap();
+            }
+        }
+        traced.run_until_quiet(10_000, |_| {}).unwrap();
+        batched.run_untraced(10_000).unwrap();
+        batched.finish_batch().unwrap();
+
+        prop_assert_eq!(tables(&batched), tables(&traced));
     }
 }

@@ -7,6 +7,7 @@ mod views;
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use rhai::Dynamic;
 use serde::Serialize;
@@ -73,10 +74,12 @@ pub(crate) struct Instance {
 /// not ask the store again: aggregate instances, read-model documents and
 /// stream versions. Updated only after the store commits; cleared whenever
 /// the branch's history changes under it (switch, rewind, replay, reload).
+/// Documents are kept as scripts see them, exactly as they would read them
+/// back from the store (see `value::to_stored`).
 #[derive(Debug, Default)]
 pub(crate) struct Cache {
     instances: HashMap<String, Instance>,
-    documents: HashMap<(Sticky, String), Option<Value>>,
+    documents: HashMap<(Sticky, String), Option<Dynamic>>,
     versions: HashMap<String, u64>,
 }
 
@@ -99,7 +102,8 @@ pub struct RunEnd {
 }
 
 pub struct Session {
-    model: RunModel,
+    /// Shared so a step can read it while it changes the session.
+    model: Arc<RunModel>,
     scripts: Scripts,
     engine: ScriptEngine,
     store: Store,
@@ -140,7 +144,7 @@ impl Session {
         let next_command =
             issued.rows.first().and_then(|row| row.first()).and_then(Value::as_u64).unwrap_or(0) + 1;
         let mut session = Session {
-            model,
+            model: Arc::new(model),
             scripts,
             engine,
             store,
@@ -185,8 +189,9 @@ impl Session {
     /// Check a command against the board and queue it. Nothing is written
     /// when the command is unknown or its payload does not match.
     pub fn submit(&mut self, name: &str, data: Value, source: Source) -> Result<String, SimError> {
-        let spec = self.model.command(name)?;
-        let element = self.model.elements[spec.element].clone();
+        let model = Arc::clone(&self.model);
+        let spec = model.command(name)?;
+        let element = &model.elements[spec.element];
         value::check_json(&element.fields, &data).map_err(|errors| SimError::InvalidPayload {
             kind: "command",
             name: name.to_owned(),
@@ -222,28 +227,65 @@ impl Session {
         max_steps: usize,
         mut on_step: impl FnMut(&Trace),
     ) -> Result<RunEnd, SimError> {
+        self.run(max_steps, true, &mut on_step)
+    }
+
+    /// [`Session::run_until_quiet`] without traces, for runs nobody watches
+    /// (benchmarks, bulk loads): the same steps and store contents, without
+    /// the copies a trace takes.
+    pub fn run_untraced(&mut self, max_steps: usize) -> Result<RunEnd, SimError> {
+        self.run(max_steps, false, &mut |_| {})
+    }
+
+    fn run(
+        &mut self,
+        max_steps: usize,
+        traced: bool,
+        on_step: &mut dyn FnMut(&Trace),
+    ) -> Result<RunEnd, SimError> {
         let mut steps = 0;
         while steps < max_steps {
-            let Some(trace) = self.step()? else {
+            let Some(processed) = self.process(traced)? else {
                 self.cascades.clear();
                 return Ok(RunEnd { steps, quiet: true, stopped: None });
             };
             steps += 1;
-            on_step(&trace);
-            let cascade = trace.command.correlation_id.clone();
+            if let Some(trace) = &processed.trace {
+                on_step(trace);
+            }
             // Counted across calls, so a loop driven a few steps at a time
             // is stopped too; forgotten once the queue is empty.
-            let count = self.cascades.entry(cascade.clone()).or_default();
+            let count = match self.cascades.get_mut(&processed.correlation_id) {
+                Some(count) => count,
+                None => self.cascades.entry(processed.correlation_id.clone()).or_default(),
+            };
             *count += 1;
             let count = *count;
             if count >= self.options.cascade_limit {
-                let message = self.runaway_message(count, &trace);
-                self.discard_cascade(&cascade, &message)?;
-                self.cascades.remove(&cascade);
+                let message = self.runaway_message(count, &processed.correlation_id, &processed.name);
+                self.discard_cascade(&processed.correlation_id, &message)?;
+                self.cascades.remove(&processed.correlation_id);
                 return Ok(RunEnd { steps, quiet: self.pending()? == 0, stopped: Some(message) });
             }
         }
         Ok(RunEnd { steps, quiet: self.pending()? == 0, stopped: None })
+    }
+
+    /// Group the next steps into one store transaction, for speed (see
+    /// `Store::begin_batch`); [`Session::finish_batch`] commits them.
+    pub fn begin_batch(&mut self) -> Result<(), SimError> {
+        Ok(self.store.begin_batch()?)
+    }
+
+    /// Commit the steps since [`Session::begin_batch`]. When the commit
+    /// fails, they are all rolled back, and so are the caches that ran ahead.
+    pub fn finish_batch(&mut self) -> Result<(), SimError> {
+        let finished = self.store.finish_batch();
+        if finished.is_err() {
+            self.cache.clear();
+            self.rebuild_policies()?;
+        }
+        Ok(finished?)
     }
 
     /// Commands waiting in the current branch's queue.
@@ -292,7 +334,7 @@ impl Session {
         id
     }
 
-    fn runaway_message(&self, steps: usize, trace: &Trace) -> String {
+    fn runaway_message(&self, steps: usize, correlation_id: &str, name: &str) -> String {
         let report = lint::lint(&self.model.board, &lint::Options::default());
         let cycles: Vec<String> = report
             .diagnostics
@@ -303,10 +345,7 @@ impl Session {
             .collect();
         let why =
             if cycles.is_empty() { "a policy keeps issuing commands".to_owned() } else { cycles.join("; ") };
-        format!(
-            "cascade stopped after {steps} steps started by command {} ({}): {why}",
-            trace.command.correlation_id, trace.command.name
-        )
+        format!("cascade stopped after {steps} steps started by command {correlation_id} ({name}): {why}")
     }
 
     /// Reject every queued command of a runaway cascade, so the session can

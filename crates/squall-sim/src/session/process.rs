@@ -2,18 +2,17 @@
 //! system decide, evolve state, project, let policies react — then commit
 //! all of it in one store transaction.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 
 use rhai::{Dynamic, Map};
 use serde_json::Value;
-use squall_model::Kind;
 use squall_store::{Command, CommandMetadata, EventMetadata, NewEvent, Step};
 
 use super::{Instance, Session};
 use crate::contract;
 use crate::error::SimError;
-use crate::model::{Handler, Sticky};
-use crate::script::{Call, Made, Outgoing, ScriptError};
+use crate::model::{EventSpec, Handler, Sticky};
+use crate::script::{Call, Made, Outgoing, Script, ScriptError};
 use crate::trace::{
     self, DocumentChange, IssuedCommand, LogLine, Origin, StickyRef, Trace, TracedCommand, TracedEvent,
 };
@@ -23,31 +22,52 @@ use crate::value;
 /// such an exchange goes within one step.
 const MAX_EXTERNAL_DEPTH: usize = 8;
 
+/// A processed command: what the cascade guard needs, and the trace when
+/// one was asked for.
+pub(crate) struct Processed {
+    pub(crate) correlation_id: String,
+    pub(crate) name: String,
+    pub(crate) trace: Option<Trace>,
+}
+
 /// A step in the making: nothing here touches the store or the caches
-/// until the store has committed it.
+/// until the store has committed it. Steps are small, so the few entries
+/// of each kind are kept in vectors rather than maps.
 struct Work {
     command: Command,
+    /// Build a trace: keep what only a trace needs (logs, documents before).
+    traced: bool,
     events: Vec<Pending>,
-    documents: HashMap<(Sticky, String), Option<Value>>,
-    /// Documents as stored before the step, for the trace. Kept apart from
-    /// `documents`: any string is a valid key, so no prefix can mark these.
-    stored: HashMap<(Sticky, String), Option<Value>>,
-    document_order: Vec<(Sticky, String, Option<Value>)>,
-    issued: Vec<(Command, IssuedCommand)>,
-    policy_states: HashMap<Sticky, Dynamic>,
+    /// Documents changed by the step, in the order first touched.
+    documents: Vec<Document>,
+    /// Commands issued by policies, and which policy issued each.
+    issued: Vec<(Command, Sticky)>,
+    policy_states: Vec<(Sticky, Dynamic)>,
     instance: Option<(String, Instance)>,
-    stream_versions: HashMap<String, u64>,
+    stream_versions: Vec<(String, u64)>,
     logs: Vec<LogLine>,
     state_before: Option<Value>,
     state_after: Option<Value>,
-    handled_by: Option<StickyRef>,
+    handled_by: Option<Sticky>,
     stream_id: Option<String>,
 }
 
 struct Pending {
     new: NewEvent,
-    name: String,
     emitted_by: Sticky,
+    /// The payload as scripts see it: read back from its JSON, converted
+    /// once for the applier, the projections and the policies.
+    value: Dynamic,
+}
+
+struct Document {
+    read_model: Sticky,
+    key: String,
+    /// As stored before the step; only kept for a trace.
+    before: Option<Value>,
+    /// After the step, as JSON for the store and as scripts will read it
+    /// back for the cache. `None` deletes the document.
+    after: Option<(Value, Dynamic)>,
 }
 
 /// Why a command was refused: the domain said no, or a script broke.
@@ -65,23 +85,27 @@ impl From<ScriptError> for Refusal {
 impl Session {
     /// Process exactly one queued command; `None` when the queue is empty.
     pub fn step(&mut self) -> Result<Option<Trace>, SimError> {
+        Ok(self.process(true)?.and_then(|processed| processed.trace))
+    }
+
+    pub(crate) fn process(&mut self, traced: bool) -> Result<Option<Processed>, SimError> {
         let Some(queued) = self.store.next_pending(&self.branch)? else {
             return Ok(None);
         };
         self.clock.tick();
-        self.engine.set_now(&self.clock.now());
+        let now = self.clock.now();
+        self.engine.set_now(&now);
         self.engine.take_logs();
 
         let mut work = Work {
             command: queued.command,
+            traced,
             events: Vec::new(),
-            documents: HashMap::new(),
-            stored: HashMap::new(),
-            document_order: Vec::new(),
+            documents: Vec::new(),
             issued: Vec::new(),
-            policy_states: HashMap::new(),
+            policy_states: Vec::new(),
             instance: None,
-            stream_versions: HashMap::new(),
+            stream_versions: Vec::new(),
             logs: Vec::new(),
             state_before: None,
             state_after: None,
@@ -95,32 +119,43 @@ impl Session {
             Err(Refusal::Failed(error)) => (trace::Outcome::Rejected { reason: error.clone() }, vec![error]),
         };
         let accepted = outcome == trace::Outcome::Accepted;
+        let correlation_id = work.command.metadata.correlation_id.clone();
+        let name = work.command.command_type.clone();
 
-        let now = self.clock.now();
+        let Work { command, events, documents, issued, .. } = &mut work;
+        let command = std::mem::replace(command, empty_command());
         let mut step = match &outcome {
-            trace::Outcome::Accepted => Step::accepted(work.command.clone(), now),
-            trace::Outcome::Rejected { reason } => Step::rejected(work.command.clone(), reason.clone(), now),
+            trace::Outcome::Accepted => Step::accepted(command, now.clone()),
+            trace::Outcome::Rejected { reason } => Step::rejected(command, reason.clone(), now.clone()),
         };
         step.from_queue = true;
+        let mut emitted = Vec::new();
+        let mut issued_by = Vec::new();
         if accepted {
-            step.events = work.events.iter().map(|p| p.new.clone()).collect();
-            step.documents = work
-                .document_order
-                .iter()
-                .map(|(rm, key, doc)| {
-                    let read_model = self.model.elements[*rm].name.clone();
-                    match doc {
-                        Some(document) => squall_store::DocumentChange::Upsert {
-                            read_model,
-                            key: key.clone(),
-                            document: document.clone(),
-                        },
-                        None => squall_store::DocumentChange::Delete { read_model, key: key.clone() },
+            for pending in events.drain(..) {
+                step.events.push(pending.new);
+                emitted.push(pending.emitted_by);
+            }
+            step.documents = documents
+                .iter_mut()
+                .map(|doc| {
+                    let read_model = self.model.elements[doc.read_model].name.clone();
+                    let key = doc.key.clone();
+                    match &mut doc.after {
+                        Some((json, _)) => {
+                            // The trace shows it too; otherwise the store gets the only copy.
+                            let document = if traced { json.clone() } else { std::mem::take(json) };
+                            squall_store::DocumentChange::Upsert { read_model, key, document }
+                        }
+                        None => squall_store::DocumentChange::Delete { read_model, key },
                     }
                 })
                 .collect();
-            step.checkpoints = self.model.scripted(Kind::ReadModel).map(|(_, e)| e.name.clone()).collect();
-            step.enqueue = work.issued.iter().map(|(c, _)| c.clone()).collect();
+            step.checkpoints.clone_from(&self.model.read_model_names);
+            for (command, policy) in issued.drain(..) {
+                step.enqueue.push(command);
+                issued_by.push(policy);
+            }
         }
         let receipt = match self.store.commit_step(&self.branch, &step) {
             Ok(receipt) => receipt,
@@ -136,24 +171,32 @@ impl Session {
             if let Some((stream, instance)) = work.instance.take() {
                 self.cache.instances.insert(stream, instance);
             }
-            for (slot, document) in work.documents.drain() {
-                self.cache.documents.insert(slot, document);
+            for doc in work.documents.iter_mut() {
+                let cached = doc.after.as_mut().map(|(_, value)| std::mem::take(value));
+                self.cache.documents.insert((doc.read_model, std::mem::take(&mut doc.key)), cached);
             }
-            self.cache.versions.extend(work.stream_versions.drain());
-            self.policy_states.extend(work.policy_states.drain());
+            self.cache.versions.extend(work.stream_versions.drain(..));
+            self.policy_states.extend(work.policy_states.drain(..));
         }
-        Ok(Some(self.trace(work, outcome, errors, &receipt.positions, accepted)))
+        let trace = traced.then(|| {
+            self.trace(step, work, outcome, errors, &receipt.positions, (&emitted, &issued_by), &now)
+        });
+        Ok(Some(Processed { correlation_id, name, trace }))
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn trace(
         &self,
+        step: Step,
         work: Work,
         outcome: trace::Outcome,
         errors: Vec<String>,
         positions: &[u64],
-        accepted: bool,
+        (emitted, issued_by): (&[Sticky], &[Sticky]),
+        now: &str,
     ) -> Trace {
-        let command = &work.command;
+        let accepted = outcome == trace::Outcome::Accepted;
+        let command = step.command;
         let sticky = self
             .model
             .commands
@@ -177,56 +220,74 @@ impl Session {
             }
             _ => Origin::User,
         };
-        let events = if accepted {
-            work.events
-                .iter()
-                .zip(positions)
-                .map(|(pending, &position)| TracedEvent {
-                    position,
-                    event_id: pending.new.metadata.event_id.clone(),
-                    stream_id: pending.new.stream_id.clone(),
-                    stream_version: pending.new.expected_version + 1,
-                    name: pending.name.clone(),
-                    sticky: self
-                        .model
-                        .event(&pending.name)
-                        .map(|spec| self.sticky_ref(spec.element))
-                        .unwrap_or_else(|| StickyRef { id: String::new(), name: pending.name.clone() }),
-                    emitted_by: self.sticky_ref(pending.emitted_by),
-                    data: pending.new.payload.clone(),
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let events = step
+            .events
+            .into_iter()
+            .zip(positions)
+            .zip(emitted)
+            .map(|((new, &position), &emitted_by)| TracedEvent {
+                position,
+                event_id: new.metadata.event_id,
+                stream_id: new.stream_id,
+                stream_version: new.expected_version + 1,
+                sticky: self
+                    .model
+                    .event(&new.event_type)
+                    .map(|spec| self.sticky_ref(spec.element))
+                    .unwrap_or_else(|| StickyRef { id: String::new(), name: new.event_type.clone() }),
+                name: new.event_type,
+                emitted_by: self.sticky_ref(emitted_by),
+                data: new.payload,
+            })
+            .collect();
         let (documents, issued) = if accepted {
             let documents = work
-                .document_order
-                .iter()
-                .map(|(rm, key, after)| DocumentChange {
-                    read_model: self.sticky_ref(*rm),
-                    key: key.clone(),
-                    before: work.stored.get(&(*rm, key.clone())).cloned().flatten(),
-                    after: after.clone(),
+                .documents
+                .into_iter()
+                .zip(step.documents)
+                .map(|(doc, change)| {
+                    // The key itself went to the cache.
+                    let (key, after) = match change {
+                        squall_store::DocumentChange::Upsert { key, document, .. } => (key, Some(document)),
+                        squall_store::DocumentChange::Delete { key, .. } => (key, None),
+                    };
+                    DocumentChange {
+                        read_model: self.sticky_ref(doc.read_model),
+                        key,
+                        before: doc.before,
+                        after,
+                    }
                 })
                 .collect();
-            (documents, work.issued.into_iter().map(|(_, issued)| issued).collect())
+            let issued = step
+                .enqueue
+                .into_iter()
+                .zip(issued_by)
+                .map(|(command, &policy)| IssuedCommand {
+                    id: command.id,
+                    name: command.command_type,
+                    data: command.payload,
+                    policy: self.sticky_ref(policy),
+                    event_id: command.metadata.causation_id.unwrap_or_default(),
+                })
+                .collect();
+            (documents, issued)
         } else {
             (Vec::new(), Vec::new())
         };
         Trace {
             branch: self.branch.clone(),
-            at: self.clock.now(),
+            at: now.to_owned(),
             command: TracedCommand {
-                id: command.id.clone(),
-                name: command.command_type.clone(),
+                id: command.id,
+                name: command.command_type,
                 sticky,
-                data: command.payload.clone(),
+                data: command.payload,
                 origin,
-                correlation_id: command.metadata.correlation_id.clone(),
-                causation_id: command.metadata.causation_id.clone(),
+                correlation_id: command.metadata.correlation_id,
+                causation_id: command.metadata.causation_id,
             },
-            handled_by: work.handled_by,
+            handled_by: work.handled_by.map(|sticky| self.sticky_ref(sticky)),
             stream_id: work.stream_id,
             state_before: work.state_before,
             state_after: if accepted { work.state_after } else { None },
@@ -246,9 +307,12 @@ impl Session {
 
     /// Let the command's handler decide which events follow.
     fn decide(&mut self, work: &mut Work) -> Result<(), Refusal> {
-        let name = work.command.command_type.clone();
-        let spec = self.model.command(&name).map_err(|e| Refusal::Failed(e.to_string()))?.clone();
-        let command_element = &self.model.elements[spec.element];
+        let model = Arc::clone(&self.model);
+        let name = work.command.command_type.as_str();
+        let spec = model.command(name).map_err(|e| Refusal::Failed(e.to_string()))?;
+        let command_element = &model.elements[spec.element];
+        // Commands are checked when they are submitted or issued, but the queue
+        // may hold commands from before the board changed.
         value::check_json(&command_element.fields, &work.command.payload).map_err(|errors| {
             let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
             Refusal::Failed(format!("command `{name}` ({}): {}", command_element.id, list.join("; ")))
@@ -261,14 +325,14 @@ impl Session {
                 "no aggregate or external system handles `{name}`; draw an arrow from the command to its handler"
             ))),
             Some(Handler::Aggregate(aggregate)) => {
-                self.decide_in_aggregate(work, aggregate, &name, &spec.handler_fn, payload)
+                self.decide_in_aggregate(work, aggregate, &spec.handler_fn, payload)
             }
             Some(Handler::External(external)) => {
-                work.handled_by = Some(self.sticky_ref(external));
+                work.handled_by = Some(external);
                 let produced = self.call_reaction(external, &spec.reaction_fn, payload, work)?;
-                let stream = contract::identifier(&self.model.elements[external].name);
+                let stream = contract::identifier(&model.elements[external].name);
                 let causation = work.command.id.clone();
-                self.append(work, external, &stream, produced, &causation)
+                self.append(work, external, &stream, produced, &causation, None)
             }
         }
     }
@@ -277,59 +341,76 @@ impl Session {
         &mut self,
         work: &mut Work,
         aggregate: Sticky,
-        name: &str,
         handler: &str,
         payload: Dynamic,
     ) -> Result<(), Refusal> {
-        let element = &self.model.elements[aggregate];
-        let aggregate_name = element.name.clone();
-        work.handled_by = Some(self.sticky_ref(aggregate));
+        let model = Arc::clone(&self.model);
+        let name = work.command.command_type.as_str();
+        let element = &model.elements[aggregate];
+        work.handled_by = Some(aggregate);
         let key_field = element.key.as_deref().unwrap_or("id");
         let key = match work.command.payload.get(key_field) {
             Some(Value::String(s)) => s.clone(),
             Some(other) => other.to_string(),
             None => {
                 return Err(Refusal::Failed(format!(
-                    "command `{name}` has no field `{key_field}`, which aggregate `{aggregate_name}` uses as its id"
+                    "command `{name}` has no field `{key_field}`, which aggregate `{}` uses as its id",
+                    element.name
                 )));
             }
         };
-        let stream = format!("{}-{key}", contract::identifier(&aggregate_name));
+        let stream = format!("{}-{key}", contract::identifier(&element.name));
         work.stream_id = Some(stream.clone());
-        let mut instance = self.instance(aggregate, &stream).map_err(|e| Refusal::Failed(e.to_string()))?;
-        if self.options.detailed_traces {
-            work.state_before = Some(self.json(&instance.state)?);
-        }
-
         let script = self.script(aggregate)?;
         if !script.has(handler) {
             return Err(Refusal::Failed(format!(
-                "{}: aggregate `{aggregate_name}` has no function `{handler}(state, command)` for command `{name}`",
-                script.path
+                "{}: aggregate `{}` has no function `{handler}(state, command)` for command `{name}`",
+                script.path, element.name
             )));
         }
-        let returned = match script.call(&self.engine, handler, (instance.state.clone(), payload), None)? {
+        let (state, version) = {
+            let instance =
+                self.cached_instance(aggregate, &stream).map_err(|e| Refusal::Failed(e.to_string()))?;
+            (instance.state.clone(), instance.version)
+        };
+        if self.options.detailed_traces {
+            work.state_before = Some(json(&state)?);
+        }
+
+        // The handler gets a copy: only appliers' results are kept.
+        let returned = match script.call(&self.engine, handler, (state, payload), None)? {
             Call::Thrown(reason) => return Err(Refusal::Rejected(reason)),
             Call::Returned(value) => value,
         };
         self.collect_logs(aggregate, work);
-        let produced = self.outgoing_list(aggregate, handler, returned, Made::Event)?;
+        let produced = self.outgoing_list(&script, aggregate, handler, returned, Made::Event)?;
+        if produced.is_empty() {
+            if self.options.detailed_traces {
+                work.state_after = work.state_before.clone();
+            }
+            return Ok(());
+        }
 
         let events_before = work.events.len();
         let causation = work.command.id.clone();
-        self.append_with_versions(work, aggregate, &stream, produced, &causation, Some(instance.version))?;
+        self.append(work, aggregate, &stream, produced, &causation, Some(version))?;
         // Evolve: fold the new events into the state.
+        let mut instance = Instance {
+            state: self.cache.instances.get(&stream).map(|i| i.state.clone()).unwrap_or_default(),
+            version,
+        };
         for pending in &work.events[events_before..] {
             // The stream grows by every event, applied or not.
             instance.version += 1;
-            let Some(applier) = self.model.event(&pending.name).map(|spec| spec.applier_fn.as_str()) else {
+            let Some(applier) = model.event(&pending.new.event_type).map(|spec| spec.applier_fn.as_str())
+            else {
                 continue;
             };
             if !script.has(applier) {
                 continue;
             }
-            let event = self.event_value(&pending.name, &pending.new.payload);
-            match script.call(&self.engine, applier, (instance.state.clone(), event), None)? {
+            let state = std::mem::take(&mut instance.state);
+            match script.call(&self.engine, applier, (state, pending.value.clone()), None)? {
                 Call::Returned(state) => instance.state = state,
                 Call::Thrown(reason) => {
                     return Err(Refusal::Failed(format!("{}: `{applier}` threw: {reason}", script.path)));
@@ -338,7 +419,7 @@ impl Session {
         }
         self.collect_logs(aggregate, work);
         if self.options.detailed_traces {
-            work.state_after = Some(self.json(&instance.state)?);
+            work.state_after = Some(json(&instance.state)?);
         }
         work.instance = Some((stream, instance));
         Ok(())
@@ -347,21 +428,19 @@ impl Session {
     /// Project the step's events, let policies and external systems react.
     /// New events from external systems join the end of the list.
     fn follow(&mut self, work: &mut Work) -> Result<(), Refusal> {
+        let model = Arc::clone(&self.model);
         let mut index = 0;
         let mut depth = vec![0usize; work.events.len()];
         while index < work.events.len() {
-            let name = work.events[index].name.clone();
-            let payload = work.events[index].new.payload.clone();
-            let event_id = work.events[index].new.metadata.event_id.clone();
-            let Some(spec) = self.model.event(&name).cloned() else {
+            let Some(spec) = model.event(&work.events[index].new.event_type) else {
                 index += 1;
                 continue;
             };
             for &read_model in &spec.read_models {
-                self.project(work, read_model, &name, &payload)?;
+                self.project(work, read_model, spec, index)?;
             }
             for &policy in &spec.policies {
-                self.react(work, policy, &name, &payload, &event_id)?;
+                self.react(work, policy, spec, index)?;
             }
             for &external in &spec.externals {
                 if depth[index] >= MAX_EXTERNAL_DEPTH {
@@ -369,13 +448,12 @@ impl Session {
                         "external systems kept answering events with events more than {MAX_EXTERNAL_DEPTH} times in one step"
                     )));
                 }
-                let event = self.event_value(&name, &payload);
+                let event = work.events[index].value.clone();
                 let produced = self.call_reaction(external, &spec.reaction_fn, event, work)?;
-                let stream = contract::identifier(&self.model.elements[external].name);
-                let before = work.events.len();
-                self.append(work, external, &stream, produced, &event_id)?;
+                let stream = contract::identifier(&model.elements[external].name);
+                let causation = work.events[index].new.metadata.event_id.clone();
+                self.append(work, external, &stream, produced, &causation, None)?;
                 depth.resize(work.events.len(), depth[index] + 1);
-                debug_assert!(work.events.len() >= before);
             }
             index += 1;
         }
@@ -386,55 +464,49 @@ impl Session {
         &mut self,
         work: &mut Work,
         read_model: Sticky,
-        event: &str,
-        payload: &Value,
+        spec: &EventSpec,
+        index: usize,
     ) -> Result<(), Refusal> {
         let script = self.script(read_model)?;
-        let Some(function) = self.model.event(event).map(|spec| spec.projection_fn.clone()) else {
-            return Ok(());
-        };
-        if !script.has(&function) {
+        let function = spec.projection_fn.as_str();
+        if !script.has(function) {
             return Ok(());
         }
+        let event = &work.events[index];
         let element = &self.model.elements[read_model];
-        let Some(key) = document_key(element, payload) else {
+        let Some(key) = document_key(element, &event.new.payload) else {
             return Err(Refusal::Failed(format!(
-                "event `{event}` has no field `{}`, which read model `{}` uses as its key",
+                "event `{}` has no field `{}`, which read model `{}` uses as its key",
+                event.new.event_type,
                 element.key.as_deref().unwrap_or_default(),
                 element.name
             )));
         };
-        let slot = (read_model, key.clone());
-        let before = match work.documents.get(&slot) {
-            Some(doc) => doc.clone(),
-            None => {
-                let stored = match self.cache.documents.get(&slot) {
-                    Some(doc) => doc.clone(),
-                    None => self
-                        .store
-                        .document(&self.branch, &element.name, &key)
-                        .map_err(|e| Refusal::Failed(e.to_string()))?,
-                };
-                work.stored.insert((read_model, key.clone()), stored.clone());
-                stored
-            }
+        let touched = work.documents.iter().position(|d| d.read_model == read_model && d.key == key);
+        let doc = match touched {
+            Some(i) => work.documents[i].after.as_ref().map_or(Dynamic::UNIT, |(_, value)| value.clone()),
+            None => self.cached_document(read_model, &key).map_err(|e| Refusal::Failed(e.to_string()))?,
         };
-        let doc = before.as_ref().map_or(Dynamic::UNIT, |d| value::to_rhai(d, None));
-        let event_value = self.event_value(event, payload);
-        let after = match script.call(&self.engine, &function, (doc, event_value), None)? {
+        let before = match touched {
+            None if work.traced => Some(if doc.is_unit() { None } else { Some(json(&doc)?) }),
+            _ => None,
+        };
+        let event_value = event.value.clone();
+        let after = match script.call(&self.engine, function, (doc, event_value), None)? {
             Call::Returned(doc) if doc.is_unit() => None,
-            Call::Returned(doc) => Some(self.json(&doc)?),
+            Call::Returned(mut doc) => {
+                let stored = json(&doc)?;
+                value::to_stored(&mut doc, None);
+                Some((stored, doc))
+            }
             Call::Thrown(reason) => {
                 return Err(Refusal::Failed(format!("{}: `{function}` threw: {reason}", script.path)));
             }
         };
         self.collect_logs(read_model, work);
-        work.documents.insert(slot, after.clone());
-        if let Some(entry) = work.document_order.iter_mut().find(|(rm, k, _)| *rm == read_model && *k == key)
-        {
-            entry.2 = after;
-        } else {
-            work.document_order.push((read_model, key, after));
+        match touched {
+            Some(i) => work.documents[i].after = after,
+            None => work.documents.push(Document { read_model, key, before: before.flatten(), after }),
         }
         Ok(())
     }
@@ -443,58 +515,59 @@ impl Session {
         &mut self,
         work: &mut Work,
         policy: Sticky,
-        event: &str,
-        payload: &Value,
-        event_id: &str,
+        spec: &EventSpec,
+        index: usize,
     ) -> Result<(), Refusal> {
         let script = self.script(policy)?;
-        let Some(function) = self.model.event(event).map(|spec| spec.reaction_fn.clone()) else {
-            return Ok(());
-        };
-        if !script.has(&function) {
+        let function = spec.reaction_fn.as_str();
+        if !script.has(function) {
             return Ok(());
         }
-        let mut state = match work.policy_states.get(&policy) {
-            Some(state) => state.clone(),
+        let slot = work.policy_states.iter().position(|(p, _)| *p == policy);
+        let mut state = match slot {
+            Some(i) => std::mem::take(&mut work.policy_states[i].1),
             None => self.policy_states.get(&policy).cloned().unwrap_or_else(|| Dynamic::from_map(Map::new())),
         };
-        let event_value = self.event_value(event, payload);
-        let returned = match script.call(&self.engine, &function, (event_value,), Some(&mut state))? {
+        let event_value = work.events[index].value.clone();
+        let called = script.call(&self.engine, function, (event_value,), Some(&mut state));
+        match slot {
+            Some(i) => work.policy_states[i].1 = state,
+            None => work.policy_states.push((policy, state)),
+        }
+        let returned = match called? {
             Call::Returned(value) => value,
             Call::Thrown(reason) => {
                 return Err(Refusal::Failed(format!("{}: `{function}` threw: {reason}", script.path)));
             }
         };
         self.collect_logs(policy, work);
-        work.policy_states.insert(policy, state);
-        let commands = self.outgoing_list(policy, &function, returned, Made::Command)?;
+        let commands = self.outgoing_list(&script, policy, function, returned, Made::Command)?;
+        let model = Arc::clone(&self.model);
         for outgoing in commands {
-            let spec = self.model.command(&outgoing.name).map_err(|e| Refusal::Failed(e.to_string()))?;
-            let element = self.model.elements[spec.element].clone();
-            let data = self.checked_payload(policy, &function, &outgoing, &element.fields)?;
+            let spec = model.command(&outgoing.name).map_err(|e| Refusal::Failed(e.to_string()))?;
+            let element = &model.elements[spec.element];
+            let (data, _) = self.checked_payload(
+                &script,
+                function,
+                outgoing.name.as_str(),
+                outgoing.data,
+                &element.fields,
+            )?;
             let id = self.fresh_command_id();
-            let policy_element = &self.model.elements[policy];
             let command = Command {
-                id: id.clone(),
-                command_type: outgoing.name.clone(),
-                payload: data.clone(),
+                id,
+                command_type: outgoing.name,
+                payload: data,
                 metadata: CommandMetadata {
                     correlation_id: work.command.metadata.correlation_id.clone(),
-                    causation_id: Some(event_id.to_owned()),
+                    causation_id: Some(work.events[index].new.metadata.event_id.clone()),
                     sticky_id: Some(element.id.to_string()),
-                    actor: Some(format!("policy:{}", policy_element.id)),
+                    actor: Some(format!("policy:{}", model.elements[policy].id)),
                     script_hash: Some(script.hash.clone()),
                     ..CommandMetadata::default()
                 },
             };
-            let issued = IssuedCommand {
-                id,
-                name: outgoing.name.clone(),
-                data,
-                policy: self.sticky_ref(policy),
-                event_id: event_id.to_owned(),
-            };
-            work.issued.push((command, issued));
+            work.issued.push((command, policy));
         }
         Ok(())
     }
@@ -517,23 +590,12 @@ impl Session {
             Call::Thrown(reason) => return Err(Refusal::Rejected(reason)),
         };
         self.collect_logs(sticky, work);
-        self.outgoing_list(sticky, function, returned, Made::Event)
-    }
-
-    fn append(
-        &mut self,
-        work: &mut Work,
-        by: Sticky,
-        stream: &str,
-        produced: Vec<Outgoing>,
-        causation: &str,
-    ) -> Result<(), Refusal> {
-        self.append_with_versions(work, by, stream, produced, causation, None)
+        self.outgoing_list(&script, sticky, function, returned, Made::Event)
     }
 
     /// Check produced events against the board and queue them for the
     /// store with their expected stream versions.
-    fn append_with_versions(
+    fn append(
         &mut self,
         work: &mut Work,
         by: Sticky,
@@ -543,32 +605,35 @@ impl Session {
         known_version: Option<u64>,
     ) -> Result<(), Refusal> {
         let script = self.script(by)?;
+        let model = Arc::clone(&self.model);
         for outgoing in produced {
-            let Some(spec) = self.model.event(&outgoing.name) else {
+            let Some(spec) = model.event(&outgoing.name) else {
                 return Err(Refusal::Failed(format!(
                     "{}: {} emitted `{}`, which is not an event on the board",
                     script.path,
-                    self.model.elements[by].describe(),
+                    model.elements[by].describe(),
                     outgoing.name
                 )));
             };
-            let element = &self.model.elements[spec.element];
-            let data = self.checked_payload(by, "", &outgoing, &element.fields)?;
-            let version = match work.stream_versions.get(stream).or(self.cache.versions.get(stream)) {
-                Some(&v) => v,
-                None => match known_version {
-                    Some(v) => v,
-                    None => self
-                        .store
-                        .stream_version(&self.branch, stream)
-                        .map_err(|e| Refusal::Failed(e.to_string()))?,
-                },
+            let fields = &model.elements[spec.element].fields;
+            let (data, value) = self.checked_payload(&script, "", &outgoing.name, outgoing.data, fields)?;
+            let in_step = work.stream_versions.iter().find(|(s, _)| s == stream).map(|(_, v)| *v);
+            let version = match in_step.or_else(|| self.cache.versions.get(stream).copied()).or(known_version)
+            {
+                Some(v) => v,
+                None => self
+                    .store
+                    .stream_version(&self.branch, stream)
+                    .map_err(|e| Refusal::Failed(e.to_string()))?,
             };
-            work.stream_versions.insert(stream.to_owned(), version + 1);
+            match work.stream_versions.iter_mut().find(|(s, _)| s == stream) {
+                Some(entry) => entry.1 = version + 1,
+                None => work.stream_versions.push((stream.to_owned(), version + 1)),
+            }
             let event_id = format!("{}.{}", work.command.id, work.events.len() + 1);
             work.events.push(Pending {
-                name: outgoing.name.clone(),
                 emitted_by: by,
+                value,
                 new: NewEvent {
                     stream_id: stream.to_owned(),
                     expected_version: version,
@@ -579,7 +644,7 @@ impl Session {
                         command_id: work.command.id.clone(),
                         causation_id: causation.to_owned(),
                         correlation_id: work.command.metadata.correlation_id.clone(),
-                        sticky_id: Some(self.model.elements[by].id.to_string()),
+                        sticky_id: Some(model.elements[by].id.to_string()),
                         script_hash: Some(script.hash.clone()),
                         actor: work.command.metadata.actor.clone(),
                         ..EventMetadata::default()
@@ -594,12 +659,12 @@ impl Session {
     /// has an arrow to, with the declared fields.
     fn outgoing_list(
         &self,
+        script: &Script,
         by: Sticky,
         function: &str,
         returned: Dynamic,
         expected: Made,
     ) -> Result<Vec<Outgoing>, Refusal> {
-        let script = self.script(by)?;
         let element = &self.model.elements[by];
         let what = match expected {
             Made::Event => "event",
@@ -654,43 +719,45 @@ impl Session {
         Ok(out)
     }
 
+    /// A produced payload as JSON, checked against the board's fields, and
+    /// as scripts will read it back.
     fn checked_payload(
         &self,
-        by: Sticky,
+        script: &Script,
         function: &str,
-        outgoing: &Outgoing,
+        name: &str,
+        data: Map,
         fields: &[squall_model::Field],
-    ) -> Result<Value, Refusal> {
-        let script_path = self.scripts.get(by).map(|s| s.path.clone()).unwrap_or_default();
-        let data = value::to_json(&Dynamic::from_map(outgoing.data.clone()))
-            .map_err(|e| Refusal::Failed(format!("{script_path}: `{}`: {e}", outgoing.name)))?;
-        value::check_json(fields, &data).map_err(|errors| {
+    ) -> Result<(Value, Dynamic), Refusal> {
+        let mut value = Dynamic::from_map(data);
+        let json =
+            value::to_json(&value).map_err(|e| Refusal::Failed(format!("{}: `{name}`: {e}", script.path)))?;
+        value::check_json(fields, &json).map_err(|errors| {
             let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
             let sticky = self
                 .model
-                .event(&outgoing.name)
+                .event(name)
                 .map(|s| s.element)
-                .or_else(|| self.model.commands.get(&outgoing.name).map(|s| s.element))
+                .or_else(|| self.model.commands.get(name).map(|s| s.element))
                 .map(|s| self.model.elements[s].id.to_string())
                 .unwrap_or_default();
             let place = if function.is_empty() { String::new() } else { format!(" in `{function}`") };
             Refusal::Failed(format!(
-                "{script_path}{place}: `{}` ({sticky}) does not match the board: {}",
-                outgoing.name,
+                "{}{place}: `{name}` ({sticky}) does not match the board: {}",
+                script.path,
                 list.join("; ")
             ))
         })?;
-        Ok(data)
+        if let Some(mut map) = value.write_lock::<Map>() {
+            value::payload_to_stored(fields, &mut map);
+        }
+        Ok((json, value))
     }
 
-    fn script(&self, sticky: Sticky) -> Result<crate::script::Script, Refusal> {
+    fn script(&self, sticky: Sticky) -> Result<Script, Refusal> {
         self.scripts.get(sticky).cloned().ok_or_else(|| {
             Refusal::Failed(format!("{} has no script", self.model.elements[sticky].describe()))
         })
-    }
-
-    fn json(&self, value: &Dynamic) -> Result<Value, Refusal> {
-        value::to_json(value).map_err(|e| Refusal::Failed(e.to_string()))
     }
 
     pub(crate) fn event_value(&self, event: &str, payload: &Value) -> Dynamic {
@@ -699,16 +766,41 @@ impl Session {
     }
 
     fn collect_logs(&self, sticky: Sticky, work: &mut Work) {
+        if !work.traced {
+            // Nobody reads them; the next step starts by clearing them.
+            return;
+        }
         for text in self.engine.take_logs() {
             work.logs.push(LogLine { sticky: self.sticky_ref(sticky), text });
         }
     }
 
-    /// An aggregate instance: from the cache, or rebuilt from its stream.
-    pub(crate) fn instance(&mut self, aggregate: Sticky, stream: &str) -> Result<Instance, SimError> {
-        if let Some(instance) = self.cache.instances.get(stream) {
-            return Ok(instance.clone());
+    /// A read model's document as scripts see it: from the cache, or read
+    /// from the store (and cached: it is what the store holds).
+    fn cached_document(&mut self, read_model: Sticky, key: &str) -> Result<Dynamic, SimError> {
+        let slot = (read_model, key.to_owned());
+        if let Some(doc) = self.cache.documents.get(&slot) {
+            return Ok(doc.clone().unwrap_or(Dynamic::UNIT));
         }
+        let stored = self.store.document(&self.branch, &self.model.elements[read_model].name, key)?;
+        let doc = stored.map(|json| value::to_rhai(&json, None));
+        let value = doc.clone().unwrap_or(Dynamic::UNIT);
+        self.cache.documents.insert(slot, doc);
+        Ok(value)
+    }
+
+    /// An aggregate instance: from the cache, or rebuilt from its stream
+    /// and cached.
+    pub(crate) fn cached_instance(&mut self, aggregate: Sticky, stream: &str) -> Result<&Instance, SimError> {
+        if !self.cache.instances.contains_key(stream) {
+            let instance = self.rebuild_instance(aggregate, stream)?;
+            self.cache.instances.insert(stream.to_owned(), instance);
+        }
+        // Present: inserted just above when it was missing.
+        self.cache.instances.get(stream).ok_or_else(|| SimError::Rebuild(format!("{stream} was not cached")))
+    }
+
+    fn rebuild_instance(&mut self, aggregate: Sticky, stream: &str) -> Result<Instance, SimError> {
         let script = self
             .scripts
             .get(aggregate)
@@ -719,13 +811,16 @@ impl Session {
         let mut failure = None;
         self.store.for_each_stream_event(&self.branch, stream, 0, |event| {
             version = event.stream_version;
-            let applier = contract::applier(event.event_type);
-            if failure.is_some() || !script.has(&applier) {
+            let Some(applier) = self.model.event(event.event_type).map(|spec| spec.applier_fn.as_str())
+            else {
                 return Ok::<(), SimError>(());
+            };
+            if failure.is_some() || !script.has(applier) {
+                return Ok(());
             }
             let payload: Value = serde_json::from_str(event.payload).unwrap_or(Value::Null);
             let event_value = self.event_value(event.event_type, &payload);
-            match script.call(&self.engine, &applier, (state.clone(), event_value), None) {
+            match script.call(&self.engine, applier, (std::mem::take(&mut state), event_value), None) {
                 Ok(Call::Returned(next)) => state = next,
                 Ok(Call::Thrown(reason)) => {
                     failure =
@@ -739,9 +834,21 @@ impl Session {
             return Err(error);
         }
         self.engine.take_logs();
-        let instance = Instance { state, version };
-        self.cache.instances.insert(stream.to_owned(), instance.clone());
-        Ok(instance)
+        Ok(Instance { state, version })
+    }
+}
+
+fn json(value: &Dynamic) -> Result<Value, Refusal> {
+    value::to_json(value).map_err(|e| Refusal::Failed(e.to_string()))
+}
+
+/// Stands in for a command moved into its step.
+fn empty_command() -> Command {
+    Command {
+        id: String::new(),
+        command_type: String::new(),
+        payload: Value::Null,
+        metadata: CommandMetadata::default(),
     }
 }
 

@@ -24,7 +24,7 @@ impl Session {
                 known: sorted(self.model.scripted(Kind::Aggregate).map(|(_, e)| &e.name)),
             })?;
         let stream = format!("{}-{id}", contract::identifier(&element));
-        let instance = self.instance(sticky, &stream)?;
+        let instance = self.cached_instance(sticky, &stream)?;
         value::to_json(&instance.state).map_err(|e| SimError::Rebuild(e.to_string()))
     }
 
