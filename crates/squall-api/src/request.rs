@@ -67,6 +67,15 @@ pub enum Request {
     TakeRecovery,
     /// Delete the recovery file offered in the state.
     DiscardRecovery,
+    /// Give an aggregate, policy, read model or external system a starting
+    /// script: write `scripts/<model>/<sticky_name>.rhai` beside the board's
+    /// `models/` folder (or its own folder) with a function for every
+    /// message its arrows bring, and set the sticky's script to it (one undo
+    /// step, which leaves the file). An existing file is kept, not
+    /// overwritten. The board needs a file first.
+    CreateScript {
+        id: Id,
+    },
 }
 
 impl Request {

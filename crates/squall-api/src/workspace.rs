@@ -2,6 +2,8 @@
 //! Every host (the desktop shell, `squall serve`) holds one and passes it
 //! requests; none keeps board state of its own.
 
+mod starter;
+
 use std::path::{Path, PathBuf};
 
 use squall_model::grammar::{self, RULES};
@@ -12,7 +14,7 @@ use crate::change::Change;
 use crate::history::{DEFAULT_UNDO_LIMIT, History, Step};
 use crate::ops::{self, Planned};
 use crate::response::{CodeInfo, Grammar, RecoveryOffer, SearchHit, State};
-use crate::{Error, Op, Request, Response, recovery};
+use crate::{ElementPatch, Error, Op, Request, Response, recovery};
 
 /// How a host sets up its workspace.
 #[derive(Clone, Debug)]
@@ -154,6 +156,7 @@ impl Workspace {
                 self.offer = None;
                 Ok(self.state_response())
             }
+            Request::CreateScript { id } => self.create_script(id),
         }
     }
 
@@ -239,6 +242,32 @@ impl Workspace {
         squall_model::write_atomically(&path, text.as_bytes())?;
         self.written = Some(path.clone());
         Ok(Some(path))
+    }
+
+    /// Write a starting script for an element and make it the element's.
+    fn create_script(&mut self, id: squall_model::Id) -> Result<Response, Error> {
+        let model = self.path.clone().ok_or(Error::NoFile)?;
+        let element = self
+            .board
+            .elements
+            .iter()
+            .find(|e| e.id == id)
+            .ok_or_else(|| Error::UnknownElement(id.clone()))?;
+        if !element.kind.has_script() {
+            return Err(Error::Refused(format!(
+                "{} has no script: aggregates, policies, read models and external systems do",
+                element.describe()
+            )));
+        }
+        if let (Some(script), Some(dir)) = (&element.script, self.model_dir())
+            && dir.join(script).is_file()
+        {
+            return Err(Error::Refused(format!("{} already has its script `{script}`", element.describe())));
+        }
+        let starter = starter::Starter::plan(&self.board, &model, element);
+        starter.write()?;
+        let patch = ElementPatch { script: Some(starter.relative), ..ElementPatch::default() };
+        self.edit(Op::UpdateElement { id, patch })
     }
 
     fn edit(&mut self, op: Op) -> Result<Response, Error> {

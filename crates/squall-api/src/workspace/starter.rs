@@ -1,0 +1,277 @@
+//! Starting scripts. An aggregate, policy or read model without a script
+//! cannot be simulated, and the lint says so; a person drawing a board in
+//! the app cannot make a file. The workspace writes one for them: a script
+//! with a function for every message the sticky's arrows bring, named by the
+//! script contract (docs/scripting.md), doing nothing yet, and listing in
+//! comments what the sticky may send on.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use squall_model::{Board, Element, Kind};
+
+use crate::Error;
+
+/// Where a starting script goes and what it says.
+#[derive(Debug)]
+pub(super) struct Starter {
+    /// The path the element will name, relative to the model file.
+    pub relative: String,
+    /// The same file on disk.
+    pub file: PathBuf,
+    pub text: String,
+}
+
+impl Starter {
+    /// The script for `element` of the board saved at `model`, beside the
+    /// board's other scripts: `scripts/<model>/<sticky_name>.rhai` next to
+    /// the project's `models/` folder, as `squall new` lays a project out,
+    /// or in a `scripts/<model>/` folder beside a model kept elsewhere.
+    pub fn plan(board: &Board, model: &Path, element: &Element) -> Starter {
+        let model_dir = match model.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        let stem = model.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let folder = if model_dir.file_name().is_some_and(|name| name == "models") {
+            format!("../scripts/{stem}")
+        } else {
+            format!("scripts/{stem}")
+        };
+        let mut base = snake_case(&element.name);
+        if base.is_empty() {
+            base = snake_case(element.id.as_str());
+        }
+        // Another sticky's script is never shared by accident; a file nobody
+        // names yet (this sticky's own, before an undo) is taken as it is.
+        let taken = |relative: &str| {
+            board.elements.iter().any(|e| e.id != element.id && e.script.as_deref() == Some(relative))
+        };
+        let relative =
+            (1..)
+                .map(|n| {
+                    if n == 1 { format!("{folder}/{base}.rhai") } else { format!("{folder}/{base}_{n}.rhai") }
+                })
+                .find(|candidate| !taken(candidate))
+                .unwrap_or_default();
+        let file = model_dir.join(&relative);
+        Starter { relative, file, text: text(board, element) }
+    }
+
+    /// Write the script unless its file is already there, which is kept as
+    /// it is. Returns whether it was written.
+    pub fn write(&self) -> Result<bool, Error> {
+        if self.file.exists() {
+            return Ok(false);
+        }
+        if let Some(dir) = self.file.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| Error::io(dir, source))?;
+        }
+        squall_model::write_atomically(&self.file, self.text.as_bytes())?;
+        Ok(true)
+    }
+}
+
+/// `Send thank-you email` → `send_thank_you_email`, `BankAccount` →
+/// `bank_account`: the file names of the example's scripts.
+pub(super) fn snake_case(name: &str) -> String {
+    let mut out = String::new();
+    let mut previous: Option<char> = None;
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            let new_word = match previous {
+                None => false,
+                Some(p) if !p.is_ascii_alphanumeric() => !out.is_empty(),
+                Some(p) => c.is_ascii_uppercase() && (p.is_ascii_lowercase() || p.is_ascii_digit()),
+            };
+            if new_word {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        previous = Some(c);
+    }
+    out
+}
+
+/// The Rhai identifier for a message name: its words in PascalCase, as the
+/// script contract names functions (squall-sim's `contract::identifier`; the
+/// `squall` crate's tests run these scripts through the simulator).
+pub(super) fn identifier(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper_next = true;
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            if upper_next {
+                out.extend(c.to_uppercase());
+            } else {
+                out.push(c);
+            }
+            upper_next = false;
+        } else {
+            upper_next = true;
+        }
+    }
+    out
+}
+
+/// The elements of `kind` with an arrow into `element`, and those it has an arrow to.
+fn neighbours<'a>(board: &'a Board, element: &Element, kind: Kind) -> (Vec<&'a Element>, Vec<&'a Element>) {
+    let find = |id: &squall_model::Id| board.elements.iter().find(|e| &e.id == id && e.kind == kind);
+    let mut into = Vec::new();
+    let mut out = Vec::new();
+    for c in &board.connections {
+        if c.to == element.id
+            && let Some(from) = find(&c.from)
+            && !into.iter().any(|e: &&Element| e.id == from.id)
+        {
+            into.push(from);
+        }
+        if c.from == element.id
+            && let Some(to) = find(&c.to)
+            && !out.iter().any(|e: &&Element| e.id == to.id)
+        {
+            out.push(to);
+        }
+    }
+    (into, out)
+}
+
+/// `account_id (id), amount (decimal)`: a message's fields, for a comment.
+fn fields_of(message: &Element) -> String {
+    if message.fields.is_empty() {
+        return "no fields yet".to_owned();
+    }
+    message.fields.iter().map(|f| format!("{} ({})", f.name, f.ty)).collect::<Vec<_>>().join(", ")
+}
+
+/// `event("MoneyDeposited", #{ account_id: command.account_id, amount: () })`:
+/// a message to send, filled from the one received where the field names agree.
+fn example(helper: &str, message: &Element, received: &str, from: Option<&Element>) -> String {
+    let values: Vec<String> = message
+        .fields
+        .iter()
+        .map(|f| {
+            let known = from.is_some_and(|m| m.fields.iter().any(|g| g.name == f.name));
+            if known { format!("{}: {received}.{}", f.name, f.name) } else { format!("{}: ()", f.name) }
+        })
+        .collect();
+    let data = if values.is_empty() { "#{}".to_owned() } else { format!("#{{ {} }}", values.join(", ")) };
+    format!("{helper}(\"{}\", {data})", message.name)
+}
+
+fn names(elements: &[&Element]) -> String {
+    if elements.is_empty() {
+        return "nothing yet: draw its arrows on the board".to_owned();
+    }
+    elements.iter().map(|e| e.name.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// The whole starting script. Writing to a `String` cannot fail.
+fn text(board: &Board, element: &Element) -> String {
+    let mut s = String::new();
+    let label = element.kind.label();
+    let _ = writeln!(s, "// {label} \"{}\": a starting script, to be filled in.", element.name);
+    let _ = writeln!(s, "// The contract (function names, payloads, helpers) is in docs/scripting.md.");
+    match element.kind {
+        Kind::Aggregate => aggregate(&mut s, board, element),
+        Kind::Policy => policy(&mut s, board, element),
+        Kind::ReadModel => read_model(&mut s, board, element),
+        _ => external_system(&mut s, board, element),
+    }
+    s
+}
+
+fn aggregate(s: &mut String, board: &Board, element: &Element) {
+    let (commands, _) = neighbours(board, element, Kind::Command);
+    let (_, events) = neighbours(board, element, Kind::Event);
+    let _ = writeln!(s, "//");
+    let _ = writeln!(s, "// handle_<Command>(state, command) decides: it returns the events that follow");
+    let _ = writeln!(s, "// (this aggregate emits {}), or throws to refuse.", names(&events));
+    let _ = writeln!(s, "// apply_<Event>(state, event) evolves: it returns the state after the event.");
+    let _ = writeln!(s, "\nfn initial() {{\n    #{{}}\n}}");
+    for command in &commands {
+        let _ = writeln!(s, "\n// {}: {}", command.name, fields_of(command));
+        let _ = writeln!(s, "fn handle_{}(state, command) {{", identifier(&command.name));
+        for event in &events {
+            let _ = writeln!(s, "    // may return [{}]", example("event", event, "command", Some(command)));
+        }
+        let _ = writeln!(s, "    []\n}}");
+    }
+    for event in &events {
+        let _ = writeln!(s, "\n// {}: {}", event.name, fields_of(event));
+        let _ = writeln!(s, "fn apply_{}(state, event) {{\n    state\n}}", identifier(&event.name));
+    }
+}
+
+fn policy(s: &mut String, board: &Board, element: &Element) {
+    let (events, _) = neighbours(board, element, Kind::Event);
+    let (_, commands) = neighbours(board, element, Kind::Command);
+    let _ = writeln!(s, "//");
+    let _ =
+        writeln!(s, "// on_<Event>(event) returns the commands the policy issues ({}),", names(&commands));
+    let _ = writeln!(s, "// possibly none. State of its own, if it needs some, lives in `this`.");
+    for event in &events {
+        let _ = writeln!(s, "\n// {}: {}", event.name, fields_of(event));
+        let _ = writeln!(s, "fn on_{}(event) {{", identifier(&event.name));
+        for command in &commands {
+            let _ = writeln!(s, "    // may return [{}]", example("command", command, "event", Some(event)));
+        }
+        let _ = writeln!(s, "    []\n}}");
+    }
+}
+
+fn read_model(s: &mut String, board: &Board, element: &Element) {
+    let (events, _) = neighbours(board, element, Kind::Event);
+    let keyed =
+        element.key.as_deref().map_or_else(|| "one document".to_owned(), |k| format!("one document per {k}"));
+    let _ = writeln!(s, "// {keyed}.");
+    let _ = writeln!(s, "//");
+    let _ = writeln!(s, "// project_<Event>(doc, event) returns the document after the event, or () to");
+    let _ = writeln!(s, "// delete it; doc is () before its first event. This one keeps the latest");
+    let _ = writeln!(s, "// value of every field it is told.");
+    for event in &events {
+        let _ = writeln!(s, "\n// {}: {}", event.name, fields_of(event));
+        let _ = writeln!(s, "fn project_{}(doc, event) {{", identifier(&event.name));
+        let _ = writeln!(s, "    let doc = if doc == () {{ #{{}} }} else {{ doc }};");
+        let _ = writeln!(s, "    doc.mixin(event);\n    doc\n}}");
+    }
+}
+
+fn external_system(s: &mut String, board: &Board, element: &Element) {
+    let (commands, _) = neighbours(board, element, Kind::Command);
+    let (events_in, events_out) = neighbours(board, element, Kind::Event);
+    let _ = writeln!(s, "//");
+    let _ = writeln!(s, "// on_<Command>(command) and on_<Event>(event) return the events the outside");
+    let _ = writeln!(s, "// world answers with ({}), possibly none.", names(&events_out));
+    let received = commands.iter().map(|m| (m, "command")).chain(events_in.iter().map(|m| (m, "event")));
+    for (message, what) in received {
+        let _ = writeln!(s, "\n// {}: {}", message.name, fields_of(message));
+        let _ = writeln!(s, "fn on_{}({what}) {{", identifier(&message.name));
+        for event in &events_out {
+            let _ = writeln!(s, "    // may return [{}]", example("event", event, what, Some(message)));
+        }
+        let _ = writeln!(s, "    []\n}}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_the_sticky_names_in_snake_case() {
+        assert_eq!(snake_case("BankAccount"), "bank_account");
+        assert_eq!(snake_case("Send thank-you email"), "send_thank_you_email");
+        assert_eq!(snake_case("AccountOverview2"), "account_overview2");
+        assert_eq!(snake_case("  CEO bonus!"), "ceo_bonus");
+        assert_eq!(snake_case("???"), "");
+    }
+
+    #[test]
+    fn function_names_are_the_message_names_in_pascal_case() {
+        assert_eq!(identifier("DepositMoney"), "DepositMoney");
+        assert_eq!(identifier("Send thank-you email"), "SendThankYouEmail");
+        assert_eq!(identifier("money deposited"), "MoneyDeposited");
+    }
+}
