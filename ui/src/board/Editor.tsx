@@ -8,21 +8,23 @@ import {
   ConnectionMode,
   Controls,
   MarkerType,
-  MiniMap,
   ReactFlow,
   useReactFlow,
+  getNodesBounds,
+  useStore,
   type Node,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from 'react';
 import type { Api } from '../api/api';
 import type { Diagnostic, Id, Kind, Point, SearchHit, State } from '../api/generated';
 import * as req from '../api/requests';
+import { stateOf } from '../api/requests';
 import { edgeTypes } from './ArrowEdge';
 import { ConnectionLine, VerdictContext } from './ConnectionLine';
 import { BoardActionsContext, type BoardActions } from './actions';
 import type { Catalog } from './catalog';
 import { download, fileSlug, renderBoard, type ImageFormat } from './exportImage';
-import { frameAround, groupAt, type Rect } from './geometry';
+import { frameAround, groupAt, stickyAt, type Rect } from './geometry';
 import { Banners, Toolbar } from './Toolbar';
 import { LintPanel } from './LintPanel';
 import { useConnecting } from './useConnecting';
@@ -35,11 +37,23 @@ import { copySelection, documentTitle, fileLabel, isTyping, keepHit, movesForDra
 import { Toasts } from './Toasts';
 import { useCanvasModel } from './useCanvasModel';
 import { useWorkspace, type WorkspaceView } from './useWorkspace';
+import { BoardMap } from './BoardMap';
+import { FarCanvas } from './FarCanvas';
+import { FAR_STICKIES, seenFromFar } from './zoom';
 
 const GRID = 20;
 const AUTOSAVE_MS = 5000;
 
 const snap = (v: number) => Math.round(v / GRID) * GRID;
+
+// Props of the canvas made once: a new object or function on every render
+// would make xyflow update its store, and redraw, each time.
+const DEFAULT_EDGE_OPTIONS = { markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 } };
+const SNAP_GRID: [number, number] = [GRID, GRID];
+const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
+const FIT_PADDING = 0.08;
+const NO_EDGES: ArrowEdge[] = [];
+const PRO_OPTIONS = { hideAttribution: true };
 
 const ARROWS: Partial<Record<string, Point>> = {
   ArrowLeft: { x: -1, y: 0 },
@@ -73,6 +87,14 @@ const closedSearch: SearchState = { open: false, query: '', hits: [], current: -
 
 function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: State; catalog: Catalog; api: Api }) {
   const flow = useReactFlow<BoardNode, ArrowEdge>();
+  // Changes only when the zoom crosses FAR_ZOOM, so panning does not redraw the editor.
+  const seenFar = useStore(seenFromFar);
+  // An exported picture shows every sticky as itself, however far out.
+  const [exporting, setExporting] = useState(false);
+  // Until the board is first fitted to the window it is seen from xyflow's
+  // default zoom; drawing it from there would draw stickies to throw away.
+  const [placed, setPlaced] = useState(false);
+  const far = state.board.elements.length >= FAR_STICKIES && (seenFar || !placed) && !exporting;
   const [editing, setEditing] = useState<Id | null>(null);
   const [lastKind, setLastKind] = useState<Kind>(() => catalog.kinds.find((k) => k.kind === 'Event')?.kind ?? catalog.kinds[0]?.kind ?? 'Note');
   const [search, setSearch] = useState<SearchState>(closedSearch);
@@ -86,8 +108,33 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
 
   const board = state.board;
   const names = useMemo(() => new Map(board.elements.map((e) => [e.id, e.name])), [board.elements]);
+  const missingScripts = useMemo(
+    () => new Set(state.lint.diagnostics.filter((d) => d.code === 'missing-script').map((d) => d.elements[0])),
+    [state.lint],
+  );
   const selectedNodes = nodes.filter((n) => n.selected);
   const selectedEdges = edges.filter((e) => e.selected);
+
+  // From far, xyflow draws the frames and the stickies being worked on; FarCanvas paints the rest.
+  const drawnFromFar = useMemo(
+    () => new Set(nodes.filter((n) => n.type === 'frame' || n.selected || n.data.editing).map((n) => n.id)),
+    [nodes],
+  );
+  const shownNodes = useMemo(() => (far ? nodes.filter((n) => drawnFromFar.has(n.id)) : nodes), [drawnFromFar, far, nodes]);
+  const shownEdges = far ? NO_EDGES : edges;
+
+  /** Show the whole board: its bounds, not only what xyflow draws from far. */
+  const fitBoard = useCallback(
+    async (duration: number) => {
+      if (nodes.length === 0) return;
+      await flow.fitBounds(getNodesBounds(nodes), { padding: FIT_PADDING, duration });
+    },
+    [flow, nodes],
+  );
+
+  const onInit = useCallback(() => {
+    void fitBoard(0).finally(() => setPlaced(true));
+  }, [fitBoard]);
 
   // ---- placing and finding --------------------------------------------------
 
@@ -164,6 +211,15 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
     if (id) selectWhenPresent(new Set([id]));
   }, [catalog.grammar.group_kinds, flow, selectWhenPresent, selectedNodes, viewportCentre, ws]);
 
+  const createScript = useCallback(
+    async (id: Id) => {
+      const response = await ws.request({ type: 'create_script', id });
+      const script = response ? stateOf(response)?.board.elements.find((e) => e.id === id)?.script : null;
+      if (script) ws.toast(`The script is ${script}: fill it in`, 'info');
+    },
+    [ws],
+  );
+
   const undo = useCallback(() => {
     if (state.can_undo) void ws.request({ type: 'undo' });
   }, [state.can_undo, ws]);
@@ -188,21 +244,25 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
     async (format: ImageFormat) => {
       const el = wrapper.current?.querySelector<HTMLElement>('.react-flow__viewport');
       if (!el) return;
-      // Only visible nodes are in the page; show them all while the picture is taken.
+      // Only visible nodes are in the page, and from far none: show them all, as themselves, while the picture is taken.
       const before = flow.getViewport();
-      void flow.fitView({ duration: 0 });
+      setExporting(true);
+      const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      await frames();
+      await fitBoard(0);
       await new Promise((r) => setTimeout(r, 50));
-      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      await frames();
       try {
         const url = await renderBoard(el, flow.getNodes() as Node[], format);
         download(url, `${fileSlug(board.name)}.${format}`);
       } catch (err) {
         ws.toast(`Export failed: ${err instanceof Error ? err.message : String(err)}`);
       } finally {
+        setExporting(false);
         void flow.setViewport(before);
       }
     },
-    [board.name, flow, ws],
+    [board.name, fitBoard, flow, ws],
   );
 
   // ---- search ---------------------------------------------------------------
@@ -298,11 +358,11 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
   useEffect(
     () =>
       api.views?.((action) => {
-        if (action === 'fit') void flow.fitView({ duration: 300 });
+        if (action === 'fit') void fitBoard(300);
         else if (action === 'zoom_in') void flow.zoomIn({ duration: 200 });
         else void flow.zoomOut({ duration: 200 });
       }),
-    [api, flow],
+    [api, fitBoard, flow],
   );
 
   // ---- title, autosave, leaving ---------------------------------------------
@@ -353,9 +413,31 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
       // Only the open board: a double click on a sticky edits its name instead.
       if (!target.classList.contains('react-flow__pane') && !target.closest('.frame-node')) return;
       if (target.closest('.frame-title')) return;
+      if (far) {
+        // From far, a double click goes close to that spot: nobody names a sticky they cannot read.
+        const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+        void flow.setCenter(at.x, at.y, { zoom: 1, duration: 300 });
+        return;
+      }
       void addSticky(lastKind, { x: e.clientX, y: e.clientY });
     },
-    [addSticky, lastKind],
+    [addSticky, far, flow, lastKind],
+  );
+
+  // While the board moves, its stickies move as one picture: the browser
+  // shifts it instead of drawing every sticky again for every frame, and
+  // draws them sharp again at the new zoom once it stops.
+  const onMoveStart = useCallback(() => wrapper.current?.classList.add('moving'), []);
+  const onMoveEnd = useCallback(() => wrapper.current?.classList.remove('moving'), []);
+
+  /** From far, the painted stickies answer a click: the one under the pointer is selected, and drawn. */
+  const onPaneClick = useCallback(
+    (e: ReactMouseEvent) => {
+      if (!far) return;
+      const hit = stickyAt(nodes, flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
+      if (hit) select(new Set([hit]));
+    },
+    [far, flow, nodes, select],
   );
 
   const onDrop = useCallback(
@@ -413,7 +495,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
           onRedo={redo}
           onFrame={() => void addFrame()}
           onFind={() => setSearch((s) => ({ ...s, open: true }))}
-          onFit={() => void flow.fitView({ duration: 300 })}
+          onFit={() => void fitBoard(300)}
           onExport={(format) => void exportImage(format)}
         />
         <Banners
@@ -463,43 +545,41 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
               />
             ) : null}
             <ReactFlow<BoardNode, ArrowEdge>
-              nodes={nodes}
-              edges={edges}
+              nodes={shownNodes}
+              edges={shownEdges}
               nodeTypes={nodeTypes}
               edgeTypes={edgeTypes}
               onNodesChange={canvas.onNodesChange}
               onEdgesChange={canvas.onEdgesChange}
               onNodeDragStop={onNodeDragStop}
+              onPaneClick={onPaneClick}
+              onMoveStart={onMoveStart}
+              onMoveEnd={onMoveEnd}
               onConnectStart={connecting.onConnectStart}
               onConnect={connecting.onConnect}
-              onConnectEnd={(e, cs) => void connecting.onConnectEnd(e, cs)}
+              onConnectEnd={connecting.onConnectEnd}
               isValidConnection={connecting.isValidConnection}
               connectionLineComponent={ConnectionLine}
               connectionMode={ConnectionMode.Loose}
               connectOnClick={false}
-              defaultEdgeOptions={{ markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 } }}
+              defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
               snapToGrid
-              snapGrid={[GRID, GRID]}
+              snapGrid={SNAP_GRID}
               onlyRenderVisibleElements
               deleteKeyCode={null}
               disableKeyboardA11y
               selectionKeyCode="Shift"
-              multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+              multiSelectionKeyCode={MULTI_SELECT_KEYS}
               zoomOnDoubleClick={false}
               elevateNodesOnSelect={false}
-              minZoom={0.1}
+              minZoom={0.02}
               maxZoom={3}
-              fitView
-              fitViewOptions={{ padding: 0.08 }}
-              proOptions={{ hideAttribution: true }}
+              onInit={onInit}
+              proOptions={PRO_OPTIONS}
             >
               <Background variant={BackgroundVariant.Dots} gap={GRID} size={1} />
-              <MiniMap<BoardNode>
-                pannable
-                zoomable
-                nodeColor={(n) => (n.type === 'frame' ? 'rgba(120,130,180,0.15)' : (n.data as { colour: string }).colour)}
-                nodeStrokeColor={(n) => (n.type === 'frame' ? '#7986cb' : 'transparent')}
-              />
+              {far ? <FarCanvas nodes={nodes} edges={edges} drawn={drawnFromFar} /> : null}
+              <BoardMap nodes={nodes} />
               <Controls showInteractive={false} />
             </ReactFlow>
           </div>
@@ -510,7 +590,10 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
                 element={selectedElement}
                 info={catalog.info(selectedElement.kind)}
                 fieldTypes={catalog.grammar.field_types}
+                scriptMissing={missingScripts.has(selectedElement.id)}
+                canCreateScript={state.path !== null}
                 onPatch={(patch) => void ws.edit(req.updateElement(selectedElement.id, patch))}
+                onCreateScript={() => void createScript(selectedElement.id)}
               />
             ) : selectedGroup ? (
               <GroupProperties

@@ -1,9 +1,10 @@
 // The lint of the board as the backend reported it with the last state.
 
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { Diagnostic, Id, Report } from '../api/generated';
 
-export function LintPanel({ lint, names, onPick }: { lint: Report; names: ReadonlyMap<Id, string>; onPick(d: Diagnostic): void }) {
+/** Memoised: the board re-renders on every step of a drag, the lint does not change then. */
+export const LintPanel = memo(function LintPanel({ lint, names, onPick }: { lint: Report; names: ReadonlyMap<Id, string>; onPick(d: Diagnostic): void }) {
   const [open, setOpen] = useState(true);
   const count = (s: Diagnostic['severity']) => lint.diagnostics.filter((d) => d.severity === s).length;
   return (
@@ -43,4 +44,4 @@ export function LintPanel({ lint, names, onPick }: { lint: Report; names: Readon
       ) : null}
     </section>
   );
-}
+});

@@ -2,7 +2,7 @@
 // UpdateElement/UpdateGroup patch when it is confirmed (Enter or leaving the
 // field), so each confirmed change is one undo step in the backend.
 
-import { useState, type ReactNode } from 'react';
+import { useRef, useState, type FocusEvent, type ReactNode } from 'react';
 import type { Element, ElementPatch, Group, GroupPatch, Kind, KindInfo } from '../api/generated';
 import { fieldRows, rowsToFields, type FieldRow } from './fields';
 import { spaced } from './nodes';
@@ -102,35 +102,68 @@ function toHex(colour: string): string {
   return '#ffffff';
 }
 
+const BLANK: FieldRow = { name: '', type: '' };
+const isBlank = (row: FieldRow | undefined) => row !== undefined && row.name.trim() === '' && row.type.trim() === '';
+
+/**
+ * The fields as rows of name and type, with a blank row at the end to type
+ * the next one into: name, Tab, type, Enter, and the caret waits in the
+ * next blank row. A row is sent when it is confirmed (Enter) or left.
+ */
 function FieldsEditor({ element, fieldTypes, onCommit }: { element: Element; fieldTypes: string[]; onCommit(patch: ElementPatch): void }) {
   const initial = JSON.stringify(element.fields ?? []);
-  const [draft, setDraft] = useState({ base: initial, rows: fieldRows(element.fields) });
-  const rows = draft.base === initial ? draft.rows : fieldRows(element.fields);
-  if (draft.base !== initial) setDraft({ base: initial, rows });
-  const setRows = (next: FieldRow[]) => setDraft({ base: initial, rows: next });
+  // `sent`: the fields last confirmed here, until the backend answers with them.
+  const [draft, setDraft] = useState<{ base: string; sent: string | null; rows: FieldRow[] }>({
+    base: initial,
+    sent: null,
+    rows: fieldRows(element.fields),
+  });
+  // The answer to our own change keeps what is being typed in the next row;
+  // a change from elsewhere (undo, another browser) replaces the rows.
+  const ours = initial === draft.base || initial === draft.sent;
+  const typed = ours ? draft.rows : fieldRows(element.fields);
+  if (draft.base !== initial) setDraft({ base: initial, sent: null, rows: typed });
+  const rows = typed.length === 0 || !isBlank(typed[typed.length - 1]) ? [...typed, BLANK] : typed;
+  const setRows = (next: FieldRow[]) => setDraft((d) => ({ ...d, rows: next }));
   const parsed = rowsToFields(rows);
+  const box = useRef<HTMLDivElement>(null);
   const commit = (next: FieldRow[]) => {
     const result = rowsToFields(next);
-    if ('fields' in result && JSON.stringify(result.fields) !== initial) onCommit({ fields: result.fields });
+    if (!('fields' in result)) return;
+    const sent = JSON.stringify(result.fields);
+    if (sent === initial || sent === draft.sent) return;
+    setDraft((d) => ({ ...d, sent }));
+    onCommit({ fields: result.fields });
+  };
+  const focus = (row: number, column: 0 | 1) =>
+    box.current?.querySelectorAll<HTMLDivElement>('.field-row')[row]?.querySelectorAll('input')[column]?.focus();
+  /** Leaving a row for anywhere but its other box confirms it. */
+  const onBlur = (e: FocusEvent<HTMLInputElement>) => {
+    const row = e.currentTarget.closest('.field-row');
+    if (!row || !(e.relatedTarget instanceof Node) || !row.contains(e.relatedTarget)) commit(rows);
   };
   const listId = `field-types-${element.id}`;
   return (
-    <div className="fields-editor">
+    <div className="fields-editor" ref={box}>
       <datalist id={listId}>
         {fieldTypes.map((t) => (
           <option key={t} value={t.replace('<T>', '<string>')} />
         ))}
       </datalist>
       {rows.map((row, i) => (
-        <div className="field-row" key={i}>
+        <div className={isBlank(row) ? 'field-row field-blank' : 'field-row'} key={i}>
           <input
             type="text"
             aria-label={`Field ${i + 1} name`}
-            placeholder="name"
+            placeholder={isBlank(row) ? 'new field' : 'name'}
             value={row.name}
             onChange={(e) => setRows(rows.map((r, j) => (j === i ? { ...r, name: e.target.value } : r)))}
-            onBlur={() => commit(rows)}
-            onKeyDown={(e) => e.key === 'Enter' && commit(rows)}
+            onBlur={onBlur}
+            onKeyDown={(e) => {
+              if (e.key !== 'Enter') return;
+              e.preventDefault();
+              focus(i, 1);
+            }}
           />
           <input
             type="text"
@@ -139,31 +172,49 @@ function FieldsEditor({ element, fieldTypes, onCommit }: { element: Element; fie
             list={listId}
             value={row.type}
             onChange={(e) => setRows(rows.map((r, j) => (j === i ? { ...r, type: e.target.value } : r)))}
-            onBlur={() => commit(rows)}
-            onKeyDown={(e) => e.key === 'Enter' && commit(rows)}
-          />
-          <button
-            type="button"
-            aria-label={`Remove field ${row.name}`}
-            onClick={() => {
-              const next = rows.filter((_, j) => j !== i);
-              setRows(next);
-              commit(next);
+            onBlur={onBlur}
+            onKeyDown={(e) => {
+              if (e.key !== 'Enter') return;
+              e.preventDefault();
+              commit(rows);
+              if (!isBlank(row)) focus(i + 1, 0);
             }}
-          >
-            ×
-          </button>
+          />
+          {isBlank(row) ? (
+            <span />
+          ) : (
+            <button
+              type="button"
+              aria-label={`Remove field ${row.name}`}
+              onClick={() => {
+                const next = rows.filter((_, j) => j !== i);
+                setRows(next);
+                commit(next);
+              }}
+            >
+              ×
+            </button>
+          )}
         </div>
       ))}
-      <button type="button" className="field-add" onClick={() => setRows([...rows, { name: '', type: '' }])}>
-        + field
-      </button>
       {'error' in parsed ? <p className="prop-error">{parsed.error}</p> : null}
     </div>
   );
 }
 
-export function ElementProperties({ element, info, fieldTypes, onPatch }: { element: Element; info: KindInfo; fieldTypes: string[]; onPatch(patch: ElementPatch): void }) {
+interface ElementPropertiesProps {
+  element: Element;
+  info: KindInfo;
+  fieldTypes: string[];
+  /** The lint says the sticky's script is not set or not found. */
+  scriptMissing: boolean;
+  /** Whether a starting script can be written: the board has a file. */
+  canCreateScript: boolean;
+  onPatch(patch: ElementPatch): void;
+  onCreateScript(): void;
+}
+
+export function ElementProperties({ element, info, fieldTypes, scriptMissing, canCreateScript, onPatch, onCreateScript }: ElementPropertiesProps) {
   const allow = Object.entries(element.allow ?? {});
   return (
     <div className="properties">
@@ -196,9 +247,25 @@ export function ElementProperties({ element, info, fieldTypes, onPatch }: { elem
         </div>
       ) : null}
       {info.has_script ? (
-        <Row label="Script">
+        <div className="prop-row">
+          <span className="prop-label">Script</span>
           <TextInput value={element.script ?? ''} placeholder="scripts/name.rhai (relative to the model)" onCommit={(script) => onPatch({ script: script.trim() })} />
-        </Row>
+          {scriptMissing || !element.script ? (
+            <button
+              type="button"
+              className="script-create"
+              onClick={onCreateScript}
+              disabled={!canCreateScript}
+              title={
+                canCreateScript
+                  ? 'Write a starting script with a function for every message this sticky’s arrows bring'
+                  : 'Save the board first: scripts live next to its file'
+              }
+            >
+              Create script
+            </button>
+          ) : null}
+        </div>
       ) : null}
       {KEYED.has(element.kind) ? (
         <Row label="Key">

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bankAccount } from '../test/fixtures';
-import { arrowEnds, borderPoint, frameAround, groupAt } from './geometry';
+import { arrowEnds, borderPoint, frameAround, groupAt, stickyAt } from './geometry';
 
 describe('arrow ends', () => {
   const box = { x: 0, y: 0, width: 100, height: 50 };
@@ -42,5 +42,19 @@ describe('a new frame', () => {
 
   it('is a default size centred on the view when nothing is selected', () => {
     expect(frameAround([], { x: 1000, y: 500 })).toEqual({ position: { x: 700, y: 300 }, size: { width: 600, height: 400 } });
+  });
+});
+
+describe('the sticky at a point', () => {
+  const nodes = [
+    { id: 'ctx', type: 'frame', position: { x: 0, y: 0 }, width: 1000, height: 1000 },
+    { id: 'under', type: 'Event', position: { x: 100, y: 100 }, width: 160, height: 110 },
+    { id: 'over', type: 'Command', position: { x: 200, y: 150 }, width: 160, height: 110 },
+  ];
+
+  it('is the one drawn last where stickies overlap, and never a frame', () => {
+    expect(stickyAt(nodes, { x: 220, y: 160 })).toBe('over');
+    expect(stickyAt(nodes, { x: 120, y: 120 })).toBe('under');
+    expect(stickyAt(nodes, { x: 900, y: 900 })).toBe(null);
   });
 });

@@ -47,6 +47,16 @@ export function groupAt(board: Board, p: Point): Id | null {
   return best?.id ?? null;
 }
 
+/** The sticky drawn on top at a point, if any: the last one in drawing order. */
+export function stickyAt(nodes: readonly { id: string; type?: string; position: Point; width?: number; height?: number }[], p: Point): Id | null {
+  for (let i = nodes.length - 1; i >= 0; i -= 1) {
+    const n = nodes[i];
+    if (!n || n.type === 'frame') continue;
+    if (contains({ ...n.position, width: n.width ?? 0, height: n.height ?? 0 }, p)) return n.id;
+  }
+  return null;
+}
+
 /** Room left around the stickies a new frame is drawn around, and above them for its title. */
 const FRAME_MARGIN = 40;
 

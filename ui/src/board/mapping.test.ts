@@ -31,6 +31,19 @@ describe('the bank-account board as nodes', () => {
     expect(nodes[0]?.measured).toEqual({ width: 1960, height: 780 });
   });
 
+  it('declares each sticky’s four edge dots in the middle of its sides, so xyflow draws only what is visible from the start', () => {
+    const aggregate = nodes.find((n) => n.id === 'agg-bank-account') as StickyNode;
+    const centres = (aggregate.handles ?? []).map((h) => [h.id, h.x + (h.width ?? 0) / 2, h.y + (h.height ?? 0) / 2]);
+    expect(centres).toEqual([
+      ['top', 110, 0],
+      ['right', 220, 90],
+      ['bottom', 110, 180],
+      ['left', 0, 90],
+    ]);
+    expect((aggregate.handles ?? []).every((h) => h.type === 'source')).toBe(true);
+    expect(nodes[0]?.handles).toEqual([]);
+  });
+
   it('gives a sticky of size zero its kind’s default size, and an own colour wins', () => {
     const board = bankAccount().board;
     const policy = board.elements.find((e) => e.id === 'pol-ceo-bonus');

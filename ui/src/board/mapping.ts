@@ -1,7 +1,7 @@
 // The board as @xyflow/react nodes and edges. Pure: the same board, lint and
 // view state always give the same nodes, so the mapping is tested alone.
 
-import type { Edge, Node } from '@xyflow/react';
+import { Position, type Edge, type Node, type NodeHandle } from '@xyflow/react';
 import type { Board, Diagnostic, Element, Group, Id, Kind, KindInfo, Report, Severity } from '../api/generated';
 import { arrowStyle, colourOf, sizeOf, type ArrowStyle, type Catalog } from './catalog';
 
@@ -44,6 +44,35 @@ export const emptyView: ViewState = { selected: new Set(), editing: null, hits: 
 /** Frames sit this far behind stickies so they never cover them. */
 const FRAME_Z = -10;
 
+/** The edge dots' size in the stylesheet (`.sticky-handle`). */
+const HANDLE = 9;
+
+/**
+ * The four edge dots of a sticky, one in the middle of each side (nodes.tsx
+ * draws them). Declared here, xyflow knows where they are without drawing
+ * and measuring the sticky first: otherwise it draws every sticky of the
+ * board once on load, even with only the visible ones wanted, and draws no
+ * arrow to a sticky that has never been on screen.
+ */
+export function sideHandles(width: number, height: number): NodeHandle[] {
+  const half = HANDLE / 2;
+  const handle = (position: Position, x: number, y: number): NodeHandle => ({
+    id: position,
+    type: 'source',
+    position,
+    x: x - half,
+    y: y - half,
+    width: HANDLE,
+    height: HANDLE,
+  });
+  return [
+    handle(Position.Top, width / 2, 0),
+    handle(Position.Right, width, height / 2),
+    handle(Position.Bottom, width / 2, height),
+    handle(Position.Left, 0, height / 2),
+  ];
+}
+
 export function problemsByElement(lint: Report): Map<Id, Diagnostic[]> {
   const byId = new Map<Id, Diagnostic[]>();
   for (const diagnostic of lint.diagnostics) {
@@ -73,6 +102,8 @@ export function frameNode(group: Group, view: ViewState): FrameNode {
     width: group.size.width,
     height: group.size.height,
     measured: { width: group.size.width, height: group.size.height },
+    // None, and known to be none: nothing to measure before drawing.
+    handles: [],
     zIndex: FRAME_Z,
     selected: view.selected.has(group.id),
     // Only the title bar drags a frame: a drag inside it pans or selects as on the open board.
@@ -94,6 +125,7 @@ export function stickyNode(element: Element, catalog: Catalog, problems: Diagnos
     // The size is known, so a rebuilt node counts as measured: xyflow then
     // keeps its handle positions, without which it draws no arrows.
     measured: { width: size.width, height: size.height },
+    handles: sideHandles(size.width, size.height),
     selected: view.selected.has(element.id),
     className: `sticky-node kind-${element.kind}`,
     data: {

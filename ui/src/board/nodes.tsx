@@ -2,12 +2,13 @@
 // bounded context. Colours and sizes come in the node's data, from the
 // backend's KindInfo; the components only decide the shape.
 
-import { Handle, NodeResizer, Position, type NodeProps, type NodeTypes } from '@xyflow/react';
+import { Handle, NodeResizer, Position, useStore, type NodeProps, type NodeTypes } from '@xyflow/react';
 import { memo, useEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import type { Kind } from '../api/generated';
 import { useBoardActions } from './actions';
 import { formatFieldType } from './fields';
 import { worstSeverity, type FrameNode, type StickyNode } from './mapping';
+import { titleScale } from './zoom';
 
 const SIDES = [Position.Top, Position.Right, Position.Bottom, Position.Left];
 
@@ -202,10 +203,16 @@ const BY_KIND: Record<Kind, typeof ActorNode> = {
   Note: NoteNode,
 };
 
-const FrameByGroup = memo(({ id, data, selected }: NodeProps<FrameNode>) => {
+/** Roughly how wide a frame title's text is, in its font size, for the room it has. */
+const titleWidth = (kind: string, name: string) => (spaced(kind).length + name.length) * 0.62 + 3;
+
+const FrameByGroup = memo(({ id, data, selected, width }: NodeProps<FrameNode>) => {
   const actions = useBoardActions();
   const { group } = data;
-  const style = group.colour ? ({ '--frame-colour': group.colour } as CSSProperties) : undefined;
+  // Seen from far, the title grows so the bounded context can still be told apart.
+  const room = (width ?? group.size.width) / (15 * titleWidth(group.kind, group.name));
+  const scale = useStore((s) => titleScale(s.transform[2], room));
+  const style = { '--title-scale': scale, ...(group.colour ? { '--frame-colour': group.colour } : {}) } as CSSProperties;
   return (
     <>
       <NodeResizer

@@ -49,7 +49,7 @@ export function useConnecting(board: Board, catalog: Catalog, ws: WorkspaceView)
     [ws],
   );
 
-  const onConnectEnd = useCallback(
+  const connectOnDrop = useCallback(
     async (event: MouseEvent | TouchEvent, cs: FinalConnectionState) => {
       if (!cs.fromNode || cs.isValid === true) return;
       // xyflow connects only near a handle; a drop anywhere on a sticky means that sticky.
@@ -63,6 +63,11 @@ export function useConnecting(board: Board, catalog: Catalog, ws: WorkspaceView)
       else void ws.edit(req.connect(cs.fromNode.id, target));
     },
     [kindOf, ws],
+  );
+
+  const onConnectEnd = useCallback(
+    (event: MouseEvent | TouchEvent, cs: FinalConnectionState) => void connectOnDrop(event, cs),
+    [connectOnDrop],
   );
 
   return useMemo(
