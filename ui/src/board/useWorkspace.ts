@@ -138,15 +138,18 @@ export function useWorkspace(api: Api): WorkspaceView {
             case 'changed':
               if (!sameState(stateRef.current, push.state)) show(push.state);
               break;
-            case 'file_changed':
-              // Pushes can trail a reload that already read the new file; ask before warning.
-              api
-                .send({ type: 'check_file' })
+            case 'file_changed': {
+              // Pushes can trail a reload that already read the new file; ask before warning,
+              // in turn with our own requests, so a reload on its way is answered first.
+              const asked = queue.current.then(() => api.send({ type: 'check_file' }));
+              queue.current = asked.catch(() => undefined);
+              asked
                 .then((r) => {
                   if (r.type !== 'file_status' || r.changed) setFileChanged(push.path);
                 })
                 .catch(() => setFileChanged(push.path));
               break;
+            }
             case 'lint_updated': {
               const current = stateRef.current;
               if (current) show({ ...current, lint: push.lint });
