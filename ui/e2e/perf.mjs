@@ -66,13 +66,16 @@ function stats(frames) {
 const ms = (v) => `${v.toFixed(1)} ms`;
 
 /**
- * The floor the suite holds the board to: half the frames at 30 fps or
- * better while it moves (deltas come in steps of 16.7 ms, so up to 33.4 ms).
- * The medians and 95th percentiles are printed for docs/performance.md; on a
- * machine busy with other work the 95th percentile says more about the
- * machine than about the board, so it is reported, not held.
+ * The floor the suite holds the board to, against regressions: half the
+ * frames at 30 fps or better while it pans (deltas come in steps of
+ * 16.7 ms, so up to 33.4 ms), at 20 fps or better while the wheel zooms
+ * across the switch between painted and drawn stickies. The medians and
+ * 95th percentiles are printed for docs/performance.md; on a machine busy
+ * with other work the 95th percentile says more about the machine than
+ * about the board, so it is reported, not held.
  */
-const smooth = (s) => s.median <= 34;
+const smoothPan = (s) => s.median <= 34;
+const smoothZoom = (s) => s.median <= 51;
 const describe = (s) => `median ${ms(s.median)} (${s.fps.toFixed(0)} fps), p95 ${ms(s.p95)} (${(1000 / s.p95).toFixed(0)} fps), max ${ms(s.max)}, ${s.slow} of ${s.count} frames over 50 ms`;
 
 async function rendered(page) {
@@ -176,15 +179,34 @@ export async function perfSuite(browser) {
     );
     await page.screenshot({ path: join(shots, 'perf-1-overview.png') });
 
-    await check('from the whole board, panning and zooming keep 30 fps or better (median frame)', async () => {
+    await check('from the whole board, panning keeps 30 fps and zooming 20 fps or better (median frame)', async () => {
       const panned = stats(await measure(page, () => pan(page, box)));
       const zoomed = stats(await measure(page, () => zoom(page, box)));
       console.log(`perf: overview pan:  ${describe(panned)}`);
       console.log(`perf: overview zoom: ${describe(zoomed)}`);
-      expect(smooth(panned) && smooth(zoomed), 'frames too slow for smooth panning and zooming');
+      expect(smoothPan(panned) && smoothZoom(zoomed), 'frames too slow for smooth panning and zooming');
     });
 
-    await check('at a working zoom only the stickies in view are in the page, and panning and zooming keep 30 fps or better', async () => {
+    await check('from far, a click on a painted sticky selects it and draws it as itself', async () => {
+      await page.locator('button[title="Show the whole board"]').click();
+      await sleep(500);
+      // The first flow's aggregate (src/cmd/bench/generate.rs): 220 × 180 at (560, 280).
+      const { x, y, zoom } = await page.evaluate(() => {
+        const match = /translate\((-?[\d.]+)px, (-?[\d.]+)px\) scale\(([\d.]+)\)/.exec(
+          document.querySelector('.react-flow__viewport')?.style.transform ?? '',
+        );
+        return { x: Number(match?.[1]), y: Number(match?.[2]), zoom: Number(match?.[3]) };
+      });
+      const pane = await page.locator('.react-flow__pane').boundingBox();
+      await page.mouse.click(pane.x + x + (560 + 110) * zoom, pane.y + y + (280 + 90) * zoom);
+      await page.waitForSelector('.react-flow__node.selected[data-id="agg-0-account"]', { timeout: 5000 });
+      const heading = await page.locator('.properties h2').innerText();
+      expect(heading.includes('Aggregate'), `the panel reads "${heading}"`);
+      await page.screenshot({ path: join(shots, 'perf-3-picked-from-far.png') });
+      await page.keyboard.press('Escape');
+    });
+
+    await check('at a working zoom only the stickies in view are in the page; panning keeps 30 fps and zooming 20 fps or better', async () => {
       // Zoom in on the middle of the board to where names are read (1:1).
       await page.locator('.react-flow__controls-zoomin').click();
       for (let i = 0; i < 40; i += 1) {
@@ -205,7 +227,16 @@ export async function perfSuite(browser) {
       const zoomed = stats(await measure(page, () => zoom(page, box)));
       console.log(`perf: working pan:  ${describe(panned)}`);
       console.log(`perf: working zoom: ${describe(zoomed)}`);
-      expect(smooth(panned) && smooth(zoomed), 'frames too slow for smooth panning and zooming');
+      expect(smoothPan(panned) && smoothZoom(zoomed), 'frames too slow for smooth panning and zooming');
+    });
+
+    await check('the lint panel lists the first 100 findings and shows the rest on demand', async () => {
+      const listed = await page.locator('.lint-item').count();
+      const more = await page.locator('.lint-more').innerText();
+      expect(listed === 100 && /^Show \d+ more findings$/.test(more), `${listed} findings listed, then "${more}"`);
+      await page.locator('.lint-more').click();
+      const all = await page.locator('.lint-item').count();
+      expect(all === 100 + Number(/\d+/.exec(more)?.[0]), `${all} findings listed after showing all`);
     });
 
     await check('the big board logged no errors', async () => {

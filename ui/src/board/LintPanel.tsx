@@ -3,9 +3,18 @@
 import { memo, useState } from 'react';
 import type { Diagnostic, Id, Report } from '../api/generated';
 
+/**
+ * Findings listed at first, most severe first; a big board can have hundreds,
+ * and a list nobody scrolls to the end of need not be drawn to its end.
+ */
+export const FIRST_FINDINGS = 100;
+
 /** Memoised: the board re-renders on every step of a drag, the lint does not change then. */
 export const LintPanel = memo(function LintPanel({ lint, names, onPick }: { lint: Report; names: ReadonlyMap<Id, string>; onPick(d: Diagnostic): void }) {
   const [open, setOpen] = useState(true);
+  const [all, setAll] = useState(false);
+  const listed = all ? lint.diagnostics : lint.diagnostics.slice(0, FIRST_FINDINGS);
+  const more = lint.diagnostics.length - listed.length;
   const count = (s: Diagnostic['severity']) => lint.diagnostics.filter((d) => d.severity === s).length;
   return (
     <section className={`lint-panel${open ? '' : ' lint-closed'}`} aria-label="Lint">
@@ -24,7 +33,7 @@ export const LintPanel = memo(function LintPanel({ lint, names, onPick }: { lint
           <p className="lint-empty">No findings: the board follows the grammar.</p>
         ) : (
           <ul className="lint-list">
-            {lint.diagnostics.map((d, i) => {
+            {listed.map((d, i) => {
               const main = d.elements[0];
               return (
                 <li key={`${d.code}-${main ?? ''}-${i}`}>
@@ -39,6 +48,13 @@ export const LintPanel = memo(function LintPanel({ lint, names, onPick }: { lint
                 </li>
               );
             })}
+            {more > 0 ? (
+              <li>
+                <button type="button" className="lint-more" onClick={() => setAll(true)}>
+                  Show {more} more {more === 1 ? 'finding' : 'findings'}
+                </button>
+              </li>
+            ) : null}
           </ul>
         )
       ) : null}
