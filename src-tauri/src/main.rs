@@ -25,7 +25,6 @@ use crate::settings::Settings;
 use crate::shell::Shell;
 use crate::startup::Places;
 
-
 /// The UI's one way to the board: `invoke("api", { request })`. The error is
 /// the message alone, as the API defines it for IPC.
 #[tauri::command]

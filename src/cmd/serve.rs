@@ -2,7 +2,6 @@
 //! client: `POST /api` carries squall-api requests, `GET /ws` pushes what
 //! changed, everything else is the built UI.
 
-
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Component, Path, PathBuf};

@@ -77,7 +77,10 @@ impl FolderWatch {
                 let _ = changes.send(());
             }
         })
-        .map_err(|source| WatchError::Folder { path: model.map(Path::to_owned).unwrap_or_default(), source })?;
+        .map_err(|source| WatchError::Folder {
+            path: model.map(Path::to_owned).unwrap_or_default(),
+            source,
+        })?;
         for dir in &folders {
             watcher
                 .watch(dir, RecursiveMode::NonRecursive)
