@@ -1,8 +1,9 @@
 //! What a batch keeps in memory while its transaction holds SQLite's write lock: no other
 //! connection can write meanwhile, so the batch can trust what it remembers.
 //!
-//! - Derived facts (next position, stream versions) save a lookup per event; they can be
-//!   dropped at any time and are re-read from the database.
+//! - Derived facts (next position, stream versions, seqs) save a lookup per event; they can
+//!   be dropped at any time and are re-read from the database. A batch that commits hands
+//!   them to the next one, which keeps them if no other connection has written in between.
 //! - Deferred read-model writes: a batch replaying thousands of steps rewrites the same
 //!   documents and checkpoints over and over, so only their last value is written, when the
 //!   batch finishes (or before anything reads them through SQL). They are part of the batch's
@@ -11,7 +12,9 @@
 //!   batch, so commands enqueued in a batch wait in memory and only those still pending when
 //!   the batch commits are written to `queue`, in the same transaction.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use serde_json::Value;
 
 use crate::queue::QueuedCommand;
 
@@ -36,8 +39,8 @@ fn find<'m, V>(list: &'m Named<V>, name: &str) -> Option<&'m V> {
 /// Writes not yet in the database. A `None` document is a deletion.
 #[derive(Debug, Default)]
 pub(crate) struct Deferred {
-    /// branch -> read model -> key -> serialized document
-    pub(crate) documents: Named<Named<HashMap<String, Option<String>>>>,
+    /// branch -> read model -> key -> document (serialized when written)
+    pub(crate) documents: Named<Named<HashMap<String, Option<Value>>>>,
     /// branch -> projection -> position
     pub(crate) checkpoints: Named<Named<u64>>,
     /// branch -> commands enqueued in this batch and still pending, oldest first. They are
@@ -53,45 +56,74 @@ impl Deferred {
     }
 }
 
+/// Facts about the database the batch has read or made, so it need not ask again.
 #[derive(Debug, Default)]
-pub(crate) struct BatchState {
+pub(crate) struct Derived {
     pub(crate) next_position: Option<u64>,
+    /// The `seq` the next command-log row gets (pipelined batches give it explicitly).
+    pub(crate) next_log_seq: Option<u64>,
     /// branch -> stream -> version visible in that branch. Appending to a branch never changes
     /// what its forks see (they only see it up to their fork position).
     versions: HashMap<String, HashMap<String, u64>>,
-    /// The `seq` the next command enqueued in this batch gets. Read from `sqlite_sequence` at
-    /// the batch's first enqueue; the batch holds the write lock, so nobody else takes one.
+    /// The `seq` the next command enqueued in a batch gets. Read from `sqlite_sequence` at the
+    /// first enqueue; the batch holds the write lock, so nobody else takes one.
     pub(crate) next_seq: Option<u64>,
-    /// The largest seq already recorded as used in `sqlite_sequence` during this batch.
+    /// The largest queue seq already recorded as used in `sqlite_sequence`.
     pub(crate) seqs_reserved: u64,
     /// Branches known to have no rows left in `queue`. Nothing adds rows during a batch except
     /// writing the deferred queue, which clears this.
     queue_rows_gone: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct BatchState {
+    pub(crate) derived: Derived,
+    /// branch -> ids of the commands logged in this batch: a pipelined batch's duplicates are
+    /// found here before anything is written.
+    logged: HashMap<String, HashSet<String>>,
     pub(crate) deferred: Deferred,
 }
 
 impl BatchState {
     /// Whether finishing the batch has anything to write besides its steps.
     pub(crate) fn has_deferred(&self) -> bool {
-        !self.deferred.is_empty() || self.next_seq.is_some_and(|next| next - 1 > self.seqs_reserved)
+        let derived = &self.derived;
+        !self.deferred.is_empty() || derived.next_seq.is_some_and(|next| next - 1 > derived.seqs_reserved)
     }
 
     /// Drops what can be re-read from the database (after a savepoint rollback).
     pub(crate) fn forget_derived(&mut self) {
-        self.next_position = None;
-        self.versions.clear();
-        self.queue_rows_gone.clear();
+        self.derived.next_position = None;
+        self.derived.next_log_seq = None;
+        self.derived.versions.clear();
+        self.derived.queue_rows_gone.clear();
+    }
+
+    pub(crate) fn logged_here(&self, branch: &str, command_id: &str) -> bool {
+        self.logged.get(branch).is_some_and(|ids| ids.contains(command_id))
+    }
+
+    pub(crate) fn log_here(&mut self, branch: &str, command_id: &str) {
+        match self.logged.get_mut(branch) {
+            Some(ids) => {
+                ids.insert(command_id.to_owned());
+            }
+            None => {
+                self.logged.insert(branch.to_owned(), HashSet::from([command_id.to_owned()]));
+            }
+        }
     }
 
     pub(crate) fn version(&self, branch: &str, stream: &str) -> Option<u64> {
-        self.versions.get(branch)?.get(stream).copied()
+        self.derived.versions.get(branch)?.get(stream).copied()
     }
 
     pub(crate) fn set_version(&mut self, branch: &str, stream: &str, version: u64) {
-        if !self.versions.contains_key(branch) {
-            self.versions.insert(branch.to_owned(), HashMap::new());
+        let versions = &mut self.derived.versions;
+        if !versions.contains_key(branch) {
+            versions.insert(branch.to_owned(), HashMap::new());
         }
-        let Some(streams) = self.versions.get_mut(branch) else { return };
+        let Some(streams) = versions.get_mut(branch) else { return };
         match streams.get_mut(stream) {
             Some(known) => *known = version,
             None => {
@@ -100,14 +132,9 @@ impl BatchState {
         }
     }
 
-    pub(crate) fn defer_document(&mut self, branch: &str, read_model: &str, key: &str, doc: Option<String>) {
+    pub(crate) fn defer_document(&mut self, branch: &str, read_model: &str, key: String, doc: Option<Value>) {
         let keys = slot(slot(&mut self.deferred.documents, branch), read_model);
-        match keys.get_mut(key) {
-            Some(known) => *known = doc,
-            None => {
-                keys.insert(key.to_owned(), doc);
-            }
-        }
+        keys.insert(key, doc);
     }
 
     /// `Some(None)`: deleted in this batch; `None`: not touched by this batch.
@@ -116,9 +143,9 @@ impl BatchState {
         branch: &str,
         read_model: &str,
         key: &str,
-    ) -> Option<Option<&str>> {
+    ) -> Option<Option<&Value>> {
         let keys = find(find(&self.deferred.documents, branch)?, read_model)?;
-        keys.get(key).map(Option::as_deref)
+        keys.get(key).map(Option::as_ref)
     }
 
     pub(crate) fn defer_checkpoint(&mut self, branch: &str, projection: &str, position: u64) {
@@ -154,18 +181,18 @@ impl BatchState {
     }
 
     pub(crate) fn queue_rows_gone(&self, branch: &str) -> bool {
-        self.queue_rows_gone.iter().any(|b| b == branch)
+        self.derived.queue_rows_gone.iter().any(|b| b == branch)
     }
 
     pub(crate) fn set_queue_rows_gone(&mut self, branch: &str) {
         if !self.queue_rows_gone(branch) {
-            self.queue_rows_gone.push(branch.to_owned());
+            self.derived.queue_rows_gone.push(branch.to_owned());
         }
     }
 
-    /// The deferred queue is about to become rows.
+    /// The deferred queue has become rows.
     pub(crate) fn forget_queue_rows_gone(&mut self) {
-        self.queue_rows_gone.clear();
+        self.derived.queue_rows_gone.clear();
     }
 
     pub(crate) fn drop_read_models(&mut self, branch: &str) {

@@ -88,7 +88,7 @@ impl Store {
             }
             let fork = to_sql(at_position);
             store
-                .conn
+                .conn()?
                 .prepare_cached(
                     "INSERT INTO branches (name, parent, fork_position, created_at) \
                      VALUES (?1, ?2, ?3, ?4)",
@@ -102,7 +102,7 @@ impl Store {
                     }
                 })?;
             store
-                .conn
+                .conn()?
                 .prepare_cached(
                     "INSERT INTO branch_ancestry (branch, ancestor, depth, up_to_position) \
                      SELECT ?1, ancestor, depth + 1, min(up_to_position, ?3) \
@@ -125,8 +125,8 @@ impl Store {
     /// # Errors
     /// [`Error::Sqlite`].
     pub fn branches(&self) -> Result<Vec<Branch>> {
-        let mut stmt = self
-            .conn
+        let conn = self.conn()?;
+        let mut stmt = conn
             .prepare_cached("SELECT name, parent, fork_position, created_at FROM branches ORDER BY rowid")
             .map_err(self.sql_err("listing branches"))?;
         let rows = stmt
@@ -170,8 +170,8 @@ impl Store {
     /// Since later segments only hold later positions, the first non-empty segment from the
     /// branch itself backwards holds the head.
     pub(crate) fn head_of(&self, ancestry: &Ancestry) -> Result<u64> {
-        let mut stmt = self
-            .conn
+        let conn = self.conn()?;
+        let mut stmt = conn
             .prepare_cached(
                 "SELECT position FROM events WHERE branch = ?1 AND position <= ?2 \
                  ORDER BY position DESC LIMIT 1",
@@ -191,8 +191,8 @@ impl Store {
 
     /// Same reasoning as [`Store::head_of`]: a stream's versions continue across segments.
     pub(crate) fn stream_version_in(&self, ancestry: &Ancestry, stream: &str) -> Result<u64> {
-        let mut stmt = self
-            .conn
+        let conn = self.conn()?;
+        let mut stmt = conn
             .prepare_cached(
                 "SELECT stream_version FROM events \
                  WHERE branch = ?1 AND stream_id = ?2 AND position <= ?3 \
@@ -216,8 +216,8 @@ impl Store {
         if let Some(found) = self.cached_ancestry(branch) {
             return Ok(found);
         }
-        let mut stmt = self
-            .conn
+        let conn = self.conn()?;
+        let mut stmt = conn
             .prepare_cached(
                 "SELECT ancestor, up_to_position FROM branch_ancestry \
                  WHERE branch = ?1 ORDER BY depth DESC",

@@ -1,11 +1,11 @@
 //! Commands and the command log: every processed command with its outcome, append-only.
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::error::{Error, Result};
-use crate::sql::{from_sql, to_sql};
+use crate::error::Result;
+use crate::sql::from_sql;
 use crate::store::Store;
 
 /// The `metadata` JSON of a command (in the log and in the queue).
@@ -94,8 +94,8 @@ impl Store {
     /// [`Error::UnknownBranch`], [`Error::Sqlite`], [`Error::Json`].
     pub fn command_log(&self, branch: &str) -> Result<Vec<LoggedCommand>> {
         self.ancestry(branch)?;
-        let mut stmt = self
-            .conn
+        let conn = self.conn()?;
+        let mut stmt = conn
             .prepare_cached(&format!("SELECT {LOG_COLUMNS} FROM commands WHERE branch = ?1 ORDER BY seq"))
             .map_err(self.sql_err("reading the command log"))?;
         let mut rows = stmt.query([branch]).map_err(self.sql_err("reading the command log"))?;
@@ -112,8 +112,8 @@ impl Store {
     /// [`Error::UnknownBranch`], [`Error::Sqlite`], [`Error::Json`].
     pub fn logged_command(&self, branch: &str, command_id: &str) -> Result<Option<LoggedCommand>> {
         self.ancestry(branch)?;
-        let mut stmt = self
-            .conn
+        let conn = self.conn()?;
+        let mut stmt = conn
             .prepare_cached(&format!(
                 "SELECT {LOG_COLUMNS} FROM commands WHERE branch = ?1 AND command_id = ?2"
             ))
@@ -157,61 +157,13 @@ impl Store {
         })
     }
 
-    /// Appends a command-log row. Called inside a step.
-    pub(crate) fn log_command(
-        &self,
-        branch: &str,
-        command: &Command,
-        outcome: &Outcome,
-        positions: Option<(u64, u64)>,
-        recorded_at: &str,
-    ) -> Result<u64> {
-        let (payload, metadata) = command.encode(self)?;
-        let (outcome, reason) = match outcome {
-            Outcome::Accepted => ("accepted", None),
-            Outcome::Rejected { reason } => ("rejected", Some(reason.as_str())),
-        };
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO commands (command_id, branch, command_type, payload, metadata, \
-                 outcome, reason, first_position, last_position, recorded_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )
-            .map_err(self.sql_err("logging a command"))?;
-        stmt.execute(params![
-            command.id,
-            branch,
-            command.command_type,
-            payload,
-            metadata,
-            outcome,
-            reason,
-            positions.map(|(first, _)| to_sql(first)),
-            positions.map(|(_, last)| to_sql(last)),
-            recorded_at,
-        ])
-        .map_err(|source| {
-            if crate::sql::is_unique_violation(&source) {
-                Error::DuplicateCommand {
-                    location: self.location.clone(),
-                    branch: branch.to_owned(),
-                    command_id: command.id.clone(),
-                }
-            } else {
-                self.sql_err("logging a command")(source)
-            }
-        })?;
-        Ok(from_sql(self.conn.last_insert_rowid()))
-    }
-
     /// Whether `command_id` is already in the log of `branch`.
     ///
     /// # Errors
     /// [`Error::Sqlite`].
     pub fn is_processed(&self, branch: &str, command_id: &str) -> Result<bool> {
-        let mut stmt = self
-            .conn
+        let conn = self.conn()?;
+        let mut stmt = conn
             .prepare_cached("SELECT 1 FROM commands WHERE branch = ?1 AND command_id = ?2")
             .map_err(self.sql_err("reading the command log"))?;
         stmt.query_row([branch, command_id], |_| Ok(()))

@@ -105,6 +105,21 @@ pub enum Error {
     #[error("store {location}: no batch is open")]
     NoBatchOpen { location: String },
 
+    /// The thread that writes a pipelined batch could not be started.
+    #[error("store {location}: cannot start the thread that writes the batch: {source}")]
+    Io {
+        location: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The thread that writes a pipelined batch stopped and took the connection with it; the
+    /// batch is lost (rolled back), and the store cannot be used any more.
+    #[error(
+        "store {location}: the thread writing the batch stopped; the batch was rolled back and the store must be reopened"
+    )]
+    WriterLost { location: String },
+
     /// An event's stored JSON did not parse (edited by hand?).
     #[error("the {column} of the event at position {position} (branch {branch}) is not valid: {source}")]
     EventJson {

@@ -151,8 +151,8 @@ impl Store {
         let ancestry = self.ancestry(branch)?;
         let after = to_sql(after);
         let up_to = up_to.map_or(i64::MAX, to_sql);
-        let mut stmt = self
-            .conn
+        let conn = self.conn()?;
+        let mut stmt = conn
             .prepare_cached(&format!(
                 "SELECT {EVENT_COLUMNS} FROM events \
                  WHERE branch = ?1 AND position > ?2 AND position <= ?3 ORDER BY position"
@@ -187,8 +187,8 @@ impl Store {
     {
         let ancestry = self.ancestry(branch)?;
         let after_version = to_sql(after_version);
-        let mut stmt = self
-            .conn
+        let conn = self.conn()?;
+        let mut stmt = conn
             .prepare_cached(&format!(
                 "SELECT {EVENT_COLUMNS} FROM events \
                  WHERE branch = ?1 AND stream_id = ?2 AND stream_version > ?3 AND position <= ?4 \
@@ -249,47 +249,5 @@ impl Store {
             visited += 1;
         }
         Ok(visited)
-    }
-
-    /// The event's payload and metadata as JSON text.
-    pub(crate) fn encode_event(&self, event: &NewEvent) -> Result<(String, String)> {
-        let payload = serde_json::to_string(&event.payload).map_err(|source| {
-            self.json_error(format!("the payload of a {} event", event.event_type), source)
-        })?;
-        let metadata = serde_json::to_string(&event.metadata).map_err(|source| {
-            self.json_error(format!("the metadata of a {} event", event.event_type), source)
-        })?;
-        Ok((payload, metadata))
-    }
-
-    /// Inserts one event at a position and version the step has already checked.
-    pub(crate) fn insert_event(
-        &self,
-        branch: &str,
-        position: u64,
-        stream_version: u64,
-        event: &NewEvent,
-        (payload, metadata): &(String, String),
-        recorded_at: &str,
-    ) -> Result<()> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO events (position, branch, stream_id, stream_version, event_type, \
-                 payload, metadata, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )
-            .map_err(self.sql_err("appending an event"))?;
-        stmt.execute(rusqlite::params![
-            to_sql(position),
-            branch,
-            event.stream_id,
-            to_sql(stream_version),
-            event.event_type,
-            payload,
-            metadata,
-            recorded_at,
-        ])
-        .map_err(self.sql_err("appending an event"))?;
-        Ok(())
     }
 }

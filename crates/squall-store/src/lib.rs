@@ -25,6 +25,7 @@ mod schema;
 mod sql;
 mod step;
 mod store;
+mod writer;
 
 pub use branch::{Branch, MAIN};
 pub use command::{Command, CommandMetadata, LoggedCommand, Outcome};

@@ -49,7 +49,8 @@ impl Store {
     pub fn query(&self, sql: &str) -> Result<QueryRows> {
         // Plain SQL must see the open batch's read models as the API does.
         self.flush_deferred()?;
-        let mut stmt = self.conn.prepare(sql).map_err(self.sql_err("preparing the query"))?;
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare(sql).map_err(self.sql_err("preparing the query"))?;
         if !stmt.readonly() {
             return Err(Error::QueryWrites { location: self.location.clone(), sql: sql.trim().to_owned() });
         }

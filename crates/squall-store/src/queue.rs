@@ -84,7 +84,8 @@ impl Store {
         limit: usize,
         pending: &mut Vec<QueuedCommand>,
     ) -> Result<()> {
-        let mut stmt = self.conn.prepare_cached(sql).map_err(self.sql_err("reading the queue"))?;
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(sql).map_err(self.sql_err("reading the queue"))?;
         let mut rows = stmt.query(params![branch]).map_err(self.sql_err("reading the queue"))?;
         while pending.len() < limit
             && let Some(row) = rows.next().map_err(self.sql_err("reading the queue"))?
@@ -125,7 +126,7 @@ impl Store {
     /// [`Error::Sqlite`].
     pub fn pending_count(&self, branch: &str) -> Result<u64> {
         let rows = self
-            .conn
+            .conn()?
             .prepare_cached("SELECT count(*) FROM queue WHERE branch = ?1")
             .and_then(|mut stmt| stmt.query_row([branch], |row| row.get::<_, i64>(0)))
             .map(from_sql)
@@ -136,8 +137,8 @@ impl Store {
 
     pub(crate) fn push_queue(&self, branch: &str, command: &Command, enqueued_at: &str) -> Result<u64> {
         let (payload, metadata) = command.encode(self)?;
-        let mut stmt = self
-            .conn
+        let conn = self.conn()?;
+        let mut stmt = conn
             .prepare_cached(
                 "INSERT INTO queue (branch, command_id, command_type, payload, metadata, enqueued_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -151,19 +152,19 @@ impl Store {
                     self.sql_err("enqueuing a command")(source)
                 }
             })?;
-        Ok(from_sql(self.conn.last_insert_rowid()))
+        Ok(from_sql(self.conn()?.last_insert_rowid()))
     }
 
     /// Keeps a command enqueued inside the batch in memory, with the seq its row would get.
     /// The caller has checked that it is not queued already.
     pub(crate) fn defer_enqueue(&self, branch: &str, command: Command, enqueued_at: &str) -> Result<u64> {
-        let known = self.batch_state().and_then(|state| state.next_seq);
+        let known = self.batch_state().and_then(|state| state.derived.next_seq);
         let seq = match known {
             Some(seq) => seq,
             None => self.last_queue_seq()? + 1,
         };
         if let Some(mut state) = self.batch_state() {
-            state.next_seq = Some(seq + 1);
+            state.derived.next_seq = Some(seq + 1);
             state.push_queued(QueuedCommand {
                 seq,
                 branch: branch.to_owned(),
@@ -176,7 +177,7 @@ impl Store {
 
     /// The largest seq `queue` has ever used (`AUTOINCREMENT` keeps it in `sqlite_sequence`).
     fn last_queue_seq(&self) -> Result<u64> {
-        self.conn
+        self.conn()?
             .prepare_cached("SELECT seq FROM sqlite_sequence WHERE name = 'queue'")
             .and_then(|mut stmt| stmt.query_row([], |row| row.get::<_, i64>(0)).optional())
             .map(|seq| seq.map_or(0, from_sql))
@@ -188,7 +189,7 @@ impl Store {
     pub(crate) fn insert_queue_row(&self, queued: &QueuedCommand) -> Result<()> {
         let (payload, metadata) = queued.command.encode(self)?;
         let command = &queued.command;
-        self.conn
+        self.conn()?
             .prepare_cached(
                 "INSERT OR REPLACE INTO queue \
                  (seq, branch, command_id, command_type, payload, metadata, enqueued_at) \
@@ -217,7 +218,7 @@ impl Store {
              WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'queue')",
             "UPDATE sqlite_sequence SET seq = ?1 WHERE name = 'queue' AND seq < ?1",
         ] {
-            self.conn
+            self.conn()?
                 .prepare_cached(sql)
                 .and_then(|mut stmt| stmt.execute([seq]))
                 .map_err(self.sql_err("reserving queue seqs"))?;
@@ -246,7 +247,7 @@ impl Store {
                 return Ok(false);
             }
         }
-        self.conn
+        self.conn()?
             .prepare_cached("SELECT 1 FROM queue WHERE branch = ?1 AND command_id = ?2")
             .and_then(|mut stmt| stmt.exists([branch, command_id]))
             .map_err(self.sql_err("reading the queue"))
@@ -258,21 +259,5 @@ impl Store {
             branch: branch.to_owned(),
             command_id: command_id.to_owned(),
         }
-    }
-
-    /// Removes a consumed command; it must be queued.
-    pub(crate) fn pop_queue(&self, branch: &str, command_id: &str) -> Result<()> {
-        if self.batch_state().is_some_and(|mut state| state.remove_queued(branch, command_id)) {
-            return Ok(());
-        }
-        let removed = self
-            .conn
-            .prepare_cached("DELETE FROM queue WHERE branch = ?1 AND command_id = ?2")
-            .and_then(|mut stmt| stmt.execute([branch, command_id]))
-            .map_err(self.sql_err("dequeuing a command"))?;
-        if removed == 0 {
-            return Err(self.not_queued(branch, command_id));
-        }
-        Ok(())
     }
 }

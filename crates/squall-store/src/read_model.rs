@@ -30,14 +30,6 @@ pub struct Checkpoint {
     pub position: u64,
 }
 
-/// A document change serialized before any write, so that a serialization error leaves the
-/// step unwritten. `None` deletes.
-pub(crate) struct EncodedChange<'a> {
-    read_model: &'a str,
-    key: &'a str,
-    document: Option<String>,
-}
-
 impl Store {
     /// One document, or `None`.
     ///
@@ -48,12 +40,10 @@ impl Store {
         if let Some(state) = self.batch_state()
             && let Some(deferred) = state.deferred_document(branch, read_model, key)
         {
-            return deferred
-                .map(|text| serde_json::from_str(text).map_err(|source| self.json_error(what(), source)))
-                .transpose();
+            return Ok(deferred.cloned());
         }
         let text: Option<String> = self
-            .conn
+            .conn()?
             .prepare_cached(
                 "SELECT document FROM documents WHERE branch = ?1 AND read_model = ?2 AND key = ?3",
             )
@@ -69,8 +59,8 @@ impl Store {
     /// [`crate::Error::Sqlite`], [`crate::Error::Json`].
     pub fn documents(&self, branch: &str, read_model: &str) -> Result<Vec<Document>> {
         self.flush_deferred()?;
-        let mut stmt = self
-            .conn
+        let conn = self.conn()?;
+        let mut stmt = conn
             .prepare_cached(
                 "SELECT key, document FROM documents WHERE branch = ?1 AND read_model = ?2 ORDER BY key",
             )
@@ -103,7 +93,7 @@ impl Store {
             return Ok(position);
         }
         let position: Option<i64> = self
-            .conn
+            .conn()?
             .prepare_cached("SELECT position FROM checkpoints WHERE branch = ?1 AND projection = ?2")
             .and_then(|mut stmt| stmt.query_row([branch, projection], |row| row.get(0)).optional())
             .map_err(self.sql_err("reading a checkpoint"))?;
@@ -116,7 +106,7 @@ impl Store {
     /// [`crate::Error::Sqlite`].
     pub fn checkpoints(&self, branch: &str) -> Result<Vec<Checkpoint>> {
         self.flush_deferred()?;
-        self.conn
+        self.conn()?
             .prepare_cached(
                 "SELECT projection, position FROM checkpoints WHERE branch = ?1 ORDER BY projection",
             )
@@ -140,7 +130,7 @@ impl Store {
                 ["DELETE FROM documents WHERE branch = ?1", "DELETE FROM checkpoints WHERE branch = ?1"]
             {
                 store
-                    .conn
+                    .conn()?
                     .prepare_cached(sql)
                     .and_then(|mut stmt| stmt.execute([branch]))
                     .map_err(store.sql_err("clearing read models"))?;
@@ -166,8 +156,7 @@ impl Store {
     ) -> Result<()> {
         self.write("update_read_models", |store| {
             store.ancestry(branch)?;
-            let encoded = store.encode_documents(changes)?;
-            store.store_documents(branch, encoded)?;
+            store.store_documents(branch, changes.to_vec())?;
             for checkpoint in checkpoints {
                 store.store_checkpoint(branch, &checkpoint.projection, checkpoint.position)?;
             }
@@ -175,36 +164,30 @@ impl Store {
         })
     }
 
-    pub(crate) fn encode_documents<'c>(
-        &self,
-        changes: &'c [DocumentChange],
-    ) -> Result<Vec<EncodedChange<'c>>> {
-        changes
-            .iter()
-            .map(|change| match change {
-                DocumentChange::Upsert { read_model, key, document } => {
-                    let text = serde_json::to_string(document).map_err(|source| {
-                        self.json_error(format!("document {key:?} of read model {read_model}"), source)
-                    })?;
-                    Ok(EncodedChange { read_model, key, document: Some(text) })
-                }
-                DocumentChange::Delete { read_model, key } => {
-                    Ok(EncodedChange { read_model, key, document: None })
-                }
-            })
-            .collect()
-    }
-
     /// Writes the changes now, or defers them to the end of the open batch.
-    pub(crate) fn store_documents(&self, branch: &str, changes: Vec<EncodedChange<'_>>) -> Result<()> {
+    pub(crate) fn store_documents(&self, branch: &str, changes: Vec<DocumentChange>) -> Result<()> {
         if let Some(mut state) = self.batch_state() {
             for change in changes {
-                state.defer_document(branch, change.read_model, change.key, change.document);
+                match change {
+                    DocumentChange::Upsert { read_model, key, document } => {
+                        state.defer_document(branch, &read_model, key, Some(document));
+                    }
+                    DocumentChange::Delete { read_model, key } => {
+                        state.defer_document(branch, &read_model, key, None);
+                    }
+                }
             }
             return Ok(());
         }
         for change in &changes {
-            self.write_document(branch, change.read_model, change.key, change.document.as_deref())?;
+            match change {
+                DocumentChange::Upsert { read_model, key, document } => {
+                    self.write_document(branch, read_model, key, Some(document))?;
+                }
+                DocumentChange::Delete { read_model, key } => {
+                    self.write_document(branch, read_model, key, None)?;
+                }
+            }
         }
         Ok(())
     }
@@ -223,19 +206,23 @@ impl Store {
         branch: &str,
         read_model: &str,
         key: &str,
-        document: Option<&str>,
+        document: Option<&Value>,
     ) -> Result<()> {
         match document {
-            Some(text) => self
-                .conn
-                .prepare_cached(
-                    "INSERT INTO documents (branch, read_model, key, document) VALUES (?1, ?2, ?3, ?4) \
-                     ON CONFLICT (branch, read_model, key) DO UPDATE SET document = excluded.document",
-                )
-                .and_then(|mut stmt| stmt.execute(params![branch, read_model, key, text]))
-                .map_err(self.sql_err("writing a document"))?,
+            Some(document) => {
+                let text = serde_json::to_string(document).map_err(|source| {
+                    self.json_error(format!("document {key:?} of read model {read_model}"), source)
+                })?;
+                self.conn()?
+                    .prepare_cached(
+                        "INSERT INTO documents (branch, read_model, key, document) VALUES (?1, ?2, ?3, ?4) \
+                         ON CONFLICT (branch, read_model, key) DO UPDATE SET document = excluded.document",
+                    )
+                    .and_then(|mut stmt| stmt.execute(params![branch, read_model, key, text]))
+                    .map_err(self.sql_err("writing a document"))?
+            }
             None => self
-                .conn
+                .conn()?
                 .prepare_cached("DELETE FROM documents WHERE branch = ?1 AND read_model = ?2 AND key = ?3")
                 .and_then(|mut stmt| stmt.execute(params![branch, read_model, key]))
                 .map_err(self.sql_err("deleting a document"))?,
@@ -244,7 +231,7 @@ impl Store {
     }
 
     pub(crate) fn write_checkpoint(&self, branch: &str, projection: &str, position: u64) -> Result<()> {
-        self.conn
+        self.conn()?
             .prepare_cached(
                 "INSERT INTO checkpoints (branch, projection, position) VALUES (?1, ?2, ?3) \
                  ON CONFLICT (branch, projection) DO UPDATE SET position = excluded.position",

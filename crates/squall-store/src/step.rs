@@ -4,7 +4,9 @@ use crate::command::{Command, Outcome};
 use crate::error::{Error, Result};
 use crate::event::NewEvent;
 use crate::read_model::DocumentChange;
+use crate::sql::{from_sql, to_sql};
 use crate::store::Store;
+use crate::writer::WriteOp;
 
 /// Everything one processed command writes. [`Store::commit_step`] writes all of it or nothing.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,6 +83,15 @@ impl Store {
     /// [`Error::DuplicateCommand`], [`Error::NotQueued`], [`Error::AlreadyQueued`],
     /// [`Error::ReadOnly`], [`Error::Sqlite`].
     pub fn commit_step(&mut self, branch: &str, step: &Step) -> Result<StepReceipt> {
+        self.commit_owned_step(branch, step.clone())
+    }
+
+    /// [`Store::commit_step`] for a step the caller no longer needs: nothing is copied, and in
+    /// a pipelined batch its JSON is serialized on the writer's thread.
+    ///
+    /// # Errors
+    /// As [`Store::commit_step`].
+    pub fn commit_owned_step(&mut self, branch: &str, step: Step) -> Result<StepReceipt> {
         if matches!(step.outcome, Outcome::Rejected { .. }) && !step.events.is_empty() {
             return Err(Error::RejectedWithEvents {
                 branch: branch.to_owned(),
@@ -93,8 +104,13 @@ impl Store {
 
     /// Every check that can fail by design runs before the first write (see
     /// [`Store::write_checked_first`]); the command-log insert, whose unique index catches a
-    /// duplicate command, is the first write.
-    fn apply_step(&self, branch: &str, step: &Step) -> Result<StepReceipt> {
+    /// duplicate command, is the first write. In a pipelined batch the rows go to the writer
+    /// after the checks, so a duplicate within the batch is caught by remembering its ids.
+    fn apply_step(&self, branch: &str, step: Step) -> Result<StepReceipt> {
+        let pipelined = self.is_pipelined();
+        if pipelined {
+            self.check_writer()?;
+        }
         let ancestry = self.ancestry(branch)?;
 
         // Checks: stream versions (several events of one stream continue from each other),
@@ -126,45 +142,101 @@ impl Store {
                 return Err(self.already_queued(branch, &command.id));
             }
         }
+        if pipelined && self.batch_state().is_some_and(|state| state.logged_here(branch, &step.command.id)) {
+            return Err(Error::DuplicateCommand {
+                location: self.location.clone(),
+                branch: branch.to_owned(),
+                command_id: step.command.id.clone(),
+            });
+        }
 
-        // Encoding cannot fail for JSON values, but it too happens before the first write.
-        let events = step.events.iter().map(|event| self.encode_event(event)).collect::<Result<Vec<_>>>()?;
-        let documents = self.encode_documents(&step.documents)?;
-
-        // Writes.
+        // The rows: the command-log row first, then the queue and the events.
         let count = step.events.len() as u64;
         let first = if count > 0 { self.next_position()? } else { 0 };
         let range = (count > 0).then(|| (first, first + count - 1));
-        let log_seq = self.log_command(branch, &step.command, &step.outcome, range, &step.recorded_at)?;
-        if step.from_queue {
-            self.pop_queue(branch, &step.command.id)?;
+        let seq = if pipelined { Some(self.next_log_seq()?) } else { None };
+        let stream_versions: Vec<(String, u64)> =
+            versions.into_iter().map(|(stream, version)| (stream.to_owned(), version)).collect();
+        let Step { command, outcome, recorded_at, from_queue, events, documents, checkpoints, enqueue } =
+            step;
+        let command_id = command.id.clone();
+        let (outcome, reason) = match outcome {
+            Outcome::Accepted => ("accepted", None),
+            Outcome::Rejected { reason } => ("rejected", Some(reason)),
+        };
+        // Commands enqueued in this batch wait in memory; older ones are rows.
+        let queued_in_memory =
+            from_queue && self.batch_state().is_some_and(|state| state.is_queued_here(branch, &command_id));
+        let mut rows = Vec::with_capacity(2 + events.len());
+        rows.push(WriteOp::LogCommand {
+            seq: seq.map(to_sql),
+            branch: branch.to_owned(),
+            command,
+            outcome,
+            reason,
+            first_position: range.map(|(first, _)| to_sql(first)),
+            last_position: range.map(|(_, last)| to_sql(last)),
+            recorded_at: recorded_at.clone(),
+        });
+        if from_queue && !queued_in_memory {
+            rows.push(WriteOp::PopQueue { branch: branch.to_owned(), command_id: command_id.clone() });
         }
-        let mut positions = Vec::with_capacity(step.events.len());
-        for (((event, encoded), &(_, version)), position) in
-            step.events.iter().zip(&events).zip(&versions).zip(first..)
-        {
-            self.insert_event(branch, position, version, event, encoded, &step.recorded_at)?;
+        let mut positions = Vec::with_capacity(events.len());
+        for ((event, (_, version)), position) in events.into_iter().zip(&stream_versions).zip(first..) {
+            rows.push(WriteOp::Event {
+                position: to_sql(position),
+                branch: branch.to_owned(),
+                stream_version: to_sql(*version),
+                event,
+                recorded_at: recorded_at.clone(),
+            });
             positions.push(position);
+        }
+
+        // Writes.
+        let log_seq = match seq {
+            Some(seq) => {
+                self.send_rows(rows)?;
+                seq
+            }
+            None => {
+                let conn = self.conn()?;
+                let mut log_seq = 0;
+                for (i, row) in rows.iter().enumerate() {
+                    row.execute(&conn, &self.location)?;
+                    if i == 0 {
+                        log_seq = from_sql(conn.last_insert_rowid());
+                    }
+                }
+                log_seq
+            }
+        };
+        if queued_in_memory && let Some(mut state) = self.batch_state() {
+            state.remove_queued(branch, &command_id);
         }
         self.store_documents(branch, documents)?;
         if let Some((_, last)) = range {
-            for projection in &step.checkpoints {
+            for projection in &checkpoints {
                 self.store_checkpoint(branch, projection, last)?;
             }
         }
-        for command in &step.enqueue {
+        for command in enqueue {
             if self.in_batch() {
-                self.defer_enqueue(branch, command.clone(), &step.recorded_at)?;
+                self.defer_enqueue(branch, command, &recorded_at)?;
             } else {
-                self.push_queue(branch, command, &step.recorded_at)?;
+                self.push_queue(branch, &command, &recorded_at)?;
             }
         }
         if let Some(mut state) = self.batch_state() {
             if count > 0 {
-                state.next_position = Some(first + count);
+                state.derived.next_position = Some(first + count);
             }
-            for (stream, version) in versions {
-                state.set_version(branch, stream, version);
+            state.derived.next_log_seq = Some(log_seq + 1);
+            for (stream, version) in &stream_versions {
+                state.set_version(branch, stream, *version);
+            }
+            if pipelined {
+                state.log_here(branch, &command_id);
             }
         }
         Ok(StepReceipt { log_seq, positions })

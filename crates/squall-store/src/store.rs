@@ -1,16 +1,17 @@
 //! Opening a store, its durability modes, and the transaction discipline every write follows.
 
-use std::cell::RefCell;
+use std::cell::{Cell, Ref, RefCell};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
 use rusqlite::{Connection, OpenFlags};
 
-use crate::batch::BatchState;
+use crate::batch::{BatchState, Derived};
 use crate::branch::Ancestry;
 use crate::error::{Error, Result};
 use crate::schema;
+use crate::writer::Writer;
 
 /// How a writable file store trades durability for speed. Both use SQLite's WAL journal, so
 /// readers (e.g. `squall query`) never block the writer.
@@ -46,15 +47,24 @@ const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 /// (see [`Store::begin_batch`]). The store is `Send` but not `Sync`: one thread at a time.
 #[derive(Debug)]
 pub struct Store {
-    pub(crate) conn: Connection,
+    /// `None` while the writer of a pipelined batch holds it; [`Store::conn`] takes it back.
+    conn: RefCell<Option<Connection>>,
     pub(crate) location: String,
     access: Access,
-    batch_open: bool,
+    batch_open: Cell<bool>,
+    /// The open batch's rows are written by `writer` (see `writer.rs`).
+    pipelined: Cell<bool>,
+    /// Started by the first pipelined batch, stopped when the store is dropped.
+    writer: RefCell<Option<Writer>>,
     /// Branches never change once created, so their ancestry is cached. Cleared on every
     /// rollback, because a rolled-back transaction may have created a branch it cached.
     ancestry: RefCell<HashMap<String, Arc<Ancestry>>>,
     /// Only meaningful while a batch is open; see `batch.rs`.
     batch_state: RefCell<BatchState>,
+    /// What the last batch learnt (positions, stream versions, seqs), with SQLite's
+    /// `data_version` when it committed: the next batch starts from it if no other connection
+    /// has written since, and this one has not written outside a batch.
+    kept: RefCell<Option<(i64, Derived)>>,
 }
 
 impl Store {
@@ -131,12 +141,15 @@ impl Store {
             schema::migrate(&mut conn, &location)?;
         }
         Ok(Self {
-            conn,
+            conn: RefCell::new(Some(conn)),
             location,
             access,
-            batch_open: false,
+            batch_open: Cell::new(false),
+            pipelined: Cell::new(false),
+            writer: RefCell::new(None),
             ancestry: RefCell::new(HashMap::new()),
             batch_state: RefCell::new(BatchState::default()),
+            kept: RefCell::new(None),
         })
     }
 
@@ -162,7 +175,7 @@ impl Store {
     /// # Errors
     /// [`Error::Open`] if SQLite cannot read the header.
     pub fn schema_version(&self) -> Result<i64> {
-        schema::user_version(&self.conn, &self.location)
+        schema::user_version(&*self.conn()?, &self.location)
     }
 
     /// Reads a pragma's current value, e.g. `journal_mode` or `synchronous`, as text.
@@ -170,7 +183,7 @@ impl Store {
     /// # Errors
     /// [`Error::Sqlite`] for an unknown or unreadable pragma.
     pub fn pragma(&self, name: &str) -> Result<String> {
-        self.conn
+        self.conn()?
             .pragma_query_value(None, name, |row| {
                 let value: rusqlite::types::Value = row.get(0)?;
                 Ok(match value {
@@ -198,11 +211,45 @@ impl Store {
     /// cannot be taken within the busy timeout.
     pub fn begin_batch(&mut self) -> Result<()> {
         self.ensure_writable("begin_batch")?;
-        if self.batch_open {
+        if self.batch_open.get() {
             return Err(Error::BatchAlreadyOpen { location: self.location.clone() });
         }
         self.exec("BEGIN IMMEDIATE", "beginning a batch")?;
-        self.batch_open = true;
+        let kept = self.kept.borrow_mut().take();
+        if let Some((version, derived)) = kept
+            && self.data_version()? == version
+        {
+            // Nobody else has written since the last batch: what it learnt still holds.
+            self.batch_state.borrow_mut().derived = derived;
+        }
+        self.batch_open.set(true);
+        Ok(())
+    }
+
+    /// Like [`Store::begin_batch`], but the rows of the batch's steps are written by a
+    /// background thread while the caller works out the next steps: SQLite's share of the work
+    /// runs on a second core. Every check that can fail by design still runs in
+    /// [`Store::commit_step`], which returns as soon as the rows are handed over. What fails
+    /// while they are written (an I/O error, a full disk, a trigger, or a command id logged by
+    /// an earlier transaction) rolls back the whole batch, as in a synchronous batch, and is
+    /// reported by the next call that reaches the database: [`Error::BatchRolledBack`], at the
+    /// latest from [`Store::finish_batch`]. Reads wait until the rows sent before are written,
+    /// so they see them.
+    ///
+    /// # Errors
+    /// As [`Store::begin_batch`], or [`Error::Io`] if the thread cannot be started.
+    pub fn begin_pipelined_batch(&mut self) -> Result<()> {
+        self.begin_batch()?;
+        if self.writer.borrow().is_none() {
+            match Writer::spawn(self.location.clone()) {
+                Ok(writer) => *self.writer.borrow_mut() = Some(writer),
+                Err(source) => {
+                    let _ = self.abort_batch();
+                    return Err(Error::Io { location: self.location.clone(), source });
+                }
+            }
+        }
+        self.pipelined.set(true);
         Ok(())
     }
 
@@ -224,7 +271,7 @@ impl Store {
     }
 
     pub fn in_batch(&self) -> bool {
-        self.batch_open
+        self.batch_open.get()
     }
 
     /// Runs `f` inside a batch: committed if `f` returns `Ok`, rolled back if it returns `Err`.
@@ -251,39 +298,135 @@ impl Store {
     }
 
     fn close_batch(&mut self, sql: &'static str, operation: &'static str) -> Result<()> {
-        if !self.batch_open {
+        if !self.batch_open.get() {
             return Err(Error::NoBatchOpen { location: self.location.clone() });
         }
         let committing = sql == "COMMIT";
+        // Waits for the writer of a pipelined batch; a failure there has rolled back already.
+        self.conn()?;
         let mut result = if committing { self.flush_deferred() } else { Ok(()) };
         if result.is_ok() {
             result = self.exec(sql, operation);
         }
-        if result.is_err() && !self.conn.is_autocommit() {
+        if result.is_err() && self.conn().is_ok_and(|conn| !conn.is_autocommit()) {
             let _ = self.exec("ROLLBACK", "rolling back a failed batch");
         }
-        if !committing || result.is_err() {
-            self.ancestry.borrow_mut().clear();
+        let derived = std::mem::take(&mut self.batch_state.borrow_mut().derived);
+        self.end_batch();
+        if committing && result.is_ok() {
+            // Only this connection wrote since the batch began; remember where that left things.
+            if let Ok(version) = self.data_version() {
+                *self.kept.borrow_mut() = Some((version, derived));
+            }
         }
-        *self.batch_state.borrow_mut() = BatchState::default();
-        self.batch_open = false;
         result
+    }
+
+    /// Forgets the open batch: closed, its state and caches dropped (after its transaction
+    /// ended either way).
+    fn end_batch(&self) {
+        self.ancestry.borrow_mut().clear();
+        *self.batch_state.borrow_mut() = BatchState::default();
+        *self.kept.borrow_mut() = None;
+        self.batch_open.set(false);
+        self.pipelined.set(false);
+    }
+
+    /// SQLite's count of changes made by other connections.
+    fn data_version(&self) -> Result<i64> {
+        self.conn()?
+            .pragma_query_value(None, "data_version", |row| row.get(0))
+            .map_err(self.sql_err("reading the data version"))
+    }
+
+    /// The connection, taken back from the writer of a pipelined batch if it has it (waiting
+    /// until every row sent before is written). A failure of the writer rolls the batch back
+    /// and is returned here.
+    pub(crate) fn conn(&self) -> Result<Ref<'_, Connection>> {
+        if self.conn.borrow().is_none() {
+            self.reclaim()?;
+        }
+        Ref::filter_map(self.conn.borrow(), Option::as_ref).map_err(|_| self.writer_lost())
+    }
+
+    fn reclaim(&self) -> Result<()> {
+        let reply = self.writer.borrow_mut().as_mut().and_then(Writer::give_back);
+        let Some((conn, failure)) = reply else {
+            // The connection went down with the writer, and the batch with it.
+            self.end_batch();
+            return Err(self.writer_lost());
+        };
+        *self.conn.borrow_mut() = Some(conn);
+        if let Some(error) = failure {
+            let _ = self.exec("ROLLBACK", "rolling back a failed batch");
+            self.end_batch();
+            return Err(Error::BatchRolledBack { location: self.location.clone(), source: Box::new(error) });
+        }
+        Ok(())
+    }
+
+    fn writer_lost(&self) -> Error {
+        Error::WriterLost { location: self.location.clone() }
+    }
+
+    /// Whether the open batch is pipelined.
+    pub(crate) fn is_pipelined(&self) -> bool {
+        self.batch_open.get() && self.pipelined.get()
+    }
+
+    /// Hands rows of a pipelined batch to the writer, with the connection if it does not have
+    /// it yet. Should the writer be gone, they are written here and now.
+    pub(crate) fn send_rows(&self, rows: Vec<crate::writer::WriteOp>) -> Result<()> {
+        {
+            let mut writer = self.writer.borrow_mut();
+            if let Some(writer) = writer.as_mut()
+                && !writer.has_failed()
+            {
+                if !writer.holds_connection()
+                    && let Ok(mut slot) = self.conn.try_borrow_mut()
+                    && let Some(conn) = slot.take()
+                    && let Err(conn) = writer.take(conn)
+                {
+                    *slot = Some(conn);
+                }
+                if writer.holds_connection() {
+                    rows.into_iter().for_each(|row| writer.push(row));
+                    return Ok(());
+                }
+            }
+        }
+        // No writer to give them to, or it failed: taking the connection back reports that.
+        let conn = self.conn()?;
+        for row in &rows {
+            row.execute(&conn, &self.location)?;
+        }
+        Ok(())
+    }
+
+    /// A failure of the writer so far, reported (and the batch rolled back) now rather than at
+    /// the next read.
+    pub(crate) fn check_writer(&self) -> Result<()> {
+        let failed = self.writer.borrow().as_ref().is_some_and(Writer::has_failed);
+        if failed {
+            self.conn()?;
+        }
+        Ok(())
     }
 
     /// Writes the batch's deferred read-model changes and still-pending commands into its
     /// transaction, in a savepoint: on error nothing of them is written and they stay deferred.
     pub(crate) fn flush_deferred(&self) -> Result<()> {
-        if !self.batch_open || !self.batch_state.borrow().has_deferred() {
+        if !self.batch_open.get() || !self.batch_state.borrow().has_deferred() {
             return Ok(());
         }
         let deferred = std::mem::take(&mut self.batch_state.borrow_mut().deferred);
-        let next_seq = self.batch_state.borrow().next_seq;
+        let next_seq = self.batch_state.borrow().derived.next_seq;
         self.exec("SAVEPOINT squall_flush", "writing a batch's deferred changes")?;
         let written = (|| {
             for (branch, read_models) in &deferred.documents {
                 for (read_model, keys) in read_models {
                     for (key, document) in keys {
-                        self.write_document(branch, read_model, key, document.as_deref())?;
+                        self.write_document(branch, read_model, key, document.as_ref())?;
                     }
                 }
             }
@@ -307,7 +450,9 @@ impl Store {
             Ok(()) => {
                 let mut state = self.batch_state.borrow_mut();
                 state.forget_queue_rows_gone();
-                state.seqs_reserved = next_seq.map_or(0, |next| next - 1);
+                if let Some(next) = next_seq {
+                    state.derived.seqs_reserved = next - 1;
+                }
             }
             Err(_) => {
                 let _ = self.exec("ROLLBACK TO squall_flush", "writing a batch's deferred changes");
@@ -328,7 +473,11 @@ impl Store {
         f: impl FnOnce(&Self) -> Result<T>,
     ) -> Result<T> {
         self.ensure_writable(operation)?;
-        let (begin, commit, rollback): (&str, &[&str], &[&str]) = if self.batch_open {
+        if !self.batch_open.get() {
+            // This connection writes outside a batch: what the last batch learnt may be stale.
+            *self.kept.borrow_mut() = None;
+        }
+        let (begin, commit, rollback): (&str, &[&str], &[&str]) = if self.batch_open.get() {
             (
                 "SAVEPOINT squall_write",
                 &["RELEASE squall_write"],
@@ -365,17 +514,19 @@ impl Store {
         operation: &'static str,
         f: impl FnOnce(&Self) -> Result<T>,
     ) -> Result<T> {
-        if !self.batch_open {
+        if !self.batch_open.get() {
             return self.write(operation, f);
         }
-        let before = self.conn.total_changes();
+        if self.is_pipelined() {
+            // Nothing is written here: the rows go to the writer after every check.
+            return f(self);
+        }
+        let before = self.conn()?.total_changes();
         let outcome = f(self);
         match outcome {
-            Err(err) if self.conn.total_changes() != before => {
+            Err(err) if self.conn()?.total_changes() != before => {
                 let _ = self.exec("ROLLBACK", "rolling back a failed batch");
-                self.batch_open = false;
-                self.ancestry.borrow_mut().clear();
-                *self.batch_state.borrow_mut() = BatchState::default();
+                self.end_batch();
                 Err(Error::BatchRolledBack { location: self.location.clone(), source: Box::new(err) })
             }
             outcome => outcome,
@@ -383,7 +534,7 @@ impl Store {
     }
 
     fn exec(&self, sql: &str, operation: &'static str) -> Result<()> {
-        self.conn
+        self.conn()?
             .prepare_cached(sql)
             .and_then(|mut stmt| stmt.execute([]))
             .map(|_| ())
@@ -423,20 +574,33 @@ impl Store {
 
     /// The batch's state, if a batch is open.
     pub(crate) fn batch_state(&self) -> Option<std::cell::RefMut<'_, BatchState>> {
-        self.batch_open.then(|| self.batch_state.borrow_mut())
+        self.batch_open.get().then(|| self.batch_state.borrow_mut())
     }
 
     /// The position the next appended event gets. Positions are the rowids of `events`, which
     /// never loses a row, so the next one is the largest plus one.
     pub(crate) fn next_position(&self) -> Result<u64> {
-        if let Some(next) = self.batch_state().and_then(|state| state.next_position) {
+        if let Some(next) = self.batch_state().and_then(|state| state.derived.next_position) {
             return Ok(next);
         }
         let max: Option<i64> = self
-            .conn
+            .conn()?
             .prepare_cached("SELECT max(position) FROM events")
             .and_then(|mut stmt| stmt.query_row([], |row| row.get(0)))
             .map_err(self.sql_err("reading the last position"))?;
+        Ok(max.map_or(1, |max| crate::sql::from_sql(max) + 1))
+    }
+
+    /// The `seq` the next command-log row gets: the largest plus one, as SQLite picks it.
+    pub(crate) fn next_log_seq(&self) -> Result<u64> {
+        if let Some(next) = self.batch_state().and_then(|state| state.derived.next_log_seq) {
+            return Ok(next);
+        }
+        let max: Option<i64> = self
+            .conn()?
+            .prepare_cached("SELECT max(seq) FROM commands")
+            .and_then(|mut stmt| stmt.query_row([], |row| row.get(0)))
+            .map_err(self.sql_err("reading the last command-log seq"))?;
         Ok(max.map_or(1, |max| crate::sql::from_sql(max) + 1))
     }
 

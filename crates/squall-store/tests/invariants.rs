@@ -1,6 +1,7 @@
-//! Property: whatever steps run on whatever branches (including conflicting and rejected ones,
-//! inside batches or not), positions stay gapless and every stream's versions, as seen from
-//! every branch, run 1, 2, 3, ... without holes or repeats.
+//! Properties: whatever steps run on whatever branches (including conflicting and rejected ones,
+//! inside batches or not, pipelined or not), positions stay gapless and every stream's versions,
+//! as seen from every branch, run 1, 2, 3, ... without holes or repeats; and a pipelined batch
+//! stores exactly what a synchronous one stores.
 
 // Test helpers outside #[test] functions unwrap too.
 #![allow(clippy::unwrap_used, clippy::panic)]
@@ -32,9 +33,11 @@ enum Op {
         from: usize,
         at_percent: u64,
     },
-    /// Run the next `len` operations in one batch.
+    /// Run the next `len` operations in one batch, its rows written by a background thread
+    /// when `pipelined`.
     Batch {
         len: usize,
+        pipelined: bool,
     },
 }
 
@@ -44,7 +47,7 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(branch, stream, events, stale)| Op::Append { branch, stream, events, stale }),
         1 => (0..8_usize).prop_map(|branch| Op::Reject { branch }),
         2 => (0..8_usize, 0..=100_u64).prop_map(|(from, at_percent)| Op::Fork { from, at_percent }),
-        1 => (1..6_usize).prop_map(|len| Op::Batch { len }),
+        1 => (1..6_usize, any::<bool>()).prop_map(|(len, pipelined)| Op::Batch { len, pipelined }),
     ]
 }
 
@@ -53,6 +56,8 @@ struct Run {
     branches: Vec<String>,
     next_id: u64,
     batch_left: usize,
+    /// Overrides how batches run: `Some(true)` pipelines them all, `Some(false)` none.
+    pipelined: Option<bool>,
 }
 
 impl Run {
@@ -85,9 +90,13 @@ impl Run {
                 self.store.create_branch(&name, &from, at, T0).unwrap();
                 self.branches.push(name);
             }
-            Op::Batch { len } => {
+            Op::Batch { len, pipelined } => {
                 if !self.store.in_batch() {
-                    self.store.begin_batch().unwrap();
+                    if self.pipelined.unwrap_or(pipelined) {
+                        self.store.begin_pipelined_batch().unwrap();
+                    } else {
+                        self.store.begin_batch().unwrap();
+                    }
                     self.batch_left = len;
                     return;
                 }
@@ -114,18 +123,7 @@ proptest! {
     fn given_random_steps_on_random_branches_then_positions_are_gapless_and_versions_contiguous(
         ops in prop::collection::vec(op(), 1..60)
     ) {
-        let mut run = Run {
-            store: Store::open_in_memory().unwrap(),
-            branches: vec![MAIN.to_owned()],
-            next_id: 0,
-            batch_left: 0,
-        };
-        for op in &ops {
-            run.apply(op);
-        }
-        if run.store.in_batch() {
-            run.store.finish_batch().unwrap();
-        }
+        let run = run(&ops, None);
         let store = &run.store;
 
         let all = store.query("SELECT position FROM events ORDER BY position").unwrap();
@@ -157,4 +155,37 @@ proptest! {
             }
         }
     }
+
+    #[test]
+    fn given_the_same_steps_then_pipelined_and_synchronous_batches_store_the_same_rows(
+        ops in prop::collection::vec(op(), 1..60)
+    ) {
+        let pipelined = run(&ops, Some(true));
+        let synchronous = run(&ops, Some(false));
+        for table in ["events", "commands", "queue", "branches", "branch_ancestry"] {
+            let sql = format!("SELECT * FROM {table} ORDER BY 1, 2");
+            prop_assert_eq!(
+                pipelined.store.query(&sql).unwrap(),
+                synchronous.store.query(&sql).unwrap(),
+                "{}", table
+            );
+        }
+    }
+}
+
+fn run(ops: &[Op], pipelined: Option<bool>) -> Run {
+    let mut run = Run {
+        store: Store::open_in_memory().unwrap(),
+        branches: vec![MAIN.to_owned()],
+        next_id: 0,
+        batch_left: 0,
+        pipelined,
+    };
+    for op in ops {
+        run.apply(op);
+    }
+    if run.store.in_batch() {
+        run.store.finish_batch().unwrap();
+    }
+    run
 }

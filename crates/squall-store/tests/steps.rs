@@ -661,3 +661,88 @@ fn given_a_batch_when_it_is_aborted_or_its_pending_commands_cannot_be_written_th
     assert_eq!(store.pending_count(MAIN).unwrap(), 0);
     assert_eq!(store.logged_command(MAIN, "c1").unwrap(), None);
 }
+
+#[test]
+fn given_a_pipelined_batch_when_steps_commit_then_reads_inside_see_them_and_the_commit_keeps_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("board.db"), squall_store::Durability::Batch).unwrap();
+    store.enqueue(MAIN, &command("old", "Deposit"), T0).unwrap();
+
+    store.begin_pipelined_batch().unwrap();
+    let mut receipts = Vec::new();
+    for i in 0..200_u64 {
+        let mut s = deposit_step(&format!("c{i}"), "acc-1", i, 1);
+        s.from_queue = i == 0;
+        if i == 0 {
+            s.command.id = "old".to_owned();
+        }
+        receipts.push(store.commit_step(MAIN, &s).unwrap());
+    }
+    let head_inside = store.head(MAIN).unwrap();
+    let log_inside = store.command_log(MAIN).unwrap();
+    store.finish_batch().unwrap();
+
+    assert_eq!(head_inside, 200);
+    let seqs: Vec<u64> = log_inside.iter().map(|c| c.seq).collect();
+    assert_eq!(seqs, receipts.iter().map(|r| r.log_seq).collect::<Vec<_>>());
+    assert_eq!(receipts[199].positions, vec![200]);
+    assert_eq!(store.stream_version(MAIN, "acc-1").unwrap(), 200);
+    assert_eq!(store.pending_count(MAIN).unwrap(), 0);
+    assert_eq!(store.document(MAIN, "balances", "acc-1").unwrap(), Some(json!({"balance": 200})));
+    assert_eq!(store.checkpoint(MAIN, "balances").unwrap(), 200);
+}
+
+#[test]
+fn given_a_pipelined_batch_when_a_row_fails_to_be_written_then_the_next_call_reports_it_and_the_batch_is_gone()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("board.db");
+    let mut store = Store::open(&path, squall_store::Durability::Batch).unwrap();
+    common::append(&mut store, MAIN, "before", "s");
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER boom BEFORE INSERT ON events WHEN NEW.event_type = 'Boom' \
+             BEGIN SELECT RAISE(ABORT, 'boom refused'); END;",
+        )
+        .unwrap();
+
+    store.begin_pipelined_batch().unwrap();
+    common::append(&mut store, MAIN, "in-batch", "s");
+    // Handed to the writer: the failure comes later.
+    store.commit_step(MAIN, &step("c2", vec![event("s", 2, "Boom", json!({}))])).unwrap();
+    let err = store.finish_batch().unwrap_err();
+
+    assert!(matches!(err, Error::BatchRolledBack { .. }), "{err}");
+    assert!(err.to_string().contains("boom refused"), "{err}");
+    assert!(!store.in_batch());
+    assert_eq!(visible(&store, MAIN), vec![(1, "s".to_owned(), 1)]);
+    assert_eq!(common::append(&mut store, MAIN, "after", "s"), 2);
+}
+
+#[test]
+fn given_a_pipelined_batch_when_a_command_id_repeats_then_a_repeat_inside_the_batch_is_refused_at_once_and_an_older_one_rolls_the_batch_back()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("board.db"), squall_store::Durability::Batch).unwrap();
+    common::append(&mut store, MAIN, "earlier", "s");
+
+    store.begin_pipelined_batch().unwrap();
+    common::append(&mut store, MAIN, "c1", "s");
+    let inside = store.commit_step(MAIN, &step("c1", vec![]));
+    let head = store.head(MAIN).unwrap();
+    store.commit_step(MAIN, &step("earlier", vec![])).unwrap();
+    let err = store.finish_batch().unwrap_err();
+
+    assert!(matches!(inside, Err(Error::DuplicateCommand { ref command_id, .. }) if command_id == "c1"));
+    assert_eq!(head, 2, "the batch went on after the refused repeat");
+    match err {
+        Error::BatchRolledBack { source, .. } => {
+            assert!(
+                matches!(*source, Error::DuplicateCommand { ref command_id, .. } if command_id == "earlier")
+            );
+        }
+        other => panic!("expected a rolled-back batch, got {other}"),
+    }
+    assert_eq!(store.head(MAIN).unwrap(), 1);
+}

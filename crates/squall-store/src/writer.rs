@@ -1,0 +1,296 @@
+//! The background writer of a pipelined batch: a thread that executes the rows of the batch's
+//! steps while the caller works out the next steps, so SQLite's b-tree work runs on a second
+//! core. The connection itself travels: the writer holds it while it has rows to write, and
+//! hands it back whenever the store needs to read (which waits for every row sent before).
+//!
+//! Every check that can fail by design runs before a step's rows are sent (see `step.rs`), so
+//! what can still fail here is what also fails half-way through a synchronous step: an I/O
+//! error, a full disk, a trigger, a command id logged by an earlier transaction. The first
+//! failure stops the writer; the store rolls the whole batch back when it takes the connection
+//! back, as a synchronous batch does ([`crate::Error::BatchRolledBack`]).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::thread::JoinHandle;
+
+use rusqlite::{Connection, params};
+
+use crate::command::Command;
+use crate::error::{Error, Result};
+use crate::event::NewEvent;
+use crate::sql::is_unique_violation;
+
+/// Rows are sent in chunks: one wake-up of the writer per chunk rather than per row.
+const CHUNK: usize = 64;
+
+/// One row write of a step. JSON columns are serialized where the row is written: in a
+/// pipelined batch, on the writer's thread.
+#[derive(Debug)]
+pub(crate) enum WriteOp {
+    LogCommand {
+        seq: Option<i64>,
+        branch: String,
+        command: Command,
+        outcome: &'static str,
+        reason: Option<String>,
+        first_position: Option<i64>,
+        last_position: Option<i64>,
+        recorded_at: String,
+    },
+    Event {
+        position: i64,
+        branch: String,
+        stream_version: i64,
+        event: NewEvent,
+        recorded_at: String,
+    },
+    PopQueue {
+        branch: String,
+        command_id: String,
+    },
+}
+
+impl WriteOp {
+    /// Writes the row. The errors are the ones a synchronous step reports.
+    pub(crate) fn execute(&self, conn: &Connection, location: &str) -> Result<()> {
+        let sql_err =
+            |operation| move |source| Error::Sqlite { location: location.to_owned(), operation, source };
+        let json_err =
+            |what: String| move |source| Error::Json { location: location.to_owned(), what, source };
+        match self {
+            WriteOp::LogCommand {
+                seq,
+                branch,
+                command,
+                outcome,
+                reason,
+                first_position,
+                last_position,
+                recorded_at,
+            } => {
+                let payload = serde_json::to_string(&command.payload)
+                    .map_err(json_err(format!("the payload of command {:?}", command.id)))?;
+                let metadata = serde_json::to_string(&command.metadata)
+                    .map_err(json_err(format!("the metadata of command {:?}", command.id)))?;
+                conn.prepare_cached(
+                    "INSERT INTO commands (seq, command_id, branch, command_type, payload, metadata, \
+                     outcome, reason, first_position, last_position, recorded_at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                )
+                .and_then(|mut stmt| {
+                    stmt.execute(params![
+                        seq,
+                        command.id,
+                        branch,
+                        command.command_type,
+                        payload,
+                        metadata,
+                        outcome,
+                        reason,
+                        first_position,
+                        last_position,
+                        recorded_at,
+                    ])
+                })
+                .map_err(|source| {
+                    if is_unique_violation(&source) {
+                        Error::DuplicateCommand {
+                            location: location.to_owned(),
+                            branch: branch.clone(),
+                            command_id: command.id.clone(),
+                        }
+                    } else {
+                        sql_err("logging a command")(source)
+                    }
+                })?;
+            }
+            WriteOp::Event { position, branch, stream_version, event, recorded_at } => {
+                let payload = serde_json::to_string(&event.payload)
+                    .map_err(json_err(format!("the payload of a {} event", event.event_type)))?;
+                let metadata = serde_json::to_string(&event.metadata)
+                    .map_err(json_err(format!("the metadata of a {} event", event.event_type)))?;
+                conn.prepare_cached(
+                    "INSERT INTO events (position, branch, stream_id, stream_version, event_type, \
+                     payload, metadata, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )
+                .and_then(|mut stmt| {
+                    stmt.execute(params![
+                        position,
+                        branch,
+                        event.stream_id,
+                        stream_version,
+                        event.event_type,
+                        payload,
+                        metadata,
+                        recorded_at,
+                    ])
+                })
+                .map_err(sql_err("appending an event"))?;
+            }
+            WriteOp::PopQueue { branch, command_id } => {
+                let removed = conn
+                    .prepare_cached("DELETE FROM queue WHERE branch = ?1 AND command_id = ?2")
+                    .and_then(|mut stmt| stmt.execute([branch, command_id]))
+                    .map_err(sql_err("dequeuing a command"))?;
+                if removed == 0 {
+                    return Err(Error::NotQueued {
+                        location: location.to_owned(),
+                        branch: branch.clone(),
+                        command_id: command_id.clone(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+enum Message {
+    /// The connection, to write with until asked for it back.
+    Take(Connection),
+    Ops(Vec<WriteOp>),
+    /// Send the connection back, with the first failure if there was one.
+    Give,
+}
+
+type Reply = (Connection, Option<Error>);
+
+/// The writer thread and what the store keeps to talk to it.
+pub(crate) struct Writer {
+    messages: Option<Sender<Message>>,
+    replies: Receiver<Reply>,
+    thread: Option<JoinHandle<()>>,
+    /// Set by the writer at its first failure, so the next step can stop early.
+    failed: Arc<AtomicBool>,
+    /// Rows not sent yet.
+    buffer: Vec<WriteOp>,
+    /// The writer holds the connection.
+    holds_connection: bool,
+}
+
+impl std::fmt::Debug for Writer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Writer")
+            .field("buffered", &self.buffer.len())
+            .field("holds_connection", &self.holds_connection)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Writer {
+    /// Starts the thread. `location` names the store in its errors.
+    pub(crate) fn spawn(location: String) -> std::io::Result<Self> {
+        let (messages, inbox) = mpsc::channel::<Message>();
+        let (reply, replies) = mpsc::channel::<Reply>();
+        let failed = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&failed);
+        let thread = std::thread::Builder::new()
+            .name("squall-store-writer".to_owned())
+            .spawn(move || run(&inbox, &reply, &flag, &location))?;
+        Ok(Self {
+            messages: Some(messages),
+            replies,
+            thread: Some(thread),
+            failed,
+            buffer: Vec::with_capacity(CHUNK),
+            holds_connection: false,
+        })
+    }
+
+    pub(crate) fn holds_connection(&self) -> bool {
+        self.holds_connection
+    }
+
+    pub(crate) fn has_failed(&self) -> bool {
+        self.failed.load(Ordering::Relaxed)
+    }
+
+    /// Gives the connection to the writer. Returns it if the thread is gone.
+    pub(crate) fn take(&mut self, conn: Connection) -> std::result::Result<(), Connection> {
+        match self.send(Message::Take(conn)) {
+            Ok(()) => {
+                self.holds_connection = true;
+                Ok(())
+            }
+            Err(Message::Take(conn)) => Err(conn),
+            // `send` gives back what it was given, which was a `Take`.
+            Err(Message::Ops(_) | Message::Give) => Ok(()),
+        }
+    }
+
+    /// Queues a row; rows go to the writer in chunks.
+    pub(crate) fn push(&mut self, op: WriteOp) {
+        self.buffer.push(op);
+        if self.buffer.len() >= CHUNK {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.buffer.is_empty() {
+            let ops = std::mem::replace(&mut self.buffer, Vec::with_capacity(CHUNK));
+            // A writer that is gone cannot give the connection back either; `give_back`
+            // reports that.
+            let _ = self.send(Message::Ops(ops));
+        }
+    }
+
+    /// Waits until every row sent is written and takes the connection back, with the
+    /// writer's first failure. `None` if the thread died (it cannot: it only writes rows,
+    /// and a panic in SQLite would abort); the connection is then lost and so is the batch.
+    pub(crate) fn give_back(&mut self) -> Option<Reply> {
+        self.flush();
+        self.send(Message::Give).ok()?;
+        let reply = self.replies.recv().ok()?;
+        self.holds_connection = false;
+        self.failed.store(false, Ordering::Relaxed);
+        Some(reply)
+    }
+
+    fn send(&self, message: Message) -> std::result::Result<(), Message> {
+        match &self.messages {
+            Some(sender) => sender.send(message).map_err(|e| e.0),
+            None => Err(message),
+        }
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        // Closing the channel stops the thread; a connection it holds is closed there, which
+        // rolls back an unfinished batch as dropping the store does.
+        self.messages = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn run(inbox: &Receiver<Message>, reply: &Sender<Reply>, failed: &AtomicBool, location: &str) {
+    let mut conn: Option<Connection> = None;
+    let mut failure: Option<Error> = None;
+    while let Ok(message) = inbox.recv() {
+        match message {
+            Message::Take(taken) => conn = Some(taken),
+            Message::Ops(ops) => {
+                let Some(conn) = &conn else { continue };
+                if failure.is_some() {
+                    continue;
+                }
+                for op in &ops {
+                    if let Err(error) = op.execute(conn, location) {
+                        failure = Some(error);
+                        failed.store(true, Ordering::Relaxed);
+                        break;
+                    }
+                }
+            }
+            Message::Give => {
+                if let Some(conn) = conn.take() {
+                    let _ = reply.send((conn, failure.take()));
+                }
+            }
+        }
+    }
+}
