@@ -7,6 +7,7 @@ use std::str::FromStr;
 use rhai::{Array, Dynamic, Map};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Number, Value};
 use squall_model::{Field, FieldType};
 
@@ -151,16 +152,27 @@ pub fn to_rhai(value: &Value, ty: Option<&FieldType>) -> Dynamic {
 }
 
 /// Turn a value a script returned into what it reads back as from the store:
-/// `to_rhai(&to_json(value), ty)`, in place and without building the JSON.
+/// `to_rhai(&to_json(value)?, ty)`, in place and without building the JSON.
 /// Scripts must see the same values whether a session remembered them or
-/// read them back (a reopened store, a replay), or runs would differ. Only
-/// for values `to_json` accepts.
-pub fn to_stored(value: &mut Dynamic, ty: Option<&FieldType>) {
+/// read them back (a reopened store, a replay), or runs would differ.
+///
+/// # Errors
+/// A value `to_json` refuses, named by its path as `to_json` names it.
+pub fn to_stored(value: &mut Dynamic, ty: Option<&FieldType>) -> Result<(), NotJson> {
+    stored(value, ty).map_err(|mut e| {
+        e.path.insert_str(0, "the value");
+        e
+    })
+}
+
+fn stored(value: &mut Dynamic, ty: Option<&FieldType>) -> Result<(), NotJson> {
     let ty = match ty {
         Some(FieldType::Optional(inner)) => Some(inner.as_ref()),
         other => other,
     };
-    if let Ok(i) = value.as_int() {
+    if value.is_unit() || value.is_bool() {
+        // The same either way.
+    } else if let Ok(i) = value.as_int() {
         // JSON has one kind of number: only an `int` field gives an integer back.
         if !matches!(ty, Some(FieldType::Int)) {
             *value = Dynamic::from_decimal(Decimal::from(i));
@@ -168,36 +180,203 @@ pub fn to_stored(value: &mut Dynamic, ty: Option<&FieldType>) {
     } else if let Ok(d) = value.as_decimal() {
         *value = match decimal_to_json(d) {
             Value::Number(n) => number_to_rhai(&n, ty),
-            Value::String(s) => to_rhai(&Value::String(s), ty),
-            _ => Dynamic::UNIT,
+            other => to_rhai(&other, ty),
         };
     } else if value.is_char() {
         let text = value.to_string();
         *value = to_rhai(&Value::String(text), ty);
-    } else if let Some(FieldType::Decimal) = ty
-        && value.is_string()
-    {
-        if let Some(d) =
-            value.read_lock::<rhai::ImmutableString>().and_then(|s| Decimal::from_str(s.as_str()).ok())
+    } else if value.is_string() {
+        if let Some(FieldType::Decimal) = ty
+            && let Some(d) =
+                value.read_lock::<rhai::ImmutableString>().and_then(|s| Decimal::from_str(s.as_str()).ok())
         {
             *value = Dynamic::from_decimal(d);
         }
-    } else if let Some(mut array) = value.write_lock::<Array>() {
+    } else if value.is_array() {
         let inner = match ty {
             Some(FieldType::List(inner)) => Some(inner.as_ref()),
             _ => None,
         };
-        array.iter_mut().for_each(|item| to_stored(item, inner));
-    } else if let Some(mut map) = value.write_lock::<Map>() {
-        map.values_mut().for_each(|item| to_stored(item, None));
+        if let Some(mut array) = value.write_lock::<Array>() {
+            for (i, item) in array.iter_mut().enumerate() {
+                stored(item, inner).map_err(|e| e.inside(&format!("[{i}]")))?;
+            }
+        }
+    } else if value.is_map() {
+        if let Some(mut map) = value.write_lock::<Map>() {
+            for (key, item) in map.iter_mut() {
+                stored(item, None).map_err(|e| e.inside(&format!(".{key}")))?;
+            }
+        }
+    } else {
+        return Err(NotJson { path: String::new(), type_name: value.type_name().to_owned() });
     }
+    Ok(())
 }
 
 /// A payload map as a script reads it back: see [`to_stored`].
-pub fn payload_to_stored(fields: &[Field], map: &mut Map) {
+///
+/// # Errors
+/// As [`to_stored`].
+pub fn payload_to_stored(fields: &[Field], map: &mut Map) -> Result<(), NotJson> {
     for (name, value) in map.iter_mut() {
         let ty = fields.iter().find(|f| f.name == name.as_str()).map(|f| &f.ty);
-        to_stored(value, ty);
+        to_stored(value, ty).map_err(|mut e| {
+            e.path = e.path.replacen("the value", &format!("the value.{name}"), 1);
+            e
+        })?;
+    }
+    Ok(())
+}
+
+/// A stored payload parsed straight into the map a script sees: what
+/// `payload_to_rhai(fields, &serde_json::from_str(text)?)` gives, without
+/// the JSON tree in between. Replays parse every event, so this counts.
+///
+/// # Errors
+/// The text is not JSON.
+pub fn payload_from_json(fields: &[Field], text: &str) -> Result<Map, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let map = PayloadSeed(fields).deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(map)
+}
+
+/// The top level of a payload: a map whose fields have declared types.
+/// Anything else reads as an empty map, as in `payload_to_rhai`.
+struct PayloadSeed<'a>(&'a [Field]);
+
+impl<'de> DeserializeSeed<'de> for PayloadSeed<'_> {
+    type Value = Map;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Map, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PayloadSeed<'_> {
+    type Value = Map;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a payload")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Map, A::Error> {
+        let mut map = Map::new();
+        while let Some(name) = access.next_key::<String>()? {
+            let ty = self.0.iter().find(|f| f.name == name).map(|f| &f.ty);
+            map.insert(name.into(), access.next_value_seed(Typed(ty))?);
+        }
+        Ok(map)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<Map, A::Error> {
+        while access.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Map::new())
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Map, E> {
+        Ok(Map::new())
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Map, E> {
+        Ok(Map::new())
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Map, E> {
+        Ok(Map::new())
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Map, E> {
+        Ok(Map::new())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Map, E> {
+        Ok(Map::new())
+    }
+
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Map, E> {
+        Ok(Map::new())
+    }
+}
+
+/// One JSON value read as `to_rhai(value, ty)` would convert it.
+#[derive(Clone, Copy)]
+struct Typed<'a>(Option<&'a FieldType>);
+
+impl<'a> Typed<'a> {
+    fn ty(self) -> Option<&'a FieldType> {
+        match self.0 {
+            Some(FieldType::Optional(inner)) => Some(inner.as_ref()),
+            other => other,
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Typed<'_> {
+    type Value = Dynamic;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Dynamic, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Typed<'_> {
+    type Value = Dynamic;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Dynamic, E> {
+        Ok(Dynamic::UNIT)
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Dynamic, E> {
+        Ok(Dynamic::UNIT)
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<Dynamic, E> {
+        Ok(Dynamic::from_bool(b))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, i: i64) -> Result<Dynamic, E> {
+        Ok(number_to_rhai(&Number::from(i), self.ty()))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, u: u64) -> Result<Dynamic, E> {
+        Ok(number_to_rhai(&Number::from(u), self.ty()))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, f: f64) -> Result<Dynamic, E> {
+        Ok(Number::from_f64(f).map_or(Dynamic::UNIT, |n| number_to_rhai(&n, self.ty())))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Dynamic, E> {
+        Ok(match self.ty() {
+            Some(FieldType::Decimal) => Decimal::from_str(s).map_or_else(|_| s.into(), Dynamic::from_decimal),
+            _ => s.into(),
+        })
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<Dynamic, A::Error> {
+        let inner = match self.ty() {
+            Some(FieldType::List(inner)) => Some(inner.as_ref()),
+            _ => None,
+        };
+        let mut items = Array::new();
+        while let Some(item) = access.next_element_seed(Typed(inner))? {
+            items.push(item);
+        }
+        Ok(Dynamic::from_array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Dynamic, A::Error> {
+        let mut map = Map::new();
+        while let Some(key) = access.next_key::<String>()? {
+            map.insert(key.into(), access.next_value_seed(Typed(None))?);
+        }
+        Ok(Dynamic::from_map(map))
     }
 }
 
@@ -378,9 +557,42 @@ mod tests {
         };
         for (mut value, ty) in values() {
             let read_back = to_rhai(&to_json(&value).unwrap(), ty.as_ref());
-            to_stored(&mut value, ty.as_ref());
+            to_stored(&mut value, ty.as_ref()).unwrap();
             assert_eq!(shape(&value), shape(&read_back), "{ty:?}");
         }
+    }
+
+    #[test]
+    fn a_payload_parsed_straight_from_its_text_is_the_payload_read_through_json() {
+        let fields = vec![
+            Field { name: "n".into(), ty: FieldType::Int },
+            Field { name: "big".into(), ty: FieldType::Int },
+            Field { name: "amount".into(), ty: FieldType::Decimal },
+            Field { name: "price".into(), ty: FieldType::Optional(Box::new(FieldType::Decimal)) },
+            Field { name: "counts".into(), ty: FieldType::List(Box::new(FieldType::Int)) },
+        ];
+        for text in [
+            r#"{"n": 3, "big": 18446744073709551615, "amount": 0.1, "price": "2.50", "counts": [1, -2],
+                "extra": {"x": [1, 1.5, null, true, "s"]}, "note": null}"#,
+            r#"{"amount": 1e21, "price": null, "n": -7}"#,
+            "[1, 2]",
+            "null",
+            "42",
+        ] {
+            let direct = payload_from_json(&fields, text).unwrap();
+            let through_json = payload_to_rhai(&fields, &serde_json::from_str(text).unwrap());
+            assert_eq!(shape(&Dynamic::from_map(direct)), shape(&Dynamic::from_map(through_json)), "{text}");
+        }
+        assert!(payload_from_json(&fields, "{").is_err());
+    }
+
+    #[test]
+    fn a_value_that_cannot_be_stored_is_refused_by_to_stored_as_by_to_json() {
+        let mut inner = Map::new();
+        inner.insert("when".into(), Dynamic::from(std::time::Duration::from_secs(1)));
+        let mut value = Dynamic::from_array(vec![Dynamic::from_int(1), Dynamic::from_map(inner)]);
+        let expected = to_json(&value).unwrap_err();
+        assert_eq!(to_stored(&mut value, None).unwrap_err(), expected);
     }
 
     #[test]

@@ -220,5 +220,11 @@ proptest! {
         batched.finish_batch().unwrap();
 
         prop_assert_eq!(tables(&batched), tables(&traced));
+        // Replaying every event rebuilds exactly the documents the steps wrote.
+        for session in [&mut batched, &mut traced] {
+            let replayed = session.replay().unwrap();
+            prop_assert!(replayed.changed.is_empty(), "{:?}", replayed.changed);
+        }
+        prop_assert_eq!(tables(&batched), tables(&traced));
     }
 }

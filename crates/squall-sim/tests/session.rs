@@ -467,6 +467,39 @@ fn given_an_edited_projection_when_replayed_then_the_changed_documents_are_repor
 }
 
 #[test]
+fn given_a_projection_that_now_fails_for_two_accounts_when_replayed_then_the_earlier_failure_is_reported_and_nothing_changes()
+ {
+    let (dir, models) = bank_account_copy();
+    let mut session = open_at(&models, Store::open_in_memory().unwrap());
+    // Many accounts, so a replay spread over threads gives each thread some.
+    for i in 0..60 {
+        run(&mut session, "OpenAccount", json!({"account_id": format!("acc-{i}"), "owner": "Alice"}));
+    }
+    for i in (0..60).rev() {
+        run(&mut session, "DepositMoney", json!({"account_id": format!("acc-{i}"), "amount": 5}));
+    }
+    let before = session.documents("AccountOverview").unwrap();
+
+    // Deposits into acc-7 and acc-41 now break the projection; acc-41's came first.
+    let script = dir.path().join("scripts/bank_account/account_overview.rhai");
+    let text = std::fs::read_to_string(&script).unwrap();
+    let edited = text.replace(
+        "fn project_MoneyDeposited(doc, event) {",
+        "fn project_MoneyDeposited(doc, event) {\n    if event.account_id == \"acc-7\" || event.account_id == \"acc-41\" { throw `no deposits for ${event.account_id}`; }",
+    );
+    assert_ne!(text, edited, "the projection to edit was not found");
+    std::fs::write(&script, edited).unwrap();
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+    std::fs::File::options().write(true).open(&script).unwrap().set_modified(later).unwrap();
+
+    for _ in 0..3 {
+        let error = session.replay().unwrap_err().to_string();
+        assert!(error.contains("threw: no deposits for acc-41"), "{error}");
+    }
+    assert_eq!(session.documents("AccountOverview").unwrap(), before);
+}
+
+#[test]
 fn given_an_edited_aggregate_and_policy_when_scripts_are_reloaded_then_states_follow_the_new_scripts() {
     let (dir, models) = bank_account_copy();
     let mut session = open_at(&models, Store::open_in_memory().unwrap());

@@ -30,6 +30,9 @@ pub struct Compiled {
     /// Where each function is defined: the line named when an error (an
     /// exhausted operation budget) carries no position of its own.
     definitions: HashMap<String, usize>,
+    /// The text calls `random(`: its results depend on the order of calls
+    /// across scripts, so it must not run alongside other calls.
+    uses_random: bool,
 }
 
 /// How a script call ended when it did not fail.
@@ -60,6 +63,7 @@ impl Script {
         let own_engine =
             top_level_constants(engine, path, &ast)?.map(|constants| engine.with_constants(constants));
         let ast = ast.clone_functions_only();
+        let uses_random = calls(text, "random");
         Ok(Script(Arc::new(Compiled {
             path: path.to_owned(),
             hash,
@@ -67,7 +71,14 @@ impl Script {
             engine: own_engine,
             functions,
             definitions,
+            uses_random,
         })))
+    }
+
+    /// Whether calls of this script may run on several threads at once with
+    /// the same results: only `random()` shares state that changes.
+    pub fn runs_alone(&self) -> bool {
+        self.uses_random
     }
 
     pub fn has(&self, function: &str) -> bool {
@@ -134,6 +145,16 @@ fn innermost(error: &EvalAltResult) -> &EvalAltResult {
         EvalAltResult::ErrorInFunctionCall(_, _, inner, _) => innermost(inner),
         other => other,
     }
+}
+
+/// Whether the text calls `name(` anywhere (comments included: erring on
+/// the safe side).
+fn calls(text: &str, name: &str) -> bool {
+    text.match_indices(name).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + name.len()..].trim_start().chars().next();
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '_') && after == Some('(')
+    })
 }
 
 /// Line numbers of `fn name(` definitions in the text.

@@ -2,6 +2,7 @@
 //! queued command per step.
 
 mod process;
+mod replay;
 mod travel;
 mod views;
 
@@ -271,10 +272,13 @@ impl Session {
         Ok(RunEnd { steps, quiet: self.pending()? == 0, stopped: None })
     }
 
-    /// Group the next steps into one store transaction, for speed (see
-    /// `Store::begin_batch`); [`Session::finish_batch`] commits them.
+    /// Group the next steps into one store transaction, for speed, their
+    /// rows written by a second thread while the next steps run (see
+    /// `Store::begin_pipelined_batch`); [`Session::finish_batch`] commits
+    /// them. A step whose rows fail to be written rolls back the whole batch,
+    /// reported by a later step or by `finish_batch`; the caches go with it.
     pub fn begin_batch(&mut self) -> Result<(), SimError> {
-        Ok(self.store.begin_batch()?)
+        Ok(self.store.begin_pipelined_batch()?)
     }
 
     /// Commit the steps since [`Session::begin_batch`]. When the commit

@@ -157,7 +157,13 @@ impl Session {
                 issued_by.push(policy);
             }
         }
-        let receipt = match self.store.commit_step(&self.branch, &step) {
+        // The trace reads the step afterwards; otherwise the store takes it.
+        let (committed, step) = if traced {
+            (self.store.commit_step(&self.branch, &step), Some(step))
+        } else {
+            (self.store.commit_owned_step(&self.branch, step), None)
+        };
+        let receipt = match committed {
             Ok(receipt) => receipt,
             Err(error) => {
                 // The caches may have run ahead of the store; start afresh.
@@ -178,7 +184,7 @@ impl Session {
             self.cache.versions.extend(work.stream_versions.drain(..));
             self.policy_states.extend(work.policy_states.drain(..));
         }
-        let trace = traced.then(|| {
+        let trace = step.map(|step| {
             self.trace(step, work, outcome, errors, &receipt.positions, (&emitted, &issued_by), &now)
         });
         Ok(Some(Processed { correlation_id, name, trace }))
@@ -496,7 +502,7 @@ impl Session {
             Call::Returned(doc) if doc.is_unit() => None,
             Call::Returned(mut doc) => {
                 let stored = json(&doc)?;
-                value::to_stored(&mut doc, None);
+                value::to_stored(&mut doc, None).map_err(|e| Refusal::Failed(e.to_string()))?;
                 Some((stored, doc))
             }
             Call::Thrown(reason) => {
@@ -749,7 +755,8 @@ impl Session {
             ))
         })?;
         if let Some(mut map) = value.write_lock::<Map>() {
-            value::payload_to_stored(fields, &mut map);
+            value::payload_to_stored(fields, &mut map)
+                .map_err(|e| Refusal::Failed(format!("{}: `{name}`: {e}", script.path)))?;
         }
         Ok((json, value))
     }
@@ -758,11 +765,6 @@ impl Session {
         self.scripts.get(sticky).cloned().ok_or_else(|| {
             Refusal::Failed(format!("{} has no script", self.model.elements[sticky].describe()))
         })
-    }
-
-    pub(crate) fn event_value(&self, event: &str, payload: &Value) -> Dynamic {
-        let fields = self.model.event(event).map(|spec| self.model.fields(spec.element)).unwrap_or_default();
-        Dynamic::from_map(value::payload_to_rhai(fields, payload))
     }
 
     fn collect_logs(&self, sticky: Sticky, work: &mut Work) {
@@ -818,8 +820,10 @@ impl Session {
             if failure.is_some() || !script.has(applier) {
                 return Ok(());
             }
-            let payload: Value = serde_json::from_str(event.payload).unwrap_or(Value::Null);
-            let event_value = self.event_value(event.event_type, &payload);
+            let fields = self.model.event(event.event_type).map(|spec| self.model.fields(spec.element));
+            let payload =
+                value::payload_from_json(fields.unwrap_or_default(), event.payload).unwrap_or_default();
+            let event_value = Dynamic::from_map(payload);
             match script.call(&self.engine, applier, (std::mem::take(&mut state), event_value), None) {
                 Ok(Call::Returned(next)) => state = next,
                 Ok(Call::Thrown(reason)) => {

@@ -1,6 +1,7 @@
 //! Time travel and what-if branches: rewind, fork, switch, diff, replay.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use rhai::Dynamic;
 use serde::Serialize;
@@ -9,9 +10,8 @@ use squall_model::Kind;
 use squall_store::{Branch, Checkpoint, DocumentChange};
 
 use super::Session;
-use crate::contract;
 use crate::error::SimError;
-use crate::script::Call;
+use crate::model::Sticky;
 use crate::value;
 
 /// Documents of one read model that differ, keyed by document key.
@@ -152,76 +152,37 @@ impl Session {
         })
     }
 
-    /// Recompute the current branch's read models from all its events,
-    /// write the difference in one transaction, and report it.
+    /// Recompute the current branch's read models from all its events
+    /// (see `replay.rs`), write the difference in one transaction, and
+    /// report it.
     pub(crate) fn rebuild_read_models(&mut self) -> Result<ReplayReport, SimError> {
         self.cache.documents.clear();
-        let read_models: Vec<(usize, String, Option<String>)> = self
-            .model
+        let model = Arc::clone(&self.model);
+        let read_models: Vec<Sticky> = model
             .scripted(Kind::ReadModel)
-            .filter(|(i, _)| self.scripts.get(*i).is_some())
-            .map(|(i, e)| (i, e.name.clone(), e.key.clone()))
+            .map(|(i, _)| i)
+            .filter(|i| self.scripts.get(*i).is_some())
             .collect();
-        let mut docs: HashMap<(usize, String), Value> = HashMap::new();
-        let mut failure = None;
+        let (count, mut docs) = self.project_all()?;
         let branch = self.branch.clone();
-        let count = self.store.for_each_event(&branch, 0, None, |event| {
-            if failure.is_some() {
-                return Ok::<(), SimError>(());
-            }
-            let Some(spec) = self.model.event(event.event_type) else { return Ok(()) };
-            let payload: Value = serde_json::from_str(event.payload).unwrap_or(Value::Null);
-            for &rm in &spec.read_models {
-                if !read_models.iter().any(|(i, _, _)| *i == rm) {
-                    continue;
-                }
-                let Some(script) = self.scripts.get(rm) else { continue };
-                let function = contract::projection(event.event_type);
-                if !script.has(&function) {
-                    continue;
-                }
-                let Some(key) = super::process::document_key(&self.model.elements[rm], &payload) else {
-                    continue;
-                };
-                let slot = (rm, key);
-                let doc = docs.get(&slot).map_or(Dynamic::UNIT, |d| value::to_rhai(d, None));
-                let event_value = self.event_value(event.event_type, &payload);
-                match script.call(&self.engine, &function, (doc, event_value), None) {
-                    Ok(Call::Returned(after)) if after.is_unit() => {
-                        docs.remove(&slot);
-                    }
-                    Ok(Call::Returned(after)) => match value::to_json(&after) {
-                        Ok(json) => {
-                            docs.insert(slot, json);
-                        }
-                        Err(e) => failure = Some(SimError::Rebuild(format!("{}: {e}", script.path))),
-                    },
-                    Ok(Call::Thrown(reason)) => {
-                        failure =
-                            Some(SimError::Rebuild(format!("{}: `{function}` threw: {reason}", script.path)));
-                    }
-                    Err(error) => failure = Some(error.into()),
-                }
-            }
-            Ok(())
-        })?;
-        self.engine.take_logs();
-        if let Some(error) = failure {
-            return Err(error);
-        }
 
         let head = self.store.head(&branch)?;
         let mut changes = Vec::new();
         let mut changed = Vec::new();
         let mut checkpoints = Vec::new();
-        for (rm, name, _) in &read_models {
+        for &rm in &read_models {
+            let name = &model.elements[rm].name;
             let stored: BTreeMap<String, Value> =
                 self.store.documents(&branch, name)?.into_iter().map(|d| (d.key, d.document)).collect();
-            let fresh: BTreeMap<&String, &Value> =
-                docs.iter().filter(|((i, _), _)| i == rm).map(|((_, k), v)| (k, v)).collect();
-            let keys: BTreeSet<&String> = stored.keys().chain(fresh.keys().copied()).collect();
+            let mut fresh: BTreeMap<String, Value> = BTreeMap::new();
+            for (key, doc) in docs[rm].drain() {
+                // Checked when it was stored above.
+                let json = value::to_json(&doc).map_err(|e| SimError::Rebuild(e.to_string()))?;
+                fresh.insert(key, json);
+            }
+            let keys: BTreeSet<&String> = stored.keys().chain(fresh.keys()).collect();
             for key in keys {
-                let (before, after) = (stored.get(key), fresh.get(key).copied());
+                let (before, after) = (stored.get(key), fresh.get(key));
                 if before == after {
                     continue;
                 }
@@ -268,17 +229,18 @@ impl Session {
             if spec.policies.is_empty() {
                 return Ok(());
             }
-            let payload: Value = serde_json::from_str(event.payload).unwrap_or(Value::Null);
+            let fields = self.model.fields(spec.element);
+            let payload = value::payload_from_json(fields, event.payload).unwrap_or_default();
             for &policy in &spec.policies {
                 let (Some(script), Some(state)) = (self.scripts.get(policy), states.get_mut(&policy)) else {
                     continue;
                 };
-                let function = contract::reaction(event.event_type);
-                if !script.has(&function) {
+                if !script.has(&spec.reaction_fn) {
                     continue;
                 }
-                let event_value = self.event_value(event.event_type, &payload);
-                if let Err(error) = script.call(&self.engine, &function, (event_value,), Some(state)) {
+                let event_value = Dynamic::from_map(payload.clone());
+                if let Err(error) = script.call(&self.engine, &spec.reaction_fn, (event_value,), Some(state))
+                {
                     failure = Some(SimError::from(error));
                 }
             }

@@ -1,0 +1,280 @@
+//! Replaying read models: every event of a branch through the projections,
+//! documents kept in memory (as scripts see them) until the end. Events no
+//! read model projects are skipped before their payload is parsed. When the
+//! machine has several cores and no projection calls `random()`, documents
+//! are spread over worker threads by key: each document still sees its
+//! events in order, so the result is the one a single thread gets.
+
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use rhai::{Dynamic, Map};
+use serde_json::Value;
+use squall_model::Field;
+
+use super::Session;
+use crate::error::SimError;
+use crate::model::{RunModel, Sticky};
+use crate::script::{Call, Script, ScriptEngine};
+use crate::scripts::Scripts;
+use crate::value;
+
+/// Documents by read model (indexed like `RunModel::elements`), then key.
+pub(crate) type Documents = Vec<HashMap<String, Dynamic>>;
+
+/// Workers at most: more would only wait for the thread reading the events.
+const MAX_WORKERS: usize = 4;
+/// Projections are handed to a worker in chunks of this many.
+const CHUNK: usize = 256;
+/// Chunks waiting per worker: bounds the memory a replay holds, whatever its size.
+const CHUNKS_IN_FLIGHT: usize = 8;
+
+/// One projection a replay runs for an event type.
+struct Run {
+    read_model: Sticky,
+    script: Script,
+    function: String,
+}
+
+/// Which projections each event type sets off, and the event's fields:
+/// worked out once per replay rather than per event.
+struct Plan<'m> {
+    runs: Vec<Run>,
+    by_event: HashMap<&'m str, (&'m [Field], Vec<usize>)>,
+}
+
+impl<'m> Plan<'m> {
+    fn new(model: &'m RunModel, scripts: &Scripts) -> Self {
+        let mut runs = Vec::new();
+        let mut by_event = HashMap::new();
+        for (name, spec) in &model.events {
+            let mut indices = Vec::new();
+            for &read_model in &spec.read_models {
+                let Some(script) = scripts.get(read_model) else { continue };
+                if script.has(&spec.projection_fn) {
+                    indices.push(runs.len());
+                    runs.push(Run {
+                        read_model,
+                        script: script.clone(),
+                        function: spec.projection_fn.clone(),
+                    });
+                }
+            }
+            if !indices.is_empty() {
+                by_event.insert(name.as_str(), (model.fields(spec.element), indices));
+            }
+        }
+        Plan { runs, by_event }
+    }
+
+    /// Whether the projections may run on several threads: none calls `random()`.
+    fn parallel(&self) -> bool {
+        !self.runs.iter().any(|run| run.script.runs_alone())
+    }
+}
+
+/// One projection of one event into one document.
+struct Job {
+    run: usize,
+    key: String,
+    event: Map,
+    position: u64,
+}
+
+/// What a worker ends with: its documents, or the first projection that
+/// failed, with its event's position.
+type Outcome = Result<Documents, Box<(u64, SimError)>>;
+
+impl Session {
+    /// Every read model of the current branch, computed from all its events.
+    /// Returns how many events were read, and the documents.
+    pub(crate) fn project_all(&self) -> Result<(u64, Documents), SimError> {
+        let plan = Plan::new(&self.model, &self.scripts);
+        let workers = std::thread::available_parallelism().map_or(1, usize::from).min(MAX_WORKERS);
+        let projected = if workers > 1 && plan.parallel() {
+            self.project_in_parallel(&plan, workers)
+        } else {
+            self.project_in_order(&plan)
+        };
+        self.engine.take_logs();
+        projected
+    }
+
+    fn project_in_order(&self, plan: &Plan<'_>) -> Result<(u64, Documents), SimError> {
+        let mut docs: Documents = vec![HashMap::new(); self.model.elements.len()];
+        let mut failure = None;
+        let count = self.store.for_each_event(&self.branch, 0, None, |event| {
+            if failure.is_some() {
+                return Ok::<(), SimError>(());
+            }
+            for_each_job(&self.model, plan, event.event_type, event.payload, event.position, |job| {
+                let run = &plan.runs[job.run];
+                if let Err(error) = project(&self.engine, run, &mut docs[run.read_model], job) {
+                    failure = Some(error);
+                    return false;
+                }
+                true
+            });
+            Ok(())
+        })?;
+        match failure {
+            Some(error) => Err(error),
+            None => Ok((count, docs)),
+        }
+    }
+
+    fn project_in_parallel(&self, plan: &Plan<'_>, workers: usize) -> Result<(u64, Documents), SimError> {
+        let failed = AtomicBool::new(false);
+        let hasher = std::hash::RandomState::new();
+        let elements = self.model.elements.len();
+        std::thread::scope(|scope| {
+            let mut senders: Vec<SyncSender<Vec<Job>>> = Vec::with_capacity(workers);
+            let mut handles = Vec::with_capacity(workers);
+            for _ in 0..workers {
+                let (sender, jobs) = sync_channel::<Vec<Job>>(CHUNKS_IN_FLIGHT);
+                senders.push(sender);
+                let (engine, failed) = (&self.engine, &failed);
+                handles.push(scope.spawn(move || work(engine, plan, &jobs, elements, failed)));
+            }
+            let mut chunks: Vec<Vec<Job>> = (0..workers).map(|_| Vec::with_capacity(CHUNK)).collect();
+            let read = self.store.for_each_event(&self.branch, 0, None, |event| {
+                if failed.load(Ordering::Relaxed) {
+                    return Ok::<(), SimError>(());
+                }
+                for_each_job(&self.model, plan, event.event_type, event.payload, event.position, |job| {
+                    // A document's events all go to the same worker, in order.
+                    let worker =
+                        (hasher.hash_one((plan.runs[job.run].read_model, &job.key)) as usize) % workers;
+                    chunks[worker].push(job);
+                    if chunks[worker].len() >= CHUNK {
+                        let chunk = std::mem::replace(&mut chunks[worker], Vec::with_capacity(CHUNK));
+                        // A worker that stopped has failed; the failure is collected below.
+                        let _ = senders[worker].send(chunk);
+                    }
+                    true
+                });
+                Ok(())
+            });
+            for (sender, chunk) in senders.iter().zip(chunks) {
+                let _ = sender.send(chunk);
+            }
+            drop(senders);
+            let mut docs: Documents = vec![HashMap::new(); elements];
+            let mut first_failure: Option<(u64, SimError)> = None;
+            for handle in handles {
+                match handle.join() {
+                    Ok(Ok(found)) => {
+                        for (mine, theirs) in docs.iter_mut().zip(found) {
+                            mine.extend(theirs);
+                        }
+                    }
+                    // The one a single thread would have met first.
+                    Ok(Err(failure)) => {
+                        let (position, error) = *failure;
+                        if first_failure.as_ref().is_none_or(|(first, _)| position < *first) {
+                            first_failure = Some((position, error));
+                        }
+                    }
+                    Err(_) => {
+                        let error = SimError::Rebuild("a replay worker stopped unexpectedly".to_owned());
+                        first_failure.get_or_insert((0, error));
+                    }
+                }
+            }
+            let count = read?;
+            match first_failure {
+                Some((_, error)) => Err(error),
+                None => Ok((count, docs)),
+            }
+        })
+    }
+}
+
+/// A worker: projects the chunks it is sent into its own documents until
+/// the channel closes, or until a projection fails.
+fn work(
+    engine: &ScriptEngine,
+    plan: &Plan<'_>,
+    jobs: &Receiver<Vec<Job>>,
+    elements: usize,
+    failed: &AtomicBool,
+) -> Outcome {
+    let mut docs: Documents = vec![HashMap::new(); elements];
+    let mut failure = None;
+    for chunk in jobs {
+        if failure.is_some() {
+            // Keep taking chunks so the reader is never blocked on this worker.
+            continue;
+        }
+        for job in chunk {
+            let run = &plan.runs[job.run];
+            let position = job.position;
+            if let Err(error) = project(engine, run, &mut docs[run.read_model], job) {
+                failure = Some((position, error));
+                failed.store(true, Ordering::Relaxed);
+                break;
+            }
+        }
+    }
+    match failure {
+        Some(failure) => Err(Box::new(failure)),
+        None => Ok(docs),
+    }
+}
+
+/// The projections one stored event sets off, each with its document key;
+/// `each` returns false to stop.
+fn for_each_job(
+    model: &RunModel,
+    plan: &Plan<'_>,
+    event_type: &str,
+    payload: &str,
+    position: u64,
+    mut each: impl FnMut(Job) -> bool,
+) {
+    let Some((fields, runs)) = plan.by_event.get(event_type) else { return };
+    let event = value::payload_from_json(fields, payload).unwrap_or_default();
+    for &run in runs {
+        let element = &model.elements[plan.runs[run].read_model];
+        let Some(key) = document_key_of(element, &event, payload) else { continue };
+        if !each(Job { run, key, event: event.clone(), position }) {
+            return;
+        }
+    }
+}
+
+/// Runs one projection on its document.
+fn project(
+    engine: &ScriptEngine,
+    run: &Run,
+    documents: &mut HashMap<String, Dynamic>,
+    job: Job,
+) -> Result<(), SimError> {
+    let (key, doc) = documents.remove_entry(&job.key).unwrap_or((job.key, Dynamic::UNIT));
+    match run.script.call(engine, &run.function, (doc, Dynamic::from_map(job.event)), None)? {
+        Call::Returned(after) if after.is_unit() => Ok(()),
+        Call::Returned(mut after) => {
+            value::to_stored(&mut after, None)
+                .map_err(|e| SimError::Rebuild(format!("{}: {e}", run.script.path)))?;
+            documents.insert(key, after);
+            Ok(())
+        }
+        Call::Thrown(reason) => {
+            Err(SimError::Rebuild(format!("{}: `{}` threw: {reason}", run.script.path, run.function)))
+        }
+    }
+}
+
+/// [`super::process::document_key`] for a payload already parsed for
+/// scripts; `text` is only parsed again for a key that is not a string.
+fn document_key_of(read_model: &squall_model::Element, payload: &Map, text: &str) -> Option<String> {
+    let Some(field) = &read_model.key else { return Some("all".to_owned()) };
+    let value = payload.get(field.as_str())?;
+    if let Some(key) = value.read_lock::<rhai::ImmutableString>() {
+        return Some(key.to_string());
+    }
+    let json: Value = serde_json::from_str(text).ok()?;
+    super::process::document_key(read_model, &json)
+}
