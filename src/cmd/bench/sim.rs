@@ -49,6 +49,11 @@ pub struct SimArgs {
     /// Seed of the generated commands.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+
+    /// Replays to time; the fastest is reported (the others warm nothing up: each rebuilds
+    /// every document from the events).
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub replays: u64,
 }
 
 struct Report {
@@ -86,7 +91,7 @@ pub fn run(args: &SimArgs) -> anyhow::Result<Outcome> {
     let mut rng = fastrand::Rng::with_seed(args.seed);
     let accounts = args.accounts.max(1);
     let started = Instant::now();
-    let cpu_started = cpu_time();
+    let cpu_started = process_cpu_time();
     let main_started = thread_cpu_time();
     let mut steps = 0;
     session.begin_batch()?;
@@ -119,16 +124,23 @@ pub fn run(args: &SimArgs) -> anyhow::Result<Outcome> {
     }
     session.finish_batch()?;
     let run = started.elapsed();
-    let run_cpu = cpu_time().zip(cpu_started).map(|(end, start)| end.saturating_sub(start));
+    let run_cpu = process_cpu_time().zip(cpu_started).map(|(end, start)| end.saturating_sub(start));
     let run_cpu_main = thread_cpu_time().zip(main_started).map(|(end, start)| end.saturating_sub(start));
     progress.finish_and_clear();
     let events = session.store().head(session.branch())?;
 
-    let started = Instant::now();
-    let cpu_started = cpu_time();
-    let replayed = session.replay()?;
-    let replay = started.elapsed();
-    let replay_cpu = cpu_time().zip(cpu_started).map(|(end, start)| end.saturating_sub(start));
+    let mut fastest: Option<(Duration, Option<Duration>, u64)> = None;
+    for _ in 0..args.replays {
+        let started = Instant::now();
+        let cpu_started = process_cpu_time();
+        let replayed = session.replay()?;
+        let replay = started.elapsed();
+        let replay_cpu = process_cpu_time().zip(cpu_started).map(|(end, start)| end.saturating_sub(start));
+        if fastest.is_none_or(|(best, _, _)| replay < best) {
+            fastest = Some((replay, replay_cpu, replayed.events));
+        }
+    }
+    let (replay, replay_cpu, replayed_events) = fastest.unwrap_or_default();
     let peak_rss_kib = peak_rss_kib();
     drop(session);
 
@@ -141,7 +153,7 @@ pub fn run(args: &SimArgs) -> anyhow::Result<Outcome> {
         run_cpu,
         run_cpu_main,
         baseline,
-        replay_events: replayed.events,
+        replay_events: replayed_events,
         replay,
         replay_cpu,
         peak_rss_kib,
@@ -185,15 +197,14 @@ fn bare_insert(from: &std::path::Path, to: &std::path::Path) -> anyhow::Result<D
     Ok(started.elapsed())
 }
 
-/// CPU time used so far by the process's threads, from /proc (Linux only).
-/// On a machine shared with other jobs it says more than the wall clock.
-fn cpu_time() -> Option<Duration> {
-    let mut total = 0;
-    for task in std::fs::read_dir("/proc/self/task").ok()? {
-        let stat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
-        total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
-    }
-    Some(Duration::from_nanos(total))
+/// CPU time used so far by the whole process, threads that have ended included, from
+/// /proc (Linux only; in clock ticks, which Linux reports at 100 per second).
+fn process_cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name may hold spaces; the fields after it do not.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
 }
 
 /// CPU time used so far by the calling thread, from /proc (Linux only).

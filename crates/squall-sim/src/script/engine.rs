@@ -119,7 +119,9 @@ fn configured(
 ) -> Engine {
     // What `Engine::new` does, with the standard library shared rather than rebuilt.
     let mut engine = Engine::new_raw();
-    engine.set_max_strings_interned(256); // as `Engine::new`
+    // No string interning: the interner is one lock shared by every thread that runs
+    // scripts (a replay runs several), and interning costs more than it saves here.
+    engine.set_max_strings_interned(0);
     engine.register_global_module(Arc::clone(standard));
     if let Some(constants) = constants {
         // `global::NAME` is looked up in a static module called `global` before the

@@ -32,16 +32,18 @@ const CHUNK: usize = 256;
 const CHUNKS_IN_FLIGHT: usize = 8;
 
 /// One projection a replay runs for an event type.
-struct Run {
+struct Run<'m> {
     read_model: Sticky,
     script: Script,
     function: String,
+    /// The event's fields.
+    fields: &'m [Field],
 }
 
 /// Which projections each event type sets off, and the event's fields:
 /// worked out once per replay rather than per event.
 struct Plan<'m> {
-    runs: Vec<Run>,
+    runs: Vec<Run<'m>>,
     by_event: HashMap<&'m str, (&'m [Field], Vec<usize>)>,
 }
 
@@ -59,6 +61,7 @@ impl<'m> Plan<'m> {
                         read_model,
                         script: script.clone(),
                         function: spec.projection_fn.clone(),
+                        fields: model.fields(spec.element),
                     });
                 }
             }
@@ -75,12 +78,18 @@ impl<'m> Plan<'m> {
     }
 }
 
-/// One projection of one event into one document.
+/// One projection of one event into one document. The payload is parsed
+/// by whoever runs the projection: a worker, not the thread reading events.
 struct Job {
     run: usize,
     key: String,
-    event: Map,
+    payload: Payload,
     position: u64,
+}
+
+enum Payload {
+    Parsed(Map),
+    Text(String),
 }
 
 /// What a worker ends with: its documents, or the first projection that
@@ -109,7 +118,7 @@ impl Session {
             if failure.is_some() {
                 return Ok::<(), SimError>(());
             }
-            for_each_job(&self.model, plan, event.event_type, event.payload, event.position, |job| {
+            for_each_job(&self.model, plan, event.event_type, event.payload, event.position, true, |job| {
                 let run = &plan.runs[job.run];
                 if let Err(error) = project(&self.engine, run, &mut docs[run.read_model], job) {
                     failure = Some(error);
@@ -143,18 +152,26 @@ impl Session {
                 if failed.load(Ordering::Relaxed) {
                     return Ok::<(), SimError>(());
                 }
-                for_each_job(&self.model, plan, event.event_type, event.payload, event.position, |job| {
-                    // A document's events all go to the same worker, in order.
-                    let worker =
-                        (hasher.hash_one((plan.runs[job.run].read_model, &job.key)) as usize) % workers;
-                    chunks[worker].push(job);
-                    if chunks[worker].len() >= CHUNK {
-                        let chunk = std::mem::replace(&mut chunks[worker], Vec::with_capacity(CHUNK));
-                        // A worker that stopped has failed; the failure is collected below.
-                        let _ = senders[worker].send(chunk);
-                    }
-                    true
-                });
+                for_each_job(
+                    &self.model,
+                    plan,
+                    event.event_type,
+                    event.payload,
+                    event.position,
+                    false,
+                    |job| {
+                        // A document's events all go to the same worker, in order.
+                        let worker =
+                            (hasher.hash_one((plan.runs[job.run].read_model, &job.key)) as usize) % workers;
+                        chunks[worker].push(job);
+                        if chunks[worker].len() >= CHUNK {
+                            let chunk = std::mem::replace(&mut chunks[worker], Vec::with_capacity(CHUNK));
+                            // A worker that stopped has failed; the failure is collected below.
+                            let _ = senders[worker].send(chunk);
+                        }
+                        true
+                    },
+                );
                 Ok(())
             });
             for (sender, chunk) in senders.iter().zip(chunks) {
@@ -225,21 +242,31 @@ fn work(
 }
 
 /// The projections one stored event sets off, each with its document key;
-/// `each` returns false to stop.
+/// `each` returns false to stop. The payload is parsed here when `parse`,
+/// and otherwise only scanned for the keys.
 fn for_each_job(
     model: &RunModel,
     plan: &Plan<'_>,
     event_type: &str,
     payload: &str,
     position: u64,
+    parse: bool,
     mut each: impl FnMut(Job) -> bool,
 ) {
     let Some((fields, runs)) = plan.by_event.get(event_type) else { return };
-    let event = value::payload_from_json(fields, payload).unwrap_or_default();
+    let event = parse.then(|| value::payload_from_json(fields, payload).unwrap_or_default());
     for &run in runs {
         let element = &model.elements[plan.runs[run].read_model];
-        let Some(key) = document_key_of(element, &event, payload) else { continue };
-        if !each(Job { run, key, event: event.clone(), position }) {
+        let key = match &event {
+            Some(event) => document_key_of(element, event, payload),
+            None => document_key_in(element, payload),
+        };
+        let Some(key) = key else { continue };
+        let payload = match &event {
+            Some(event) => Payload::Parsed(event.clone()),
+            None => Payload::Text(payload.to_owned()),
+        };
+        if !each(Job { run, key, payload, position }) {
             return;
         }
     }
@@ -248,12 +275,16 @@ fn for_each_job(
 /// Runs one projection on its document.
 fn project(
     engine: &ScriptEngine,
-    run: &Run,
+    run: &Run<'_>,
     documents: &mut HashMap<String, Dynamic>,
     job: Job,
 ) -> Result<(), SimError> {
+    let event = match job.payload {
+        Payload::Parsed(event) => event,
+        Payload::Text(text) => value::payload_from_json(run.fields, &text).unwrap_or_default(),
+    };
     let (key, doc) = documents.remove_entry(&job.key).unwrap_or((job.key, Dynamic::UNIT));
-    match run.script.call(engine, &run.function, (doc, Dynamic::from_map(job.event)), None)? {
+    match run.script.call(engine, &run.function, (doc, Dynamic::from_map(event)), None)? {
         Call::Returned(after) if after.is_unit() => Ok(()),
         Call::Returned(mut after) => {
             value::to_stored(&mut after, None)
@@ -267,6 +298,55 @@ fn project(
     }
 }
 
+/// The document key in a stored payload, found without parsing the rest of
+/// it; as [`super::process::document_key`] gives it.
+fn document_key_in(read_model: &squall_model::Element, text: &str) -> Option<String> {
+    let Some(field) = &read_model.key else { return Some("all".to_owned()) };
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    match serde::de::Deserializer::deserialize_map(&mut deserializer, KeyScan(field)) {
+        Ok(KeyFound::String(key)) => Some(key),
+        Ok(KeyFound::Missing) => None,
+        // Not a string (or not JSON): the general rule, on the parsed payload.
+        Ok(KeyFound::Other) | Err(_) => {
+            let json: Value = serde_json::from_str(text).ok()?;
+            super::process::document_key(read_model, &json)
+        }
+    }
+}
+
+enum KeyFound {
+    String(String),
+    Missing,
+    Other,
+}
+
+/// Finds one field of a JSON object, skipping the others without building them.
+struct KeyScan<'a>(&'a str);
+
+impl<'de> serde::de::Visitor<'de> for KeyScan<'_> {
+    type Value = KeyFound;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a payload")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut access: A) -> Result<KeyFound, A::Error> {
+        // The last one counts, as when the payload is parsed whole.
+        let mut found = KeyFound::Missing;
+        while let Some(name) = access.next_key::<std::borrow::Cow<'de, str>>()? {
+            if name == self.0 {
+                found = match access.next_value::<Value>()? {
+                    Value::String(key) => KeyFound::String(key),
+                    _ => KeyFound::Other,
+                };
+            } else {
+                access.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+}
+
 /// [`super::process::document_key`] for a payload already parsed for
 /// scripts; `text` is only parsed again for a key that is not a string.
 fn document_key_of(read_model: &squall_model::Element, payload: &Map, text: &str) -> Option<String> {
@@ -277,4 +357,36 @@ fn document_key_of(read_model: &squall_model::Element, payload: &Map, text: &str
     }
     let json: Value = serde_json::from_str(text).ok()?;
     super::process::document_key(read_model, &json)
+}
+
+#[cfg(test)]
+mod tests {
+    use squall_model::{Element, Kind, Point};
+
+    use super::*;
+
+    #[test]
+    fn a_key_found_by_scanning_is_the_key_found_in_the_parsed_payload() {
+        let mut read_model = Element::new("rm", Kind::ReadModel, "Overview", Point { x: 0.0, y: 0.0 });
+        read_model.key = Some("account_id".to_owned());
+        for text in [
+            r#"{"amount": 5, "account_id": "acc-1"}"#,
+            r#"{"account_id": "a\"b\u00e9"}"#,
+            r#"{"account_id": 42}"#,
+            r#"{"account_id": 1.50}"#,
+            r#"{"account_id": null}"#,
+            r#"{"account_id": {"x": [1, 2]}}"#,
+            r#"{"account_id": "first", "account_id": "second"}"#,
+            r#"{"amount": 5}"#,
+            "[1, 2]",
+            "not json",
+        ] {
+            let parsed = serde_json::from_str(text)
+                .ok()
+                .and_then(|json| super::super::process::document_key(&read_model, &json));
+            assert_eq!(document_key_in(&read_model, text), parsed, "{text}");
+        }
+        read_model.key = None;
+        assert_eq!(document_key_in(&read_model, "{}").as_deref(), Some("all"));
+    }
 }
