@@ -45,6 +45,16 @@ fn main() -> ExitCode {
 }
 
 fn run() -> anyhow::Result<()> {
+    // GTK panics without a display; say what to do instead.
+    if cfg!(target_os = "linux")
+        && std::env::var_os("DISPLAY").is_none()
+        && std::env::var_os("WAYLAND_DISPLAY").is_none()
+    {
+        anyhow::bail!(
+            "no display to open a window on (neither DISPLAY nor WAYLAND_DISPLAY is set); \
+             `squall serve MODEL` shows the board in a browser instead"
+        );
+    }
     let given =
         std::env::args_os().skip(1).map(PathBuf::from).find(|arg| !arg.to_string_lossy().starts_with('-'));
     let app = tauri::Builder::default()
