@@ -21,8 +21,9 @@ use crate::error::{Error, Result};
 use crate::event::NewEvent;
 use crate::sql::is_unique_violation;
 
-/// Rows are sent in chunks: one wake-up of the writer per chunk rather than per row.
-const CHUNK: usize = 64;
+/// Rows are sent in chunks: one wake-up of the writer per chunk rather than per row. The
+/// chunks' vectors go back and forth, so they are allocated once.
+const CHUNK: usize = 128;
 
 /// One row write of a step. JSON columns are serialized where the row is written: in a
 /// pipelined batch, on the writer's thread.
@@ -160,6 +161,8 @@ type Reply = (Connection, Option<Error>);
 pub(crate) struct Writer {
     messages: Option<Sender<Message>>,
     replies: Receiver<Reply>,
+    /// Emptied chunks, sent back by the writer.
+    spares: Receiver<Vec<WriteOp>>,
     thread: Option<JoinHandle<()>>,
     /// Set by the writer at its first failure, so the next step can stop early.
     failed: Arc<AtomicBool>,
@@ -183,14 +186,16 @@ impl Writer {
     pub(crate) fn spawn(location: String) -> std::io::Result<Self> {
         let (messages, inbox) = mpsc::channel::<Message>();
         let (reply, replies) = mpsc::channel::<Reply>();
+        let (spare, spares) = mpsc::channel::<Vec<WriteOp>>();
         let failed = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&failed);
         let thread = std::thread::Builder::new()
             .name("squall-store-writer".to_owned())
-            .spawn(move || run(&inbox, &reply, &flag, &location))?;
+            .spawn(move || run(&inbox, &reply, &spare, &flag, &location))?;
         Ok(Self {
             messages: Some(messages),
             replies,
+            spares,
             thread: Some(thread),
             failed,
             buffer: Vec::with_capacity(CHUNK),
@@ -229,7 +234,8 @@ impl Writer {
 
     fn flush(&mut self) {
         if !self.buffer.is_empty() {
-            let ops = std::mem::replace(&mut self.buffer, Vec::with_capacity(CHUNK));
+            let next = self.spares.try_recv().unwrap_or_else(|_| Vec::with_capacity(CHUNK));
+            let ops = std::mem::replace(&mut self.buffer, next);
             // A writer that is gone cannot give the connection back either; `give_back`
             // reports that.
             let _ = self.send(Message::Ops(ops));
@@ -267,24 +273,32 @@ impl Drop for Writer {
     }
 }
 
-fn run(inbox: &Receiver<Message>, reply: &Sender<Reply>, failed: &AtomicBool, location: &str) {
+fn run(
+    inbox: &Receiver<Message>,
+    reply: &Sender<Reply>,
+    spares: &Sender<Vec<WriteOp>>,
+    failed: &AtomicBool,
+    location: &str,
+) {
     let mut conn: Option<Connection> = None;
     let mut failure: Option<Error> = None;
     while let Ok(message) = inbox.recv() {
         match message {
             Message::Take(taken) => conn = Some(taken),
-            Message::Ops(ops) => {
-                let Some(conn) = &conn else { continue };
-                if failure.is_some() {
-                    continue;
-                }
-                for op in &ops {
-                    if let Err(error) = op.execute(conn, location) {
-                        failure = Some(error);
-                        failed.store(true, Ordering::Relaxed);
-                        break;
+            Message::Ops(mut ops) => {
+                if let Some(conn) = &conn
+                    && failure.is_none()
+                {
+                    for op in &ops {
+                        if let Err(error) = op.execute(conn, location) {
+                            failure = Some(error);
+                            failed.store(true, Ordering::Relaxed);
+                            break;
+                        }
                     }
                 }
+                ops.clear();
+                let _ = spares.send(ops);
             }
             Message::Give => {
                 if let Some(conn) = conn.take() {
