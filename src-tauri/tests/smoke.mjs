@@ -173,6 +173,10 @@ async function addEvent(name) {
   const screenY = geometry.Y + geometry.HEIGHT - spot.height + spot.y;
   x("xdotool", ["mousemove", `${screenX}`, `${screenY}`]);
   press("e");
+  // Type only once the sticky's name field has the focus: keys pressed before
+  // it appears are shortcuts on the board (the page is slow under load).
+  await until("the new sticky's name field", () =>
+    inPage(`const e = document.activeElement; done(!!e && (e.tagName === "INPUT" || e.tagName === "TEXTAREA"));`));
   x("xdotool", ["type", "--delay", "30", name]);
   press("Return");
   const added = await until(`an event named ${name}`, async () => {
