@@ -106,6 +106,26 @@ fn append<M: Measurement>(c: &mut Criterion<M>, clock: &str) {
             );
         });
     }
+    // The rows written by the store's writer thread; `cpu/` then counts the caller's share.
+    group.bench_function("steps_1_event_1_document_pipelined", |b| {
+        b.iter_batched(
+            || {
+                let dir = tempfile::tempdir().unwrap();
+                let steps: Vec<Step> = (0..EVENTS).map(|i| step(i, true)).collect();
+                (dir, steps)
+            },
+            |(dir, steps)| {
+                let mut store = Store::open(dir.path().join("bench.db"), Durability::Batch).unwrap();
+                store.begin_pipelined_batch().unwrap();
+                for s in steps {
+                    store.commit_owned_step(MAIN, s).unwrap();
+                }
+                store.finish_batch().unwrap();
+                (dir, store)
+            },
+            BatchSize::PerIteration,
+        );
+    });
     group.finish();
 }
 
