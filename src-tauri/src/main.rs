@@ -25,6 +25,11 @@ use crate::settings::Settings;
 use crate::shell::Shell;
 use crate::startup::Places;
 
+// The same allocator as the squall command: simulations make many small,
+// short-lived allocations (docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The UI's one way to the board: `invoke("api", { request })`. The error is
 /// the message alone, as the API defines it for IPC.
 #[tauri::command]
