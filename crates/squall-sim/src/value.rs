@@ -422,7 +422,10 @@ fn convert(value: &Dynamic) -> Result<Value, NotJson> {
     if let Ok(d) = value.as_decimal() {
         return Ok(decimal_to_json(d));
     }
-    if value.is_string() || value.is_char() {
+    if let Some(text) = value.read_lock::<rhai::ImmutableString>() {
+        return Ok(Value::String(text.as_str().to_owned()));
+    }
+    if value.is_char() {
         return Ok(Value::String(value.to_string()));
     }
     if let Some(array) = value.read_lock::<Array>() {
@@ -436,7 +439,7 @@ fn convert(value: &Dynamic) -> Result<Value, NotJson> {
     if let Some(map) = value.read_lock::<Map>() {
         let mut object = serde_json::Map::with_capacity(map.len());
         for (key, item) in map.iter() {
-            object.insert(key.to_string(), convert(item).map_err(|e| e.inside(&format!(".{key}")))?);
+            object.insert(key.as_str().to_owned(), convert(item).map_err(|e| e.inside(&format!(".{key}")))?);
         }
         return Ok(Value::Object(object));
     }

@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::time::Instant;
 
 use rhai::{AST, CallFnOptions, Dynamic, Engine, EvalAltResult, Module, Scope};
 use sha2::{Digest, Sha256};
@@ -99,8 +100,11 @@ impl Script {
         if let Some(this) = this {
             options = options.bind_this_ptr(this);
         }
-        let engine = self.engine.as_deref().unwrap_or_else(|| engine.engine());
-        match engine.call_fn_with_options::<Dynamic>(options, &mut scope, &self.ast, function, args) {
+        let rhai = self.engine.as_deref().unwrap_or_else(|| engine.engine());
+        let started = Instant::now();
+        let result = rhai.call_fn_with_options::<Dynamic>(options, &mut scope, &self.ast, function, args);
+        engine.count_call(started.elapsed());
+        match result {
             Ok(value) => Ok(Call::Returned(value)),
             Err(error) => match innermost(&error) {
                 EvalAltResult::ErrorRuntime(value, _) => Ok(Call::Thrown(value.to_string())),

@@ -1,7 +1,9 @@
 //! The sandboxed Rhai engine every script runs in, and the few helpers
 //! scripts get: `event`, `command`, `now`, `random`, `log`.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use rhai::packages::{Package, StandardPackage};
 use rhai::{Dynamic, Engine, EvalAltResult, INT, Map, Module, Position};
@@ -56,11 +58,27 @@ pub(crate) struct CallContext {
     pub logs: Vec<String>,
 }
 
+/// How many script calls an engine (and its clones) made, and the time spent inside them:
+/// what a profile of a run needs to tell the scripts' share from the simulator's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CallStats {
+    pub calls: u64,
+    pub time: Duration,
+}
+
+#[derive(Debug, Default)]
+struct CallCounters {
+    calls: AtomicU64,
+    nanos: AtomicU64,
+}
+
 /// A configured engine and the context its helpers share.
 #[derive(Clone)]
 pub struct ScriptEngine {
     pub(crate) engine: Arc<Engine>,
     context: Arc<Mutex<CallContext>>,
+    /// Shared by clones, so calls on replay threads count too.
+    counters: Arc<CallCounters>,
     limits: Limits,
     /// Rhai's standard library, built once and shared by every engine made here.
     standard: Arc<Module>,
@@ -81,7 +99,13 @@ impl ScriptEngine {
         }));
         let standard = StandardPackage::new().as_shared_module();
         let engine = configured(limits, &context, &standard, None);
-        ScriptEngine { engine: Arc::new(engine), context, limits: limits.clone(), standard }
+        ScriptEngine {
+            engine: Arc::new(engine),
+            context,
+            counters: Arc::default(),
+            limits: limits.clone(),
+            standard,
+        }
     }
 
     /// An engine like this one in which `global::NAME` reads `constants`: a script's
@@ -107,6 +131,20 @@ impl ScriptEngine {
 
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// Script calls made so far by this engine and its clones, on any thread.
+    pub fn call_stats(&self) -> CallStats {
+        CallStats {
+            calls: self.counters.calls.load(Ordering::Relaxed),
+            time: Duration::from_nanos(self.counters.nanos.load(Ordering::Relaxed)),
+        }
+    }
+
+    pub(crate) fn count_call(&self, took: Duration) {
+        self.counters.calls.fetch_add(1, Ordering::Relaxed);
+        let nanos = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX);
+        self.counters.nanos.fetch_add(nanos, Ordering::Relaxed);
     }
 }
 

@@ -6,5 +6,5 @@ mod engine;
 mod error;
 
 pub use compiled::{Call, Script};
-pub use engine::{Limits, Made, Outgoing, ScriptEngine};
+pub use engine::{CallStats, Limits, Made, Outgoing, ScriptEngine};
 pub use error::ScriptError;

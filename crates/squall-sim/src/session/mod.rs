@@ -174,6 +174,11 @@ impl Session {
         &mut self.store
     }
 
+    /// Script calls made so far by this session (replays included), and the time inside them.
+    pub fn script_calls(&self) -> crate::script::CallStats {
+        self.engine.call_stats()
+    }
+
     pub fn board(&self) -> &squall_model::Board {
         &self.model.board
     }
