@@ -1,9 +1,11 @@
 //! The Squall board: what an event-storming model is, how it is written to
 //! disk, and what the flow grammar and the lint say about it.
 //!
-//! This crate knows nothing of scripts, stores, HTTP or the UI.
+//! This crate knows nothing of running scripts, stores, HTTP or the UI; it
+//! only names the functions a script defines for a sticky (`contract`).
 
 mod board;
+pub mod contract;
 pub mod diagram;
 mod field;
 mod file;

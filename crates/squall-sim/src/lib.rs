@@ -3,7 +3,6 @@
 //! SQLite event store. See docs/scripting.md for the script contract.
 
 mod clock;
-pub mod contract;
 mod error;
 pub mod model;
 pub mod scenario;

@@ -10,8 +10,8 @@ use squall_model::flow::Flow;
 use squall_model::lint::{self, Severity};
 use squall_model::{Board, Element, Field, Kind};
 
-use crate::contract;
 use crate::error::SimError;
+use squall_model::contract;
 
 /// Index of a scripted element in `RunModel::elements`.
 pub type Sticky = usize;

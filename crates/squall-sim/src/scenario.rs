@@ -8,10 +8,10 @@ use serde_json::Value;
 use squall_model::{Board, Kind, Message, Outcome, Scenario};
 use squall_store::{Command, CommandMetadata, EventMetadata, NewEvent, Step, Store};
 
-use crate::contract;
 use crate::error::SimError;
 use crate::session::{Options, Session, Source};
 use crate::trace::{self, Trace};
+use squall_model::contract;
 
 /// How one scenario went.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -8,6 +8,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use squall_model::contract;
 use squall_model::{Board, Element, Kind};
 
 use crate::Error;
@@ -94,27 +95,6 @@ pub(super) fn snake_case(name: &str) -> String {
     out
 }
 
-/// The Rhai identifier for a message name: its words in PascalCase, as the
-/// script contract names functions (squall-sim's `contract::identifier`; the
-/// `squall` crate's tests run these scripts through the simulator).
-pub(super) fn identifier(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper_next = true;
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() || c == '_' {
-            if upper_next {
-                out.extend(c.to_uppercase());
-            } else {
-                out.push(c);
-            }
-            upper_next = false;
-        } else {
-            upper_next = true;
-        }
-    }
-    out
-}
-
 /// The elements of `kind` with an arrow into `element`, and those it has an arrow to.
 fn neighbours<'a>(board: &'a Board, element: &Element, kind: Kind) -> (Vec<&'a Element>, Vec<&'a Element>) {
     let find = |id: &squall_model::Id| board.elements.iter().find(|e| &e.id == id && e.kind == kind);
@@ -189,10 +169,10 @@ fn aggregate(s: &mut String, board: &Board, element: &Element) {
     let _ = writeln!(s, "// handle_<Command>(state, command) decides: it returns the events that follow");
     let _ = writeln!(s, "// (this aggregate emits {}), or throws to refuse.", names(&events));
     let _ = writeln!(s, "// apply_<Event>(state, event) evolves: it returns the state after the event.");
-    let _ = writeln!(s, "\nfn initial() {{\n    #{{}}\n}}");
+    let _ = writeln!(s, "\nfn {}() {{\n    #{{}}\n}}", contract::INITIAL);
     for command in &commands {
         let _ = writeln!(s, "\n// {}: {}", command.name, fields_of(command));
-        let _ = writeln!(s, "fn handle_{}(state, command) {{", identifier(&command.name));
+        let _ = writeln!(s, "fn {}(state, command) {{", contract::handler(&command.name));
         for event in &events {
             let _ = writeln!(s, "    // may return [{}]", example("event", event, "command", Some(command)));
         }
@@ -200,7 +180,7 @@ fn aggregate(s: &mut String, board: &Board, element: &Element) {
     }
     for event in &events {
         let _ = writeln!(s, "\n// {}: {}", event.name, fields_of(event));
-        let _ = writeln!(s, "fn apply_{}(state, event) {{\n    state\n}}", identifier(&event.name));
+        let _ = writeln!(s, "fn {}(state, event) {{\n    state\n}}", contract::applier(&event.name));
     }
 }
 
@@ -213,7 +193,7 @@ fn policy(s: &mut String, board: &Board, element: &Element) {
     let _ = writeln!(s, "// possibly none. State of its own, if it needs some, lives in `this`.");
     for event in &events {
         let _ = writeln!(s, "\n// {}: {}", event.name, fields_of(event));
-        let _ = writeln!(s, "fn on_{}(event) {{", identifier(&event.name));
+        let _ = writeln!(s, "fn {}(event) {{", contract::reaction(&event.name));
         for command in &commands {
             let _ = writeln!(s, "    // may return [{}]", example("command", command, "event", Some(event)));
         }
@@ -232,7 +212,7 @@ fn read_model(s: &mut String, board: &Board, element: &Element) {
     let _ = writeln!(s, "// value of every field it is told.");
     for event in &events {
         let _ = writeln!(s, "\n// {}: {}", event.name, fields_of(event));
-        let _ = writeln!(s, "fn project_{}(doc, event) {{", identifier(&event.name));
+        let _ = writeln!(s, "fn {}(doc, event) {{", contract::projection(&event.name));
         let _ = writeln!(s, "    let doc = if doc == () {{ #{{}} }} else {{ doc }};");
         let _ = writeln!(s, "    doc.mixin(event);\n    doc\n}}");
     }
@@ -247,7 +227,7 @@ fn external_system(s: &mut String, board: &Board, element: &Element) {
     let received = commands.iter().map(|m| (m, "command")).chain(events_in.iter().map(|m| (m, "event")));
     for (message, what) in received {
         let _ = writeln!(s, "\n// {}: {}", message.name, fields_of(message));
-        let _ = writeln!(s, "fn on_{}({what}) {{", identifier(&message.name));
+        let _ = writeln!(s, "fn {}({what}) {{", contract::reaction(&message.name));
         for event in &events_out {
             let _ = writeln!(s, "    // may return [{}]", example("event", event, what, Some(message)));
         }
@@ -266,12 +246,5 @@ mod tests {
         assert_eq!(snake_case("AccountOverview2"), "account_overview2");
         assert_eq!(snake_case("  CEO bonus!"), "ceo_bonus");
         assert_eq!(snake_case("???"), "");
-    }
-
-    #[test]
-    fn function_names_are_the_message_names_in_pascal_case() {
-        assert_eq!(identifier("DepositMoney"), "DepositMoney");
-        assert_eq!(identifier("Send thank-you email"), "SendThankYouEmail");
-        assert_eq!(identifier("money deposited"), "MoneyDeposited");
     }
 }

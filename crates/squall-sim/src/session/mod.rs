@@ -326,10 +326,10 @@ impl Session {
     /// A new instance's state (aggregate) or a policy's starting state: what
     /// the script's `initial()` returns, or an empty map without one.
     pub(crate) fn initial_state(&self, script: &crate::script::Script) -> Result<Dynamic, SimError> {
-        if !script.has(crate::contract::INITIAL) {
+        if !script.has(squall_model::contract::INITIAL) {
             return Ok(Dynamic::from_map(rhai::Map::new()));
         }
-        match script.call(&self.engine, crate::contract::INITIAL, (), None)? {
+        match script.call(&self.engine, squall_model::contract::INITIAL, (), None)? {
             crate::script::Call::Returned(state) => Ok(state),
             crate::script::Call::Thrown(reason) => {
                 Err(SimError::Rebuild(format!("{}: `initial` threw: {reason}", script.path)))

@@ -9,7 +9,6 @@ use serde_json::Value;
 use squall_store::{Command, CommandMetadata, EventMetadata, NewEvent, Step};
 
 use super::{Instance, Session};
-use crate::contract;
 use crate::error::SimError;
 use crate::model::{EventSpec, Handler, Sticky};
 use crate::script::{Call, Made, Outgoing, Script, ScriptError};
@@ -17,6 +16,7 @@ use crate::trace::{
     self, DocumentChange, IssuedCommand, LogLine, Origin, StickyRef, Trace, TracedCommand, TracedEvent,
 };
 use crate::value;
+use squall_model::contract;
 
 /// External systems may answer events with events; this bounds how deep
 /// such an exchange goes within one step.

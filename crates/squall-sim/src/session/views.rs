@@ -5,10 +5,10 @@ use squall_model::Kind;
 use squall_store::{Document, RecordedEvent};
 
 use super::Session;
-use crate::contract;
 use crate::error::SimError;
 use crate::model::sorted;
 use crate::value;
+use squall_model::contract;
 
 impl Session {
     /// The state of aggregate `aggregate` (by name) with id `id`, rebuilt

@@ -1,5 +1,7 @@
-//! The script contract: which function a script defines for which message.
-//! See docs/scripting.md.
+//! The script contract's names: which function a script defines for which
+//! message, derived from the names on the board. The simulator calls these
+//! functions and the app's starter scripts define them, so both take the
+//! names from here. See docs/scripting.md.
 
 /// The Rhai identifier for a command or event name: its words in
 /// PascalCase, so `Send thank-you email` becomes `SendThankYouEmail`.
