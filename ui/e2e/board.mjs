@@ -4,7 +4,7 @@
 
 import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { check, collectErrors, expect, onFailureShoot, removeDir, repo, serve, shots, stop, stopAndWait, tempDir, waitFor } from './harness.mjs';
+import { check, collectErrors, expect, onFailureShoot, repo, serve, shots, stop, tempDir, tearDown, waitFor } from './harness.mjs';
 
 /** Where the saved file puts a sticky. */
 function savedPosition(text, id) {
@@ -441,9 +441,6 @@ export async function boardSuite(browser) {
       expect(errors.length === 0, errors.join('\n'));
     });
   } finally {
-    onFailureShoot(null);
-    await page?.close();
-    await stopAndWait(server);
-    removeDir(dir);
+    await tearDown({ page, server, dir });
   }
 }

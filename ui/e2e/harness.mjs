@@ -133,6 +133,14 @@ export async function stopAndWait(server) {
   await sleep(300);
 }
 
+/** The end of every suite: stop shooting on failure, close its page, stop its server, remove its folder. */
+export async function tearDown({ page, server, dir }) {
+  onFailureShoot(null);
+  await page?.close();
+  if (server) await stopAndWait(server);
+  if (dir) removeDir(dir);
+}
+
 /** Errors the page logs; the push socket dropping while a server restarts is expected. */
 export function collectErrors(page) {
   const errors = [];

@@ -10,7 +10,7 @@
 import { cpus, loadavg, totalmem } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { check, collectErrors, expect, onFailureShoot, removeDir, serve, shots, sleep, squall, stopAndWait, tempDir } from './harness.mjs';
+import { check, collectErrors, expect, onFailureShoot, serve, shots, sleep, squall, tempDir, tearDown } from './harness.mjs';
 
 const STICKIES = 2000;
 const ARROWS = 3000;
@@ -243,9 +243,6 @@ export async function perfSuite(browser) {
       expect(errors.length === 0, errors.join('\n'));
     });
   } finally {
-    onFailureShoot(null);
-    await page?.close();
-    await stopAndWait(server);
-    removeDir(dir);
+    await tearDown({ page, server, dir });
   }
 }

@@ -7,7 +7,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { check, collectErrors, expect, middle, onFailureShoot, removeDir, serve, shots, squall, stopAndWait, tempDir } from './harness.mjs';
+import { check, collectErrors, expect, middle, onFailureShoot, serve, shots, squall, tempDir, tearDown } from './harness.mjs';
 
 /** The key to press, the name, and where it goes: column and row on the empty board's frame. */
 const STICKIES = [
@@ -203,9 +203,6 @@ export async function walkthroughSuite(browser) {
       expect(errors.length === 0, errors.join('\n'));
     });
   } finally {
-    onFailureShoot(null);
-    await page?.close();
-    await stopAndWait(server);
-    removeDir(dir);
+    await tearDown({ page, server, dir });
   }
 }
