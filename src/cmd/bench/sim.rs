@@ -267,7 +267,11 @@ fn print(out: &mut impl Write, args: &SimArgs, r: &Report) -> std::io::Result<()
         )?,
         None => writeln!(out, "  run               {:>10.0} ms", r.run.as_secs_f64() * 1000.0)?,
     }
-    writeln!(out, "  in scripts        {}", scripts(&r.run_scripts, r.run_cpu_main, "scripting thread's CPU"))?;
+    writeln!(
+        out,
+        "  in scripts        {}",
+        scripts(&r.run_scripts, r.run_cpu_main, "scripting thread's CPU")
+    )?;
     writeln!(out, "  user commands/s   {:>10.0}", per_s(r.commands as f64, r.run))?;
     writeln!(
         out,
