@@ -4,15 +4,7 @@
 
 import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { check, collectErrors, expect, onFailureShoot, repo, serve, shots, stop, tempDir, tearDown, waitFor } from './harness.mjs';
-
-/** Where the saved file puts a sticky. */
-function savedPosition(text, id) {
-  const at = text.indexOf(`id: "${id}"`);
-  const match = /position: \(x: (-?[\d.]+), y: (-?[\d.]+)\)/.exec(text.slice(at));
-  if (at < 0 || !match) throw new Error(`${id} is not in the saved file`);
-  return { x: Number(match[1]), y: Number(match[2]) };
-}
+import { check, collectErrors, expect, onFailureShoot, repo, savedPosition, serve, shots, stop, tempDir, tearDown, waitFor } from './harness.mjs';
 
 /** A copy of the model and its scripts, so the run can save without touching the repo. */
 function workCopy() {

@@ -133,6 +133,14 @@ export async function stopAndWait(server) {
   await sleep(300);
 }
 
+/** Where the saved file (RON text) puts a sticky. */
+export function savedPosition(text, id) {
+  const at = text.indexOf(`id: "${id}"`);
+  const match = /position: \(x: (-?[\d.]+), y: (-?[\d.]+)\)/.exec(text.slice(at));
+  if (at < 0 || !match) throw new Error(`${id} is not in the saved file`);
+  return { x: Number(match[1]), y: Number(match[2]) };
+}
+
 /** The end of every suite: stop shooting on failure, close its page, stop its server, remove its folder. */
 export async function tearDown({ page, server, dir }) {
   onFailureShoot(null);

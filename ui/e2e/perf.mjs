@@ -8,9 +8,9 @@
 // docs/performance.md.
 
 import { cpus, loadavg, totalmem } from 'node:os';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { check, collectErrors, expect, onFailureShoot, serve, shots, sleep, squall, tempDir, tearDown } from './harness.mjs';
+import { check, collectErrors, expect, onFailureShoot, savedPosition, serve, shots, sleep, squall, tempDir, tearDown } from './harness.mjs';
 
 const STICKIES = 2000;
 const ARROWS = 3000;
@@ -77,6 +77,16 @@ const ms = (v) => `${v.toFixed(1)} ms`;
 const smoothPan = (s) => s.median <= 34;
 const smoothZoom = (s) => s.median <= 51;
 const describe = (s) => `median ${ms(s.median)} (${s.fps.toFixed(0)} fps), p95 ${ms(s.p95)} (${(1000 / s.p95).toFixed(0)} fps), max ${ms(s.max)}, ${s.slow} of ${s.count} frames over 50 ms`;
+
+/** xyflow's viewport: the board's offset in the pane and its zoom. */
+async function viewport(page) {
+  return page.evaluate(() => {
+    const match = /translate\((-?[\d.]+)px, (-?[\d.]+)px\) scale\(([\d.]+)\)/.exec(
+      document.querySelector('.react-flow__viewport')?.style.transform ?? '',
+    );
+    return { x: Number(match?.[1]), y: Number(match?.[2]), zoom: Number(match?.[3]) };
+  });
+}
 
 async function rendered(page) {
   return page.evaluate(() => ({
@@ -191,18 +201,42 @@ export async function perfSuite(browser) {
       await page.locator('button[title="Show the whole board"]').click();
       await sleep(500);
       // The first flow's aggregate (src/cmd/bench/generate.rs): 220 × 180 at (560, 280).
-      const { x, y, zoom } = await page.evaluate(() => {
-        const match = /translate\((-?[\d.]+)px, (-?[\d.]+)px\) scale\(([\d.]+)\)/.exec(
-          document.querySelector('.react-flow__viewport')?.style.transform ?? '',
-        );
-        return { x: Number(match?.[1]), y: Number(match?.[2]), zoom: Number(match?.[3]) };
-      });
+      const { x, y, zoom } = await viewport(page);
       const pane = await page.locator('.react-flow__pane').boundingBox();
       await page.mouse.click(pane.x + x + (560 + 110) * zoom, pane.y + y + (280 + 90) * zoom);
       await page.waitForSelector('.react-flow__node.selected[data-id="agg-0-account"]', { timeout: 5000 });
       const heading = await page.locator('.properties h2').innerText();
       expect(heading.includes('Aggregate'), `the panel reads "${heading}"`);
       await page.screenshot({ path: join(shots, 'perf-3-picked-from-far.png') });
+      await page.keyboard.press('Escape');
+    });
+
+    await check('from far, a painted sticky drags in one gesture, and the move is saved', async () => {
+      // The first flow's first event, unselected and painted: 160 × 110 (src/cmd/bench/generate.rs).
+      const id = 'evt-0-opened';
+      await page.waitForSelector(`.react-flow__node[data-id="${id}"]`, { state: 'detached', timeout: 5000 });
+      const before = savedPosition(readFileSync(model, 'utf8'), id);
+      const seen = await viewport(page);
+      const { x, y, zoom } = seen;
+      const pane = await page.locator('.react-flow__pane').boundingBox();
+      const start = { x: pane.x + x + (before.x + 80) * zoom, y: pane.y + y + (before.y + 55) * zoom };
+      const by = { x: 600, y: 400 };
+      await page.mouse.move(start.x, start.y);
+      await page.mouse.down();
+      await page.mouse.move(start.x + by.x * zoom, start.y + by.y * zoom, { steps: 12 });
+      // Drawn as itself while it moves, not left behind on the canvas.
+      await page.waitForSelector(`.react-flow__node.selected[data-id="${id}"]`, { timeout: 5000 });
+      await page.screenshot({ path: join(shots, 'perf-4-dragged-from-far.png') });
+      await page.mouse.up();
+      await page.waitForFunction(() => document.title.includes('●'), null, { timeout: 5000 });
+      await page.keyboard.press('Control+s');
+      await page.waitForFunction(() => !document.title.includes('●'), null, { timeout: 10_000 });
+      const after = savedPosition(readFileSync(model, 'utf8'), id);
+      // A screen pixel is several board units from far: within a grid step or two of the pointer.
+      const off = Math.max(Math.abs(after.x - before.x - by.x), Math.abs(after.y - before.y - by.y));
+      expect(off <= 40, `moved from ${JSON.stringify(before)} to ${JSON.stringify(after)}, not by ${JSON.stringify(by)}`);
+      const now = await viewport(page);
+      expect(now.x === seen.x && now.y === seen.y, `the board panned from ${JSON.stringify(seen)} to ${JSON.stringify(now)}`);
       await page.keyboard.press('Escape');
     });
 

@@ -36,6 +36,7 @@ import { SearchBar } from './SearchBar';
 import { copySelection, documentTitle, fileLabel, isTyping, keepHit, movesForDrag, nextHit, pasteOffset, type Clipboard } from './selection';
 import { Toasts } from './Toasts';
 import { useCanvasModel } from './useCanvasModel';
+import { useFarDrag } from './useFarDrag';
 import { useWorkspace, type WorkspaceView } from './useWorkspace';
 import { BoardMap } from './BoardMap';
 import { FarCanvas } from './FarCanvas';
@@ -390,12 +391,10 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
 
   // ---- canvas events --------------------------------------------------------
 
-  const onNodeDragStop = useCallback(
-    (_: unknown, _node: BoardNode, dragged: BoardNode[]) => {
-      const moves = movesForDrag(
-        board,
-        dragged.map((n) => ({ id: n.id, position: n.position })),
-      );
+  /** Save where dragged stickies went (xyflow's drags, and painted stickies' from far). */
+  const saveDrag = useCallback(
+    (dragged: { id: Id; position: Point }[]) => {
+      const moves = movesForDrag(board, dragged);
       const changed = moves.filter((m) => {
         const was = board.elements.find((e) => e.id === m.id)?.position ?? board.groups.find((g) => g.id === m.id)?.position;
         return !was || Math.round(was.x) !== Math.round(m.position.x) || Math.round(was.y) !== Math.round(m.position.y);
@@ -404,6 +403,19 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
     },
     [board, ws],
   );
+  const onNodeDragStop = useCallback(
+    (_: unknown, _node: BoardNode, dragged: BoardNode[]) => saveDrag(dragged.map((n) => ({ id: n.id, position: n.position }))),
+    [saveDrag],
+  );
+  const onFarPointerDown = useFarDrag({
+    far,
+    nodes,
+    flow,
+    grid: GRID,
+    select,
+    onNodesChange: canvas.onNodesChange,
+    onDragStop: saveDrag,
+  });
 
   const connecting = useConnecting(board, catalog, ws);
 
@@ -520,6 +532,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
             className="canvas"
             ref={wrapper}
             onDoubleClick={onDoubleClick}
+            onPointerDownCapture={onFarPointerDown}
             onPointerMove={(e) => {
               pointer.current = { x: e.clientX, y: e.clientY };
             }}
