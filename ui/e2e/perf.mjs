@@ -240,6 +240,41 @@ export async function perfSuite(browser) {
       await page.keyboard.press('Escape');
     });
 
+    await check('the whole big board exports as a PNG and as an SVG, every sticky as itself', async () => {
+      const started = Date.now();
+      const [png] = await Promise.all([
+        page.waitForEvent('download', { timeout: 120_000 }),
+        page.locator('button', { hasText: 'PNG' }).click(),
+      ]);
+      const pngPath = join(shots, 'perf-5-export.png');
+      await png.saveAs(pngPath);
+      const pngTook = Date.now() - started;
+      const bytes = readFileSync(pngPath);
+      expect(bytes.subarray(1, 4).toString() === 'PNG', 'the download is not a PNG');
+      const width = bytes.readUInt32BE(16);
+      const height = bytes.readUInt32BE(20);
+      console.log(`perf: PNG export of ${STICKIES} stickies: ${ms(pngTook)}, ${width} × ${height} px, ${(bytes.length / 2 ** 20).toFixed(1)} MiB`);
+      expect(width >= 1000 && height >= 600, `the picture is only ${width} × ${height} px`);
+
+      const svgStarted = Date.now();
+      const [svg] = await Promise.all([
+        page.waitForEvent('download', { timeout: 120_000 }),
+        page.locator('button', { hasText: 'SVG' }).click(),
+      ]);
+      const svgPath = join(shots, 'perf-5-export.svg');
+      await svg.saveAs(svgPath);
+      const text = readFileSync(svgPath, 'utf8');
+      console.log(`perf: SVG export of ${STICKIES} stickies: ${ms(Date.now() - svgStarted)}, ${(text.length / 2 ** 20).toFixed(1)} MiB`);
+      expect(text.includes('<svg'), 'the download is not an SVG');
+      // Every sticky and arrow is in the picture, not only those in view.
+      const count = (pattern) => text.match(pattern)?.length ?? 0;
+      const stickies = count(/class="react-flow__node [^"]*sticky-node/g);
+      const arrows = count(/class="react-flow__edge /g);
+      expect(stickies === STICKIES && arrows === ARROWS, `the SVG shows ${stickies} stickies and ${arrows} arrows`);
+      // From far again afterwards: the stickies drawn for the picture are gone.
+      await page.waitForFunction(() => document.querySelectorAll('.react-flow__node.sticky-node').length < 50, null, { timeout: 10_000 });
+    });
+
     await check('at a working zoom only the stickies in view are in the page; panning keeps 30 fps and zooming 20 fps or better', async () => {
       // Zoom in on the middle of the board to where names are read (1:1).
       await page.locator('.react-flow__controls-zoomin').click();

@@ -244,10 +244,13 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
   const exportImage = useCallback(
     async (format: ImageFormat) => {
       const el = wrapper.current?.querySelector<HTMLElement>('.react-flow__viewport');
-      if (!el) return;
+      if (!el || exporting) return;
       // Only visible nodes are in the page, and from far none: show them all, as themselves, while the picture is taken.
       const before = flow.getViewport();
       setExporting(true);
+      if (board.elements.length >= FAR_STICKIES) {
+        ws.toast(`Drawing ${board.elements.length.toLocaleString('en')} stickies as a picture: this takes a while on a board this big.`, 'info');
+      }
       const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
       await frames();
       await fitBoard(0);
@@ -263,7 +266,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
         void flow.setViewport(before);
       }
     },
-    [board.name, fitBoard, flow, ws],
+    [board.elements.length, board.name, exporting, fitBoard, flow, ws],
   );
 
   // ---- search ---------------------------------------------------------------
@@ -509,6 +512,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
           onFind={() => setSearch((s) => ({ ...s, open: true }))}
           onFit={() => void fitBoard(300)}
           onExport={(format) => void exportImage(format)}
+          exporting={exporting}
         />
         <Banners
           recovery={recovery}
@@ -529,7 +533,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
         <div className="workspace">
           <Palette kinds={catalog.kinds} last={lastKind} onPick={(kind) => void addSticky(kind)} />
           <div
-            className="canvas"
+            className={exporting ? 'canvas exporting' : 'canvas'}
             ref={wrapper}
             onDoubleClick={onDoubleClick}
             onPointerDownCapture={onFarPointerDown}

@@ -17,9 +17,11 @@ interface ToolbarProps {
   onFind(): void;
   onFit(): void;
   onExport(format: ImageFormat): void;
+  /** A picture is being drawn: the export buttons wait. */
+  exporting: boolean;
 }
 
-export function Toolbar({ file, boardName, state, link, onSave, onUndo, onRedo, onFrame, onFind, onFit, onExport }: ToolbarProps) {
+export function Toolbar({ file, boardName, state, link, onSave, onUndo, onRedo, onFrame, onFind, onFit, onExport, exporting }: ToolbarProps) {
   return (
     <header className="toolbar">
       <div className="title">
@@ -50,10 +52,10 @@ export function Toolbar({ file, boardName, state, link, onSave, onUndo, onRedo, 
         <button type="button" onClick={onFit} title="Show the whole board">
           Fit
         </button>
-        <button type="button" onClick={() => onExport('png')} title="Export the board as PNG">
+        <button type="button" onClick={() => onExport('png')} title={exporting ? 'Exporting…' : 'Export the board as PNG'} disabled={exporting} aria-busy={exporting}>
           PNG
         </button>
-        <button type="button" onClick={() => onExport('svg')} title="Export the board as SVG">
+        <button type="button" onClick={() => onExport('svg')} title={exporting ? 'Exporting…' : 'Export the board as SVG'} disabled={exporting} aria-busy={exporting}>
           SVG
         </button>
       </div>
