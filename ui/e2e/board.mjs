@@ -4,7 +4,7 @@
 
 import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { check, collectErrors, expect, onFailureShoot, repo, savedPosition, serve, shots, stop, tempDir, tearDown, waitFor } from './harness.mjs';
+import { check, collectErrors, expect, exportBoard, onFailureShoot, repo, savedPosition, serve, shots, stop, tempDir, tearDown, waitFor } from './harness.mjs';
 
 /** A copy of the model and its scripts, so the run can save without touching the repo. */
 function workCopy() {
@@ -370,18 +370,16 @@ export async function boardSuite(browser) {
     });
 
     await check('PNG export downloads a picture of the whole board', async () => {
-      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button', { hasText: 'PNG' }).click()]);
       const path = join(shots, 'export.png');
-      await download.saveAs(path);
+      await exportBoard(page, 'png', path);
       const bytes = readFileSync(path);
       expect(bytes.subarray(1, 4).toString() === 'PNG', 'the download is not a PNG');
       expect(statSync(path).size > 20_000, `the PNG is only ${statSync(path).size} bytes`);
     });
 
     await check('SVG export downloads an SVG', async () => {
-      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button', { hasText: 'SVG' }).click()]);
       const path = join(shots, 'export.svg');
-      await download.saveAs(path);
+      await exportBoard(page, 'svg', path);
       expect(readFileSync(path, 'utf8').includes('<svg'), 'the download is not an SVG');
     });
 

@@ -141,6 +141,17 @@ export function savedPosition(text, id) {
   return { x: Number(match[1]), y: Number(match[2]) };
 }
 
+/** Click the toolbar's PNG or SVG button and save the download as `path`; returns how long it took, in ms. */
+export async function exportBoard(page, format, path, timeout = 30_000) {
+  const started = Date.now();
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout }),
+    page.locator('button', { hasText: format.toUpperCase() }).click(),
+  ]);
+  await download.saveAs(path);
+  return Date.now() - started;
+}
+
 /** The end of every suite: stop shooting on failure, close its page, stop its server, remove its folder. */
 export async function tearDown({ page, server, dir }) {
   onFailureShoot(null);

@@ -10,7 +10,7 @@
 import { cpus, loadavg, totalmem } from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { check, collectErrors, expect, onFailureShoot, savedPosition, serve, shots, sleep, squall, tempDir, tearDown } from './harness.mjs';
+import { check, collectErrors, expect, exportBoard, onFailureShoot, savedPosition, serve, shots, sleep, squall, tempDir, tearDown } from './harness.mjs';
 
 const STICKIES = 2000;
 const ARROWS = 3000;
@@ -241,14 +241,8 @@ export async function perfSuite(browser) {
     });
 
     await check('the whole big board exports as a PNG and as an SVG, every sticky as itself', async () => {
-      const started = Date.now();
-      const [png] = await Promise.all([
-        page.waitForEvent('download', { timeout: 120_000 }),
-        page.locator('button', { hasText: 'PNG' }).click(),
-      ]);
       const pngPath = join(shots, 'perf-5-export.png');
-      await png.saveAs(pngPath);
-      const pngTook = Date.now() - started;
+      const pngTook = await exportBoard(page, 'png', pngPath, 120_000);
       const bytes = readFileSync(pngPath);
       expect(bytes.subarray(1, 4).toString() === 'PNG', 'the download is not a PNG');
       const width = bytes.readUInt32BE(16);
@@ -256,15 +250,10 @@ export async function perfSuite(browser) {
       console.log(`perf: PNG export of ${STICKIES} stickies: ${ms(pngTook)}, ${width} × ${height} px, ${(bytes.length / 2 ** 20).toFixed(1)} MiB`);
       expect(width >= 1000 && height >= 600, `the picture is only ${width} × ${height} px`);
 
-      const svgStarted = Date.now();
-      const [svg] = await Promise.all([
-        page.waitForEvent('download', { timeout: 120_000 }),
-        page.locator('button', { hasText: 'SVG' }).click(),
-      ]);
       const svgPath = join(shots, 'perf-5-export.svg');
-      await svg.saveAs(svgPath);
+      const svgTook = await exportBoard(page, 'svg', svgPath, 120_000);
       const text = readFileSync(svgPath, 'utf8');
-      console.log(`perf: SVG export of ${STICKIES} stickies: ${ms(Date.now() - svgStarted)}, ${(text.length / 2 ** 20).toFixed(1)} MiB`);
+      console.log(`perf: SVG export of ${STICKIES} stickies: ${ms(svgTook)}, ${(text.length / 2 ** 20).toFixed(1)} MiB`);
       expect(text.includes('<svg'), 'the download is not an SVG');
       // Every sticky and arrow is in the picture, not only those in view.
       const count = (pattern) => text.match(pattern)?.length ?? 0;
