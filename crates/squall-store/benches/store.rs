@@ -4,7 +4,7 @@
 //! Each benchmark runs twice: `wall/...` measures wall-clock time, `cpu/...` the bench thread's
 //! CPU time (from /proc/thread-self/schedstat, Linux only), which stays meaningful on a shared
 //! machine where other jobs take turns on the cores. `cargo bench -p squall-store -- cpu/`
-//! runs only the latter.
+//! runs only the latter. It uses mimalloc, as the `squall` and `squall-desktop` binaries do.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -18,6 +18,10 @@ use serde_json::json;
 use squall_store::{
     Command, CommandMetadata, DocumentChange, Durability, Error, EventMetadata, MAIN, NewEvent, Step, Store,
 };
+
+// The allocator the binaries use, so the store is measured as it ships.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const EVENTS: u64 = 100_000;
 const STREAMS: u64 = 1_000;
