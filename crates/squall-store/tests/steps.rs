@@ -17,6 +17,17 @@ fn deposit_step(id: &str, stream: &str, expected: u64, amount: i64) -> Step {
     step
 }
 
+/// A user's own trigger that makes SQLite refuse inserts `on` a table (and condition) with `message`.
+#[allow(clippy::unwrap_used)] // set-up of a test: failing here fails the test
+fn refuse_inserts(path: &std::path::Path, on: &str, message: &str) {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .execute_batch(&format!(
+            "CREATE TRIGGER boom BEFORE INSERT ON {on} BEGIN SELECT RAISE(ABORT, '{message}'); END;"
+        ))
+        .unwrap();
+}
+
 #[test]
 fn given_an_empty_store_when_a_step_appends_events_then_they_read_back_with_positions_and_metadata() {
     let mut store = Store::open_in_memory().unwrap();
@@ -463,13 +474,7 @@ fn given_a_batch_when_a_step_fails_after_it_started_writing_then_the_whole_batch
     let mut store = Store::open(&path, squall_store::Durability::Batch).unwrap();
     common::append(&mut store, MAIN, "before", "s");
     // A user's own trigger makes the step fail when it appends its event, after its log row.
-    rusqlite::Connection::open(&path)
-        .unwrap()
-        .execute_batch(
-            "CREATE TRIGGER boom BEFORE INSERT ON events WHEN NEW.event_type = 'Boom' \
-             BEGIN SELECT RAISE(ABORT, 'boom refused'); END;",
-        )
-        .unwrap();
+    refuse_inserts(&path, "events WHEN NEW.event_type = 'Boom'", "boom refused");
     let failing = step("c2", vec![event("s", 2, "Boom", json!({}))]);
 
     store.begin_batch().unwrap();
@@ -489,12 +494,7 @@ fn given_a_batch_whose_deferred_read_models_cannot_be_written_when_finishing_the
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("board.db");
     let mut store = Store::open(&path, squall_store::Durability::Batch).unwrap();
-    rusqlite::Connection::open(&path)
-        .unwrap()
-        .execute_batch(
-            "CREATE TRIGGER boom BEFORE INSERT ON documents BEGIN SELECT RAISE(ABORT, 'no docs'); END;",
-        )
-        .unwrap();
+    refuse_inserts(&path, "documents", "no docs");
 
     store.begin_batch().unwrap();
     store.commit_step(MAIN, &deposit_step("c1", "acc-1", 0, 10)).unwrap();
@@ -512,12 +512,7 @@ fn given_no_batch_when_a_step_fails_after_it_started_writing_then_only_that_step
     let path = dir.path().join("board.db");
     let mut store = Store::open(&path, squall_store::Durability::Interactive).unwrap();
     common::append(&mut store, MAIN, "before", "s");
-    rusqlite::Connection::open(&path)
-        .unwrap()
-        .execute_batch(
-            "CREATE TRIGGER boom BEFORE INSERT ON checkpoints BEGIN SELECT RAISE(ABORT, 'no'); END;",
-        )
-        .unwrap();
+    refuse_inserts(&path, "checkpoints", "no");
     let mut failing = step("c2", vec![event("s", 1, "E", json!({}))]);
     failing.checkpoints.push("p".to_owned());
 
@@ -643,12 +638,7 @@ fn given_a_batch_when_it_is_aborted_or_its_pending_commands_cannot_be_written_th
     store.abort_batch().unwrap();
     assert_eq!(store.pending_count(MAIN).unwrap(), 0);
 
-    rusqlite::Connection::open(&path)
-        .unwrap()
-        .execute_batch(
-            "CREATE TRIGGER boom BEFORE INSERT ON queue BEGIN SELECT RAISE(ABORT, 'no queue'); END;",
-        )
-        .unwrap();
+    refuse_inserts(&path, "queue", "no queue");
     store.begin_batch().unwrap();
     let mut s = step("c1", vec![event("s", 0, "E", json!({}))]);
     s.enqueue.push(command("follow-up", "Notify"));
@@ -699,13 +689,7 @@ fn given_a_pipelined_batch_when_a_row_fails_to_be_written_then_the_next_call_rep
     let path = dir.path().join("board.db");
     let mut store = Store::open(&path, squall_store::Durability::Batch).unwrap();
     common::append(&mut store, MAIN, "before", "s");
-    rusqlite::Connection::open(&path)
-        .unwrap()
-        .execute_batch(
-            "CREATE TRIGGER boom BEFORE INSERT ON events WHEN NEW.event_type = 'Boom' \
-             BEGIN SELECT RAISE(ABORT, 'boom refused'); END;",
-        )
-        .unwrap();
+    refuse_inserts(&path, "events WHEN NEW.event_type = 'Boom'", "boom refused");
 
     store.begin_pipelined_batch().unwrap();
     common::append(&mut store, MAIN, "in-batch", "s");
