@@ -18,6 +18,7 @@ mod ops;
 mod recovery;
 mod request;
 mod response;
+mod run;
 mod watch;
 mod workspace;
 
@@ -25,5 +26,10 @@ pub use error::{Error, ErrorKind};
 pub use history::DEFAULT_UNDO_LIMIT;
 pub use request::{ElementPatch, GroupPatch, Move, Op, Request};
 pub use response::{CodeInfo, ErrorBody, Grammar, Push, RecoveryOffer, Response, SearchHit, State};
+pub use run::{
+    AggregateView, BranchInfo, CascadeEvent, CascadeStep, ChainLink, DocumentPage, DocumentView, EventFilter,
+    EventPage, FieldSuggestions, InstanceInfo, LoggedEvent, QueryResult, QueuedCommand, RunAnswer,
+    RunRequest, RunStatus, ScriptConstant, StickyCount, Suggestion,
+};
 pub use watch::{FolderWatch, WatchError};
 pub use workspace::{Options, Workspace};

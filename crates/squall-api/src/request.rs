@@ -8,6 +8,7 @@ use squall_model::{Connection, Element, Field, GroupKind, Id, Kind, Point, Size}
 use ts_rs::TS;
 
 use crate::Error;
+use crate::run::RunRequest;
 
 /// One request to the workspace, as JSON: `{"type": "get_state"}`,
 /// `{"type": "edit", "op": {"type": "connect", "from": "…", "to": "…"}}`.
@@ -75,6 +76,10 @@ pub enum Request {
     /// overwritten. The board needs a file first.
     CreateScript {
         id: Id,
+    },
+    /// Something about the board's run: submit, step, look, travel, branch.
+    Run {
+        request: RunRequest,
     },
 }
 

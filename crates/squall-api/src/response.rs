@@ -4,7 +4,10 @@ use serde::Serialize;
 use squall_model::grammar::{Rule, Verdict};
 use squall_model::lint::{Code, Report, Severity};
 use squall_model::{Board, GroupKind, Id, Kind, KindInfo};
+use squall_sim::Trace;
 use ts_rs::TS;
+
+use crate::run::{RunAnswer, RunStatus};
 
 /// The answer to a [`Request`](crate::Request).
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
@@ -40,6 +43,10 @@ pub enum Response {
     /// waits to be taken or discarded.
     Recovery {
         written: Option<String>,
+    },
+    /// The answer to a run request.
+    Run {
+        answer: RunAnswer,
     },
 }
 
@@ -115,6 +122,9 @@ pub enum Push {
     FileChanged { path: String },
     /// The lint changed without an edit (a script appeared or vanished).
     LintUpdated { lint: Report },
+    /// The run moved on, through any client: where it stands now and the
+    /// steps taken (empty for a fork, a switch, a clock change).
+    Run { status: Box<RunStatus>, traces: Vec<Trace> },
 }
 
 /// The body of a failed HTTP request; over IPC the error is the message alone.

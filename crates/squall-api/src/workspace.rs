@@ -157,6 +157,7 @@ impl Workspace {
                 Ok(self.state_response())
             }
             Request::CreateScript { id } => self.create_script(id),
+            Request::Run { .. } => Err(Error::Refused("running the board is being built".into())),
         }
     }
 

@@ -15,6 +15,7 @@ use squall_model::contract;
 
 /// How one scenario went.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ScenarioResult {
     pub name: String,
     pub passed: bool,

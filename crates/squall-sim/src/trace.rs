@@ -7,6 +7,7 @@ use serde_json::Value;
 
 /// A board element, as a trace names it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StickyRef {
     pub id: String,
     pub name: String,
@@ -14,6 +15,7 @@ pub struct StickyRef {
 
 /// Where a command came from.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "by", rename_all = "snake_case")]
 pub enum Origin {
     User,
@@ -22,6 +24,7 @@ pub enum Origin {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TracedCommand {
     pub id: String,
     pub name: String,
@@ -33,10 +36,13 @@ pub struct TracedCommand {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TracedEvent {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub position: u64,
     pub event_id: String,
     pub stream_id: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub stream_version: u64,
     pub name: String,
     pub sticky: StickyRef,
@@ -46,6 +52,7 @@ pub struct TracedEvent {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DocumentChange {
     pub read_model: StickyRef,
     pub key: String,
@@ -54,6 +61,7 @@ pub struct DocumentChange {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct IssuedCommand {
     pub id: String,
     pub name: String,
@@ -64,12 +72,14 @@ pub struct IssuedCommand {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LogLine {
     pub sticky: StickyRef,
     pub text: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     Accepted,
@@ -78,6 +88,7 @@ pub enum Outcome {
 
 /// One processed command.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Trace {
     pub branch: String,
     /// The virtual time of the step.

@@ -94,6 +94,7 @@ impl Cache {
 
 /// How `run_until_quiet` ended.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RunEnd {
     pub steps: usize,
     /// The queue is empty.

@@ -16,6 +16,7 @@ use crate::value;
 
 /// Documents of one read model that differ, keyed by document key.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DocumentDiff {
     pub read_model: String,
     pub key: String,
@@ -25,6 +26,7 @@ pub struct DocumentDiff {
 
 /// How two branches differ.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BranchDiff {
     pub left: String,
     pub right: String,
@@ -36,7 +38,9 @@ pub struct BranchDiff {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EventSummary {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub position: u64,
     pub stream_id: String,
     pub name: String,
@@ -45,7 +49,9 @@ pub struct EventSummary {
 
 /// What a replay of the read models changed.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReplayReport {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub events: u64,
     pub changed: Vec<DocumentDiff>,
 }

@@ -2,9 +2,10 @@
 import type { Id } from "./Id";
 import type { Kind } from "./Kind";
 import type { Op } from "./Op";
+import type { RunRequest } from "./RunRequest";
 
 /**
  * One request to the workspace, as JSON: `{"type": "get_state"}`,
  * `{"type": "edit", "op": {"type": "connect", "from": "…", "to": "…"}}`.
  */
-export type Request = { "type": "get_state" } | { "type": "open", path: string, discard?: boolean, } | { "type": "new", name: string, discard?: boolean, } | { "type": "reload", discard?: boolean, } | { "type": "save" } | { "type": "save_as", path: string, } | { "type": "edit", op: Op, } | { "type": "undo" } | { "type": "redo" } | { "type": "grammar" } | { "type": "judge_connection", from_kind: Kind, to_kind: Kind, } | { "type": "search", query: string, } | { "type": "check_file" } | { "type": "write_recovery" } | { "type": "take_recovery" } | { "type": "discard_recovery" } | { "type": "create_script", id: Id, };
+export type Request = { "type": "get_state" } | { "type": "open", path: string, discard?: boolean, } | { "type": "new", name: string, discard?: boolean, } | { "type": "reload", discard?: boolean, } | { "type": "save" } | { "type": "save_as", path: string, } | { "type": "edit", op: Op, } | { "type": "undo" } | { "type": "redo" } | { "type": "grammar" } | { "type": "judge_connection", from_kind: Kind, to_kind: Kind, } | { "type": "search", query: string, } | { "type": "check_file" } | { "type": "write_recovery" } | { "type": "take_recovery" } | { "type": "discard_recovery" } | { "type": "create_script", id: Id, } | { "type": "run", request: RunRequest, };
