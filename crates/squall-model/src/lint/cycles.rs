@@ -16,10 +16,17 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
     // an actor reading a read model is a person deciding.
     let automatic =
         EdgeFiltered::from_fn(&flow.graph, |edge| matches!(edge.weight(), Arrow::Flow { automatic: true }));
-    for component in petgraph::algo::tarjan_scc(&automatic) {
-        if component.len() < 2 {
-            continue;
-        }
+    // Kosaraju's algorithm as petgraph writes it walks with an explicit
+    // stack; its `tarjan_scc` recurses once per element along a chain, and a
+    // long arrow chain overflowed the stack (issue 11, item 12).
+    let mut components: Vec<Vec<NodeIndex>> =
+        petgraph::algo::kosaraju_scc(&automatic).into_iter().filter(|c| c.len() >= 2).collect();
+    // Board order (elements are sorted by id), whatever order the walk found them in.
+    for component in &mut components {
+        component.sort_unstable();
+    }
+    components.sort_unstable();
+    for component in components {
         let members: HashSet<NodeIndex> = component.iter().copied().collect();
         let policies: Vec<_> =
             component.iter().map(|&n| flow.element(n)).filter(|e| e.kind == Kind::Policy).collect();
@@ -141,5 +148,40 @@ mod tests {
             &[("u", "c"), ("c", "a"), ("a", "e"), ("e", "r"), ("r", "u")],
         );
         assert!(!codes_of(&b).contains_key(&Code::PolicyCycle));
+    }
+
+    /// Regression (issue 11, item 12): petgraph's `tarjan_scc` recursed once
+    /// per element along a chain, so a long arrow chain overflowed the stack
+    /// and took `squall check` (and `squall serve`) down. 100,000 elements
+    /// overflowed a test thread's 2 MiB stack in a debug build and take under
+    /// a second here; 1,000,000 pass too but take 14 s and 1.4 GiB in debug,
+    /// too much for every test run.
+    #[test]
+    fn given_a_chain_of_100_000_elements_closing_into_a_loop_then_the_cycle_is_reported_without_overflow() {
+        let links = 25_000;
+        let kinds = [(Command, "c"), (Aggregate, "a"), (Event, "e"), (Policy, "p")];
+        let ids: Vec<(String, crate::Kind, String)> = (0..links)
+            .flat_map(|i| {
+                kinds
+                    .iter()
+                    .map(move |&(kind, prefix)| (format!("{prefix}{i:05}"), kind, format!("{prefix}{i}")))
+            })
+            .collect();
+        let elements: Vec<(&str, crate::Kind, &str)> =
+            ids.iter().map(|(id, kind, name)| (id.as_str(), *kind, name.as_str())).collect();
+        let mut arrows: Vec<(&str, &str)> = elements.windows(2).map(|pair| (pair[0].0, pair[1].0)).collect();
+        arrows.push((elements[elements.len() - 1].0, elements[0].0));
+        let b = board(&elements, &arrows);
+
+        let report = lint(&b, &Options::default());
+
+        let cycle = report.diagnostics.iter().find(|d| d.code == Code::PolicyCycle).unwrap();
+        assert!(
+            cycle.message.starts_with("policy cycle: c0 → a0 → e0 → p0 → c1 → "),
+            "{}",
+            cycle.message.chars().take(80).collect::<String>()
+        );
+        assert!(cycle.message.contains(" → p24999 → c0; a simulation may loop forever"));
+        assert_eq!(cycle.elements.len(), 100_000);
     }
 }
