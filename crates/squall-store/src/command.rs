@@ -84,7 +84,7 @@ impl Command {
     }
 }
 
-const LOG_COLUMNS: &str = "seq, branch, command_id, command_type, payload, metadata, outcome, \
+pub(crate) const LOG_COLUMNS: &str = "seq, branch, command_id, command_type, payload, metadata, outcome, \
                            reason, first_position, last_position, recorded_at";
 
 impl Store {
@@ -125,7 +125,7 @@ impl Store {
             .transpose()
     }
 
-    fn logged_command_from(&self, row: &rusqlite::Row<'_>) -> Result<LoggedCommand> {
+    pub(crate) fn logged_command_from(&self, row: &rusqlite::Row<'_>) -> Result<LoggedCommand> {
         let read = || -> rusqlite::Result<_> {
             Ok((
                 row.get::<_, i64>(0)?,

@@ -117,7 +117,7 @@ impl EventView<'_> {
 const EVENT_COLUMNS: &str =
     "position, branch, stream_id, stream_version, event_type, payload, metadata, recorded_at";
 
-fn view<'r>(row: &'r rusqlite::Row<'_>) -> rusqlite::Result<EventView<'r>> {
+pub(crate) fn view<'r>(row: &'r rusqlite::Row<'_>) -> rusqlite::Result<EventView<'r>> {
     Ok(EventView {
         position: from_sql(row.get(0)?),
         branch: row.get_ref(1)?.as_str()?,

@@ -47,6 +47,14 @@ impl Store {
     /// [`Error::QueryWrites`] for a writing statement, [`Error::Sqlite`] for invalid SQL or
     /// several statements.
     pub fn query(&self, sql: &str) -> Result<QueryRows> {
+        self.query_limited(sql, usize::MAX).map(|(rows, _)| rows)
+    }
+
+    /// [`Store::query`] keeping at most `limit` rows; the flag says whether more matched.
+    ///
+    /// # Errors
+    /// As [`Store::query`].
+    pub fn query_limited(&self, sql: &str, limit: usize) -> Result<(QueryRows, bool)> {
         // Plain SQL must see the open batch's read models as the API does.
         self.flush_deferred()?;
         let conn = self.conn()?;
@@ -59,12 +67,15 @@ impl Store {
         let mut rows = stmt.query([]).map_err(self.sql_err("running the query"))?;
         let mut out = Vec::new();
         while let Some(row) = rows.next().map_err(self.sql_err("running the query"))? {
+            if out.len() == limit {
+                return Ok((QueryRows { columns, rows: out }, true));
+            }
             let values = (0..width)
                 .map(|i| row.get_ref(i).map(to_json))
                 .collect::<rusqlite::Result<Vec<_>>>()
                 .map_err(self.sql_err("reading a query row"))?;
             out.push(values);
         }
-        Ok(QueryRows { columns, rows: out })
+        Ok((QueryRows { columns, rows: out }, false))
     }
 }
