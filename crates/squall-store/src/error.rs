@@ -22,6 +22,13 @@ pub enum Error {
     )]
     SchemaTooNew { location: String, found: i64, supported: usize },
 
+    /// The file is an SQLite database of another program (it has tables but not Squall's, or a
+    /// `user_version` Squall did not set). It is refused before anything is written to it.
+    #[error(
+        "{location} is not a Squall store: it holds {found} and not Squall's tables; it was left unchanged (use a new file, or a store Squall created)"
+    )]
+    NotAStore { location: String, found: String },
+
     /// A read-only open found a store that still needs a migration (read-only opens never migrate).
     #[error(
         "store {location} has schema version {found}, but this Squall needs version {supported}; open it once for writing to migrate it (version 0 means it is not a Squall store)"

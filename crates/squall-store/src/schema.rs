@@ -43,7 +43,9 @@ const NAMES_SHOWN: usize = 5;
 pub(crate) fn refuse_foreign(conn: &Connection, found: i64, location: &str) -> Result<()> {
     let open_err = |source| Error::Open { location: location.to_owned(), source };
     let mut statement = conn
-        .prepare("SELECT type, name FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
+        .prepare(
+            "SELECT type, name FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+        )
         .map_err(open_err)?;
     let objects = statement
         .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))

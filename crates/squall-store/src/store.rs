@@ -71,8 +71,9 @@ impl Store {
     /// Opens (creating if needed) a store file and migrates it to the current schema.
     ///
     /// # Errors
-    /// [`Error::Open`] if the file cannot be opened or is not SQLite, [`Error::SchemaTooNew`] if
-    /// a newer Squall wrote it, [`Error::Migration`] if the schema cannot be applied.
+    /// [`Error::Open`] if the file cannot be opened or is not SQLite, [`Error::NotAStore`] if it
+    /// is another program's database (left unchanged), [`Error::SchemaTooNew`] if a newer Squall
+    /// wrote it, [`Error::Migration`] if the schema cannot be applied.
     pub fn open(path: impl AsRef<Path>, durability: Durability) -> Result<Self> {
         let location = path.as_ref().display().to_string();
         let conn = Connection::open(path.as_ref())
@@ -96,7 +97,8 @@ impl Store {
     /// store's own write methods return [`Error::ReadOnly`]. Never creates or migrates the file.
     ///
     /// # Errors
-    /// [`Error::Open`] if the file is missing or not SQLite, [`Error::SchemaTooNew`] or
+    /// [`Error::Open`] if the file is missing or not SQLite, [`Error::NotAStore`] if it is another
+    /// program's database, [`Error::SchemaTooNew`] or
     /// [`Error::SchemaOutdated`] if its schema version is not this build's.
     pub fn open_read_only(path: impl AsRef<Path>) -> Result<Self> {
         let location = path.as_ref().display().to_string();
@@ -110,8 +112,10 @@ impl Store {
         let open_err = |source| Error::Open { location: location.clone(), source };
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
-        // Checked before any pragma writes to the file: a newer store is left untouched.
+        // Checked before any pragma writes to the file: another program's database and a newer
+        // store are left untouched.
         let found = schema::user_version(&conn, &location)?;
+        schema::refuse_foreign(&conn, found, &location)?;
         schema::refuse_newer(found, &location)?;
         match access {
             Access::Write(durability) => {
@@ -119,6 +123,9 @@ impl Store {
                     Durability::Interactive => "FULL",
                     Durability::Batch => "NORMAL",
                 };
+                // Migrated first, in its one transaction, and only then switched to WAL (which
+                // no rollback undoes): a migration that fails leaves the file as it was.
+                schema::migrate(&mut conn, &location)?;
                 conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(())).map_err(open_err)?;
                 conn.pragma_update(None, "synchronous", synchronous).map_err(open_err)?;
                 if durability == Durability::Batch {
@@ -126,7 +133,7 @@ impl Store {
                     conn.pragma_update(None, "cache_size", -65_536).map_err(open_err)?;
                 }
             }
-            Access::Memory => {}
+            Access::Memory => schema::migrate(&mut conn, &location)?,
             Access::ReadOnly => {
                 conn.pragma_update(None, "query_only", true).map_err(open_err)?;
                 let supported = schema::SCHEMA_VERSION;
@@ -137,9 +144,6 @@ impl Store {
         }
         // Foreign keys stay off (SQLite's default): the store checks branches itself, and
         // enforcing them would cost a lookup per inserted row.
-        if access != Access::ReadOnly {
-            schema::migrate(&mut conn, &location)?;
-        }
         Ok(Self {
             conn: RefCell::new(Some(conn)),
             location,

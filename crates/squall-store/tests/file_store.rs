@@ -194,7 +194,66 @@ fn given_an_empty_sqlite_file_when_opened_read_only_then_it_is_not_a_squall_stor
 
     let err = Store::open_read_only(&path).unwrap_err();
 
-    assert!(matches!(err, Error::SchemaOutdated { found: 0, .. }), "{err}");
+    assert!(matches!(err, Error::NotAStore { .. }), "{err}");
+}
+
+/// Another program's SQLite file, with `user_version` as that program left it.
+fn foreign(path: &Path, user_version: i64) {
+    let conn = Connection::open(path).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+         INSERT INTO customers (name) VALUES ('Ada'), ('Grace');
+         CREATE TABLE events (id INTEGER PRIMARY KEY, title TEXT);",
+    )
+    .unwrap();
+    conn.pragma_update(None, "user_version", user_version).unwrap();
+}
+
+/// Regression (issue 11, item 16): opening another program's database for writing switched it
+/// to WAL and added Squall's tables, even when the migration then failed.
+#[test]
+fn given_another_programs_sqlite_file_when_opened_then_it_is_refused_and_left_byte_for_byte_unchanged() {
+    // 0: an app that never sets it; 1 and 2: the versions Squall's own migrations use; 7: past them.
+    for user_version in [0, 1, 2, 7] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("other-app.db");
+        foreign(&path, user_version);
+        let before = std::fs::read(&path).unwrap();
+
+        for durability in [Durability::Interactive, Durability::Batch] {
+            let err = Store::open(&path, durability).unwrap_err();
+
+            assert!(matches!(err, Error::NotAStore { .. }), "user_version {user_version}: {err:?}");
+            let message = err.to_string();
+            assert!(message.starts_with(&format!("{} is not a Squall store", path.display())), "{message}");
+            assert!(message.contains("customers, events"), "{message}");
+            assert!(message.contains("left unchanged"), "{message}");
+        }
+        let read_only = Store::open_read_only(&path).unwrap_err();
+        assert!(matches!(read_only, Error::NotAStore { .. }), "{read_only}");
+
+        assert!(std::fs::read(&path).unwrap() == before, "user_version {user_version}: the file changed");
+        let mut left: Vec<_> =
+            std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        left.sort();
+        assert_eq!(left, ["other-app.db"], "no journal or WAL files are left behind");
+    }
+}
+
+#[test]
+fn given_an_empty_file_or_an_empty_database_when_opened_then_it_becomes_a_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let zero_bytes = dir.path().join("touched.db");
+    std::fs::write(&zero_bytes, b"").unwrap();
+    let no_tables = dir.path().join("no-tables.db");
+    Connection::open(&no_tables).unwrap().execute_batch("CREATE TABLE t(x); DROP TABLE t;").unwrap();
+
+    for path in [zero_bytes, no_tables] {
+        let store = Store::open(&path, Durability::Interactive).unwrap();
+
+        assert_eq!(store.schema_version().unwrap(), i64::try_from(SCHEMA_VERSION).unwrap());
+        assert_eq!(store.pragma("journal_mode").unwrap(), "wal");
+    }
 }
 
 #[test]
