@@ -29,6 +29,10 @@ pub enum SimError {
     Rebuild(String),
     #[error("no read model named `{name}`; the board's read models are: {known}")]
     UnknownReadModel { name: String, known: String },
+    #[error("no {kind} sticky has the id `{id}`; the board's are: {known}")]
+    UnknownSticky { id: String, kind: String, known: String },
+    #[error("position {at} is past the head of branch {branch}, {head}")]
+    BeyondHead { at: u64, branch: String, head: u64 },
     #[error("no aggregate named `{name}`; the board's aggregates are: {known}")]
     UnknownAggregate { name: String, known: String },
 }

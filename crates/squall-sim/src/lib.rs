@@ -3,6 +3,7 @@
 //! SQLite event store. See docs/scripting.md for the script contract.
 
 mod clock;
+pub mod constants;
 mod error;
 pub mod model;
 pub mod scenario;
@@ -14,5 +15,8 @@ pub mod value;
 
 pub use clock::Clock;
 pub use error::SimError;
-pub use session::{BranchDiff, DocumentDiff, EventSummary, Options, ReplayReport, RunEnd, Session, Source};
+pub use session::{
+    BranchDiff, DocumentDiff, DocumentsAt, EventSummary, InstanceAt, Options, ReplayReport, RunEnd, Session,
+    Source,
+};
 pub use trace::Trace;

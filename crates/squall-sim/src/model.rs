@@ -160,6 +160,23 @@ impl RunModel {
         self.events.get(name)
     }
 
+    /// The element with id `id`, which must be of `kind`; the error lists those that are.
+    pub fn sticky(&self, id: &str, kind: Kind) -> Result<Sticky, SimError> {
+        self.elements.iter().position(|e| e.id.as_str() == id && e.kind == kind).ok_or_else(|| {
+            let known: Vec<String> = self
+                .elements
+                .iter()
+                .filter(|e| e.kind == kind)
+                .map(|e| format!("{} ({})", e.name, e.id))
+                .collect();
+            SimError::UnknownSticky {
+                id: id.to_owned(),
+                kind: kind.label().to_lowercase(),
+                known: if known.is_empty() { "none".to_owned() } else { known.join(", ") },
+            }
+        })
+    }
+
     /// Scripted elements of a kind, with their indices.
     pub fn scripted(&self, kind: Kind) -> impl Iterator<Item = (Sticky, &Element)> {
         self.elements.iter().enumerate().filter(move |(_, e)| e.kind == kind)

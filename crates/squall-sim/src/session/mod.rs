@@ -1,6 +1,7 @@
 //! A simulation session: a board, its scripts and a store, processing one
 //! queued command per step.
 
+mod inspect;
 mod process;
 mod replay;
 mod travel;
@@ -24,6 +25,7 @@ use crate::scripts::Scripts;
 use crate::trace::Trace;
 use crate::value;
 
+pub use inspect::{DocumentsAt, InstanceAt};
 pub use travel::{BranchDiff, DocumentDiff, EventSummary, ReplayReport};
 
 /// How a session runs.
@@ -138,13 +140,33 @@ impl Session {
         store: Store,
         options: Options,
     ) -> Result<Session, SimError> {
-        let model = RunModel::new(board, model_dir)?;
-        let engine = ScriptEngine::new(&options.limits, options.seed);
-        let scripts = Scripts::load(&model, &engine)?;
-        let clock = Clock::new(&options.start, &options.tick)?;
-        let issued = store.query("SELECT (SELECT count(*) FROM commands) + (SELECT count(*) FROM queue)")?;
-        let next_command =
-            issued.rows.first().and_then(|row| row.first()).and_then(Value::as_u64).unwrap_or(0) + 1;
+        Session::open_or_return(board, model_dir, store, options).map_err(|(error, _)| error)
+    }
+
+    /// [`Session::open`], handing the store back when the board cannot run
+    /// (a script that does not compile, a board with errors), so its run
+    /// stays readable — an in-memory store would otherwise be lost.
+    pub fn open_or_return(
+        board: squall_model::Board,
+        model_dir: &Path,
+        store: Store,
+        options: Options,
+    ) -> Result<Session, (SimError, Store)> {
+        let prepared = (|| {
+            let model = RunModel::new(board, model_dir)?;
+            let engine = ScriptEngine::new(&options.limits, options.seed);
+            let scripts = Scripts::load(&model, &engine)?;
+            let clock = Clock::new(&options.start, &options.tick)?;
+            let issued =
+                store.query("SELECT (SELECT count(*) FROM commands) + (SELECT count(*) FROM queue)")?;
+            let next_command =
+                issued.rows.first().and_then(|row| row.first()).and_then(Value::as_u64).unwrap_or(0) + 1;
+            Ok::<_, SimError>((model, engine, scripts, clock, next_command))
+        })();
+        let (model, engine, scripts, clock, next_command) = match prepared {
+            Ok(prepared) => prepared,
+            Err(error) => return Err((error, store)),
+        };
         let mut session = Session {
             model: Arc::new(model),
             scripts,
@@ -158,9 +180,15 @@ impl Session {
             cascades: HashMap::new(),
             next_command,
         };
-        session.resume_clock()?;
-        session.rebuild_policies()?;
-        Ok(session)
+        match session.resume_clock().and_then(|()| session.rebuild_policies()) {
+            Ok(()) => Ok(session),
+            Err(error) => Err((error, session.into_store())),
+        }
+    }
+
+    /// Close the session and keep its store.
+    pub fn into_store(self) -> Store {
+        self.store
     }
 
     pub fn branch(&self) -> &str {
@@ -224,6 +252,13 @@ impl Session {
         };
         self.store.enqueue(&self.branch, &command, &self.clock.now())?;
         Ok(id)
+    }
+
+    /// [`Session::submit`] naming the command by its sticky's id.
+    pub fn submit_sticky(&mut self, sticky: &str, data: Value, source: Source) -> Result<String, SimError> {
+        let index = self.model.sticky(sticky, squall_model::Kind::Command)?;
+        let name = self.model.elements[index].name.clone();
+        self.submit(&name, data, source)
     }
 
     /// Process queued commands until the queue is empty or `max_steps` were

@@ -111,6 +111,49 @@ impl Session {
         projected
     }
 
+    /// One read model's documents as of position `up_to` of the current
+    /// branch, computed from its events in memory (the store is not
+    /// touched), and the document the event at `up_to` changed: its key and
+    /// what it was before (none when that event created it).
+    pub(crate) fn project_until(
+        &self,
+        read_model: Sticky,
+        up_to: u64,
+    ) -> Result<(HashMap<String, Dynamic>, Option<(String, Option<Dynamic>)>), SimError> {
+        let mut plan = Plan::new(&self.model, &self.scripts);
+        // Only this read model's projections: the others cost time and change nothing here.
+        let keep: Vec<bool> = plan.runs.iter().map(|run| run.read_model == read_model).collect();
+        plan.by_event.retain(|_, (_, runs)| {
+            runs.retain(|&run| keep[run]);
+            !runs.is_empty()
+        });
+        let mut docs: HashMap<String, Dynamic> = HashMap::new();
+        let mut touched = None;
+        let mut failure = None;
+        self.store.for_each_event(&self.branch, 0, Some(up_to), |event| {
+            if failure.is_some() {
+                return Ok::<(), SimError>(());
+            }
+            let last = event.position == up_to;
+            for_each_job(&self.model, &plan, event.event_type, event.payload, event.position, true, |job| {
+                if last && touched.is_none() {
+                    touched = Some((job.key.clone(), docs.get(&job.key).cloned()));
+                }
+                if let Err(error) = project(&self.engine, &plan.runs[job.run], &mut docs, job) {
+                    failure = Some(error);
+                    return false;
+                }
+                true
+            });
+            Ok(())
+        })?;
+        self.engine.take_logs();
+        match failure {
+            Some(error) => Err(error),
+            None => Ok((docs, touched)),
+        }
+    }
+
     fn project_in_order(&self, plan: &Plan<'_>) -> Result<(u64, Documents), SimError> {
         let mut docs: Documents = vec![HashMap::new(); self.model.elements.len()];
         let mut failure = None;
