@@ -7,7 +7,7 @@
 //! order `to_ron` writes and loads back equal to what was saved. Inverses
 //! carry the exact index, so undo restores the exact board.
 
-use squall_model::{Board, Connection, Element, Group};
+use squall_model::{Board, Connection, Element, Group, Scenario};
 
 use crate::Error;
 
@@ -35,6 +35,14 @@ pub(crate) enum Change {
     },
     ReplaceGroup(Group),
     Rename(String),
+    /// Without an index, at the end of the list.
+    InsertScenario {
+        at: Option<usize>,
+        scenario: Box<Scenario>,
+    },
+    RemoveScenario {
+        name: String,
+    },
     ReplaceBoard(Box<Board>),
     /// Applied in order, all or nothing.
     Batch(Vec<Change>),
@@ -120,6 +128,23 @@ impl Change {
                 Change::ReplaceGroup(std::mem::replace(slot, group))
             }
             Change::Rename(name) => Change::Rename(std::mem::replace(&mut board.name, name)),
+            Change::InsertScenario { at, scenario } => {
+                let at = at.unwrap_or(board.scenarios.len());
+                if at > board.scenarios.len() {
+                    return Err(inconsistent("scenario index"));
+                }
+                let name = scenario.name.clone();
+                board.scenarios.insert(at, *scenario);
+                Change::RemoveScenario { name }
+            }
+            Change::RemoveScenario { name } => {
+                let at =
+                    board.scenarios.iter().position(|s| s.name == name).ok_or_else(|| {
+                        Error::Refused(format!("the board has no scenario named \"{name}\""))
+                    })?;
+                let scenario = board.scenarios.remove(at);
+                Change::InsertScenario { at: Some(at), scenario: Box::new(scenario) }
+            }
             Change::ReplaceBoard(new) => Change::ReplaceBoard(Box::new(std::mem::replace(board, *new))),
             Change::Batch(changes) => {
                 let mut inverses = Vec::with_capacity(changes.len());

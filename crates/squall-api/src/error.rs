@@ -39,6 +39,17 @@ pub enum Error {
     Save(#[from] SaveError),
     #[error("{path}: {source}")]
     Io { path: String, source: std::io::Error },
+    /// The run refused or failed a request: a payload that does not match
+    /// its command (every wrong field named), an unknown sticky, a script
+    /// error with file:line, a store failure.
+    #[error(transparent)]
+    Sim(#[from] squall_sim::SimError),
+    #[error(transparent)]
+    Store(#[from] squall_store::Error),
+    /// The board cannot run as it is; the message says why (a script that
+    /// does not compile, with file:line:col, or the board's errors).
+    #[error("the board cannot run: {0}")]
+    CannotRun(String),
 }
 
 /// The broad class of an error, for transports that need a status code.
@@ -70,6 +81,9 @@ impl Error {
                 ErrorKind::Conflict
             }
             Error::Save(_) | Error::Io { .. } => ErrorKind::Io,
+            Error::CannotRun(_) => ErrorKind::Conflict,
+            Error::Sim(error) => sim_kind(error),
+            Error::Store(error) => store_kind(error),
         }
     }
 
@@ -79,6 +93,36 @@ impl Error {
 
     pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
         Error::Io { path: path.display().to_string(), source }
+    }
+}
+
+fn sim_kind(error: &squall_sim::SimError) -> ErrorKind {
+    use squall_sim::SimError;
+    match error {
+        SimError::UnknownCommand { .. }
+        | SimError::UnknownEvent { .. }
+        | SimError::UnknownSticky { .. }
+        | SimError::UnknownReadModel { .. }
+        | SimError::UnknownAggregate { .. } => ErrorKind::NotFound,
+        SimError::InvalidPayload { .. } | SimError::Clock(_) | SimError::BeyondHead { .. } => {
+            ErrorKind::BadRequest
+        }
+        SimError::Store(error) => store_kind(error),
+        SimError::ScriptFile { .. } => ErrorKind::Io,
+        _ => ErrorKind::Refused,
+    }
+}
+
+fn store_kind(error: &squall_store::Error) -> ErrorKind {
+    use squall_store::Error as StoreError;
+    match error {
+        StoreError::UnknownBranch { .. } => ErrorKind::NotFound,
+        StoreError::BranchExists { .. } => ErrorKind::Conflict,
+        StoreError::InvalidBranchName { .. } | StoreError::ForkBeyondHead { .. } => ErrorKind::BadRequest,
+        StoreError::QueryWrites { .. } => ErrorKind::Refused,
+        // Invalid SQL typed into the console is the usual cause of a failed read.
+        StoreError::Sqlite { operation, .. } if operation.contains("query") => ErrorKind::BadRequest,
+        _ => ErrorKind::Io,
     }
 }
 

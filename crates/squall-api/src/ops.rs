@@ -91,6 +91,19 @@ pub(crate) fn plan(board: &Board, op: Op) -> Result<Planned, Error> {
         }
         Op::Paste { elements, connections, offset } => paste(board, elements, connections, offset),
         Op::RenameBoard { name } => Ok(Planned::of(Change::Rename(name))),
+        Op::AddScenario { scenario } => {
+            let name = scenario.name.trim();
+            if name.is_empty() {
+                return Err(Error::Refused("a scenario needs a name".into()));
+            }
+            if board.scenarios.iter().any(|s| s.name == scenario.name) {
+                return Err(Error::Refused(format!(
+                    "the board already has a scenario named \"{}\"; choose another name",
+                    scenario.name
+                )));
+            }
+            Ok(Planned::of(Change::InsertScenario { at: None, scenario }))
+        }
     }
 }
 

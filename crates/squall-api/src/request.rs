@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use squall_model::{Connection, Element, Field, GroupKind, Id, Kind, Point, Size};
+use squall_model::{Connection, Element, Field, GroupKind, Id, Kind, Point, Scenario, Size};
 use ts_rs::TS;
 
 use crate::Error;
@@ -171,6 +171,11 @@ pub enum Op {
     },
     RenameBoard {
         name: String,
+    },
+    /// Add a given/when/then scenario at the end of the board's list. A
+    /// name another scenario has is refused.
+    AddScenario {
+        scenario: Box<Scenario>,
     },
 }
 

@@ -14,7 +14,8 @@ use crate::change::Change;
 use crate::history::{DEFAULT_UNDO_LIMIT, History, Step};
 use crate::ops::{self, Planned};
 use crate::response::{CodeInfo, Grammar, RecoveryOffer, SearchHit, State};
-use crate::{ElementPatch, Error, Op, Request, Response, recovery};
+use crate::run::{BoardRef, RunAnswer, RunRequest, Runner};
+use crate::{ElementPatch, Error, Op, Push, Request, Response, recovery};
 
 /// How a host sets up its workspace.
 #[derive(Clone, Debug)]
@@ -51,6 +52,10 @@ pub struct Workspace {
     /// The recovery file this workspace wrote, removed once it is not needed.
     written: Option<PathBuf>,
     options: Options,
+    /// The board's run, opened on the first run request.
+    runner: Runner,
+    /// What hosts are to push to every client, taken after each request.
+    pushes: Vec<Push>,
 }
 
 impl Workspace {
@@ -68,6 +73,8 @@ impl Workspace {
             offer: None,
             written: None,
             options,
+            runner: Runner::default(),
+            pushes: Vec::new(),
         };
         workspace.reset(Board::new(name), None, None);
         workspace
@@ -157,8 +164,16 @@ impl Workspace {
                 Ok(self.state_response())
             }
             Request::CreateScript { id } => self.create_script(id),
-            Request::Run { .. } => Err(Error::Refused("running the board is being built".into())),
+            Request::Run { request } => self.run(request),
         }
+    }
+
+    /// What to push to every client after the requests handled since the
+    /// last call: the run's moves (`Push::Run`, one per request however many
+    /// steps it took). Board changes are pushed by hosts from the state as
+    /// before. Hosts broadcast these after every request, adding nothing.
+    pub fn take_pushes(&mut self) -> Vec<Push> {
+        std::mem::take(&mut self.pushes)
     }
 
     /// Everything the UI shows.
@@ -243,6 +258,24 @@ impl Workspace {
         squall_model::write_atomically(&path, text.as_bytes())?;
         self.written = Some(path.clone());
         Ok(Some(path))
+    }
+
+    /// A request about the board's run. Saving a scenario is an edit of the
+    /// board, so it goes through the history like any other.
+    fn run(&mut self, request: RunRequest) -> Result<Response, Error> {
+        let at = BoardRef { board: &self.board, path: self.path.as_deref() };
+        if let RunRequest::SaveScenario { name, command_id } = request {
+            let mut scenario = self.runner.record_scenario(&at, &name, &command_id)?;
+            scenario.name = name.trim().to_owned();
+            let name = scenario.name.clone();
+            let Planned { change, .. } =
+                ops::plan(&self.board, Op::AddScenario { scenario: Box::new(scenario) })?;
+            self.commit(change)?;
+            return Ok(Response::Run { answer: RunAnswer::ScenarioSaved { name } });
+        }
+        let handled = self.runner.handle(&at, request)?;
+        self.pushes.extend(handled.push);
+        Ok(Response::Run { answer: handled.answer })
     }
 
     /// Write a starting script for an element and make it the element's.

@@ -211,6 +211,42 @@ impl Store {
         Ok((all, rejected))
     }
 
+    /// The commands `branch` itself processed after command-log seq `after`: how many, how many
+    /// were rejected, and the last one's seq (`after` when there is none). With the seq of the
+    /// whole log's last command, counts kept by a caller stay current for a few rows' cost.
+    ///
+    /// # Errors
+    /// [`crate::Error::Sqlite`].
+    pub fn commands_after(&self, branch: &str, after: u64) -> Result<(u64, u64, u64)> {
+        let conn = self.conn()?;
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT count(*), coalesce(sum(outcome = 'rejected'), 0), coalesce(max(seq), ?2) \
+                 FROM commands WHERE seq > ?2 AND branch = ?1",
+            )
+            .map_err(self.sql_err("counting commands"))?;
+        let (all, rejected, last): (i64, i64, i64) = stmt
+            .query_row(rusqlite::params![branch, to_sql(after)], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+            })
+            .map_err(self.sql_err("counting commands"))?;
+        Ok((from_sql(all), from_sql(rejected), from_sql(last)))
+    }
+
+    /// The seq of the command log's last row, on any branch (0 for an empty log).
+    ///
+    /// # Errors
+    /// [`crate::Error::Sqlite`].
+    pub fn last_command_seq(&self) -> Result<u64> {
+        let conn = self.conn()?;
+        let mut stmt = conn
+            .prepare_cached("SELECT coalesce(max(seq), 0) FROM commands")
+            .map_err(self.sql_err("reading the command log"))?;
+        let last: i64 =
+            stmt.query_row([], |row| row.get(0)).map_err(self.sql_err("reading the command log"))?;
+        Ok(from_sql(last))
+    }
+
     /// A processed command by id, as `branch` sees it: logged in the branch or in an ancestor.
     ///
     /// # Errors

@@ -2,7 +2,12 @@
 //! look into the store as of any position, travel in time and branch.
 
 mod answer;
+mod inspect;
+mod log;
+mod place;
 mod request;
+mod runner;
+mod status;
 
 pub use answer::{
     AggregateView, BranchInfo, CascadeEvent, CascadeStep, ChainLink, DocumentPage, DocumentView, EventPage,
@@ -10,3 +15,4 @@ pub use answer::{
     ScriptConstant, StickyCount, Suggestion,
 };
 pub use request::{EventFilter, RunRequest};
+pub(crate) use runner::{BoardRef, Runner};

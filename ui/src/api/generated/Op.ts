@@ -8,10 +8,11 @@ import type { Id } from "./Id";
 import type { Kind } from "./Kind";
 import type { Move } from "./Move";
 import type { Point } from "./Point";
+import type { Scenario } from "./Scenario";
 import type { Size } from "./Size";
 
 /**
  * An edit of the board. Ids of new elements and groups are minted by the
  * workspace and returned in the response's `created`.
  */
-export type Op = { "type": "add_element", kind: Kind, name: string, position: Point, group?: Id | null, patch?: ElementPatch | null, } | { "type": "update_element", id: Id, patch: ElementPatch, } | { "type": "move_elements", moves: Array<Move>, } | { "type": "resize", id: Id, size: Size, position?: Point | null, } | { "type": "delete_elements", ids: Array<Id>, } | { "type": "connect", from: Id, to: Id, label?: string | null, } | { "type": "disconnect", from: Id, to: Id, } | { "type": "add_group", kind: GroupKind, name: string, position: Point, size: Size, members?: Array<Id>, } | { "type": "update_group", id: Id, patch: GroupPatch, } | { "type": "delete_group", id: Id, } | { "type": "set_group_members", id: Id, members: Array<Id>, } | { "type": "paste", elements: Array<Element>, connections?: Array<Connection>, offset?: Point | null, } | { "type": "rename_board", name: string, };
+export type Op = { "type": "add_element", kind: Kind, name: string, position: Point, group?: Id | null, patch?: ElementPatch | null, } | { "type": "update_element", id: Id, patch: ElementPatch, } | { "type": "move_elements", moves: Array<Move>, } | { "type": "resize", id: Id, size: Size, position?: Point | null, } | { "type": "delete_elements", ids: Array<Id>, } | { "type": "connect", from: Id, to: Id, label?: string | null, } | { "type": "disconnect", from: Id, to: Id, } | { "type": "add_group", kind: GroupKind, name: string, position: Point, size: Size, members?: Array<Id>, } | { "type": "update_group", id: Id, patch: GroupPatch, } | { "type": "delete_group", id: Id, } | { "type": "set_group_members", id: Id, members: Array<Id>, } | { "type": "paste", elements: Array<Element>, connections?: Array<Connection>, offset?: Point | null, } | { "type": "rename_board", name: string, } | { "type": "add_scenario", scenario: Scenario, };
