@@ -70,11 +70,19 @@ fn json_matches(ty: &FieldType, value: &Value) -> Result<(), String> {
         (FieldType::String, Value::String(_)) => true,
         (FieldType::Id, Value::String(s)) => !s.is_empty(),
         (FieldType::Int, Value::Number(n)) => n.is_i64(),
-        (FieldType::Decimal, Value::Number(_)) => true,
+        (FieldType::Decimal, Value::Number(n)) => {
+            if number_decimal(n).is_none() {
+                return Err(beyond_decimal(n, ""));
+            }
+            true
+        }
         (FieldType::Decimal, Value::String(s)) => Decimal::from_str(s).is_ok(),
         (FieldType::Bool, Value::Bool(_)) => true,
         (FieldType::Timestamp, Value::String(s)) => s.parse::<jiff::Timestamp>().is_ok(),
-        (FieldType::Map, Value::Object(_)) => true,
+        (FieldType::Map, Value::Object(object)) => {
+            // Untyped numbers inside become decimals as well.
+            return object.iter().try_for_each(|(key, item)| numbers_fit(item, &format!(".{key}")));
+        }
         (FieldType::List(inner), Value::Array(items)) => {
             for (i, item) in items.iter().enumerate() {
                 json_matches(inner, item).map_err(|found| format!("{found} at index {i}"))?;
@@ -84,6 +92,30 @@ fn json_matches(ty: &FieldType, value: &Value) -> Result<(), String> {
         _ => false,
     };
     if ok { Ok(()) } else { Err(describe_json(value)) }
+}
+
+/// `Err` naming the first number under `value` that no decimal holds, by its path.
+fn numbers_fit(value: &Value, path: &str) -> Result<(), String> {
+    match value {
+        Value::Number(n) if n.as_i64().is_none() && number_decimal(n).is_none() => {
+            Err(beyond_decimal(n, path))
+        }
+        Value::Array(items) => {
+            items.iter().enumerate().try_for_each(|(i, item)| numbers_fit(item, &format!("{path}[{i}]")))
+        }
+        Value::Object(object) => {
+            object.iter().try_for_each(|(key, item)| numbers_fit(item, &format!("{path}.{key}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn beyond_decimal(n: &Number, path: &str) -> String {
+    let at = if path.is_empty() { String::new() } else { format!(" at {path}") };
+    format!(
+        "the number {n}{at}, beyond the range of a decimal (at most ±{}, with at most 28 decimal places)",
+        Decimal::MAX
+    )
 }
 
 fn describe_json(value: &Value) -> String {
@@ -178,9 +210,16 @@ fn stored(value: &mut Dynamic, ty: Option<&FieldType>) -> Result<(), NotJson> {
             *value = Dynamic::from_decimal(Decimal::from(i));
         }
     } else if let Ok(d) = value.as_decimal() {
-        *value = match decimal_to_json(d) {
-            Value::Number(n) => number_to_rhai(&n, ty),
-            other => to_rhai(&other, ty),
+        *value = match (json_number(d), ty) {
+            (Some(n), _) => number_to_rhai(&n, ty),
+            (None, Some(FieldType::Decimal)) => Dynamic::from_decimal(d.normalize()),
+            (None, Some(_)) => to_rhai(&Value::String(d.normalize().to_string()), ty),
+            (None, None) => {
+                return Err(NotJson {
+                    path: String::new(),
+                    problem: NotStorable::InexactDecimal(d.normalize()),
+                });
+            }
         };
     } else if value.is_char() {
         let text = value.to_string();
@@ -209,7 +248,10 @@ fn stored(value: &mut Dynamic, ty: Option<&FieldType>) -> Result<(), NotJson> {
             }
         }
     } else {
-        return Err(NotJson { path: String::new(), type_name: value.type_name().to_owned() });
+        return Err(NotJson {
+            path: String::new(),
+            problem: NotStorable::Type(value.type_name().to_owned()),
+        });
     }
     Ok(())
 }
@@ -380,22 +422,46 @@ impl<'de> Visitor<'de> for Typed<'_> {
     }
 }
 
+/// A JSON number as a script sees it. A number no decimal holds is `()`: payloads are checked
+/// before they get here (`check_json` refuses such numbers, naming the field), and the store
+/// holds only what this module wrote.
 fn number_to_rhai(n: &Number, ty: Option<&FieldType>) -> Dynamic {
     match (ty, n.as_i64()) {
         (Some(FieldType::Int), Some(i)) => Dynamic::from_int(i),
         (_, Some(i)) => Dynamic::from_decimal(Decimal::from(i)),
-        _ => Decimal::from_str(&n.to_string())
-            .or_else(|_| Decimal::from_scientific(&n.to_string()))
-            .map_or(Dynamic::UNIT, Dynamic::from_decimal),
+        _ => number_decimal(n).map_or(Dynamic::UNIT, Dynamic::from_decimal),
     }
 }
 
-/// A script value that cannot become JSON.
+/// The decimal a JSON number stands for, if a decimal holds it.
+fn number_decimal(n: &Number) -> Option<Decimal> {
+    if let Some(i) = n.as_i64() {
+        return Some(Decimal::from(i));
+    }
+    let text = n.to_string();
+    Decimal::from_str(&text).or_else(|_| Decimal::from_scientific(&text)).ok()
+}
+
+/// A script value that cannot be stored as it is.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{path} is a {type_name}, which cannot be stored; use maps, arrays, strings, numbers and bools")]
+#[error("{path} {problem}")]
 pub struct NotJson {
+    /// Where in the value, e.g. `the value.total` or `the value.a[1].when`.
     pub path: String,
-    pub type_name: String,
+    pub problem: NotStorable,
+}
+
+/// Why a script value cannot be stored.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NotStorable {
+    #[error("is a {0}, which cannot be stored; use maps, arrays, strings, numbers and bools")]
+    Type(String),
+    /// A decimal that no JSON number holds exactly, where nothing declares it a decimal: as the
+    /// decimal's text it would read back as a string, as a number it would be rounded.
+    #[error(
+        "is {0}, which has more than {JSON_DIGITS} significant digits: a JSON number cannot hold it exactly, and here (a read model's document, a `map` field, a value of no declared type) its text would read back as a string; round it in the script (e.g. `.round(2)`), or carry it in a `decimal` field of an event"
+    )]
+    InexactDecimal(Decimal),
 }
 
 /// Rhai to JSON. Decimals become JSON numbers; integers stay integers.
@@ -443,7 +509,7 @@ fn convert(value: &Dynamic) -> Result<Value, NotJson> {
         }
         return Ok(Value::Object(object));
     }
-    Err(NotJson { path: String::new(), type_name: value.type_name().to_owned() })
+    Err(NotJson { path: String::new(), problem: NotStorable::Type(value.type_name().to_owned()) })
 }
 
 impl NotJson {
@@ -453,16 +519,48 @@ impl NotJson {
     }
 }
 
-/// Whole decimals become JSON integers, others JSON numbers; both read back
-/// as decimals (see `to_rhai`).
+/// Significant digits a JSON number keeps exactly: any decimal of up to 15 digits survives the
+/// trip through an f64 (`f64::DIGITS`), in serde_json as in the UI's JavaScript.
+const JSON_DIGITS: u32 = f64::DIGITS;
+
+/// Exact powers of ten as f64: 10^22 is the largest.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
+    1e19, 1e20, 1e21, 1e22,
+];
+
+/// A decimal as JSON, never rounded: a number when one holds it exactly (see [`json_number`]),
+/// otherwise the decimal's text, which a `decimal` field reads back as the same decimal.
 fn decimal_to_json(d: Decimal) -> Value {
+    json_number(d).map_or_else(|| Value::String(d.normalize().to_string()), Value::Number)
+}
+
+/// `d` as a JSON number that reads back as exactly `d`, if there is one: an integer, or up to
+/// 15 significant digits times a power of ten within ±22. Then one multiplication or division
+/// of exact f64s gives the nearest f64 (Clinger's fast path, what serde_json does reading it
+/// back), and the shortest text of that f64 is the decimal's own digits.
+fn json_number(d: Decimal) -> Option<Number> {
     let d = d.normalize();
     if d.scale() == 0
         && let Some(i) = d.to_i64()
     {
-        return Value::Number(i.into());
+        return Some(i.into());
     }
-    d.to_f64().and_then(Number::from_f64).map_or_else(|| Value::String(d.to_string()), Value::Number)
+    let mut digits = d.mantissa().unsigned_abs();
+    let mut exponent = -i64::from(d.scale());
+    while digits != 0 && digits.is_multiple_of(10) {
+        digits /= 10;
+        exponent += 1;
+    }
+    if digits >= 10u128.pow(JSON_DIGITS) {
+        return None;
+    }
+    let power = *POW10.get(usize::try_from(exponent.unsigned_abs()).ok()?)?;
+    // Below 10^15, so exact as an f64.
+    #[allow(clippy::cast_precision_loss)]
+    let magnitude = digits as f64;
+    let value = if exponent >= 0 { magnitude * power } else { magnitude / power };
+    Number::from_f64(if d.is_sign_negative() { -value } else { value })
 }
 
 #[cfg(test)]
@@ -596,6 +694,38 @@ mod tests {
         let mut value = Dynamic::from_array(vec![Dynamic::from_int(1), Dynamic::from_map(inner)]);
         let expected = to_json(&value).unwrap_err();
         assert_eq!(to_stored(&mut value, None).unwrap_err(), expected);
+    }
+
+    #[test]
+    fn a_decimal_of_up_to_15_digits_is_a_json_number_that_reads_back_as_itself_and_longer_ones_are_text() {
+        for text in ["0.1", "123.456", "-0.000001", "999999999999999", "1e20", "2.51", "1.00000000000001e-7"]
+        {
+            let d = Decimal::from_scientific(text).or_else(|_| Decimal::from_str(text)).unwrap();
+            let json = to_json(&Dynamic::from_decimal(d)).unwrap();
+            assert!(json.is_number(), "{text}: {json}");
+            let read = to_rhai(&serde_json::from_str(&json.to_string()).unwrap(), Some(&FieldType::Decimal));
+            assert_eq!(read.as_decimal(), Ok(d), "{text}: {json}");
+        }
+        let long = Decimal::from_str("10000000000000000.02").unwrap();
+        assert_eq!(to_json(&Dynamic::from_decimal(long)).unwrap(), json!("10000000000000000.02"));
+        assert_eq!(
+            to_json(&Dynamic::from_decimal(Decimal::ONE / Decimal::from(3))).unwrap(),
+            json!("0.3333333333333333333333333333")
+        );
+    }
+
+    #[test]
+    fn a_number_out_of_a_decimals_range_in_a_map_field_is_named_by_its_path() {
+        let fields = vec![Field { name: "extra".into(), ty: FieldType::Map }];
+        let errors = check_json(&fields, &json!({"extra": {"a": [1, {"b": 1e300}]}})).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0].to_string().starts_with(
+                "field `extra` should be map, got the number 1e+300 at .a[1].b, beyond the range of a decimal"
+            ),
+            "{}",
+            errors[0]
+        );
     }
 
     #[test]
