@@ -38,6 +38,26 @@ impl Server {
         let dir = tempfile::tempdir().unwrap();
         let model = dir.path().join("bank_account.ron");
         std::fs::copy(BANK_ACCOUNT, &model).unwrap();
+        Server::start_on(dir, model, extra)
+    }
+
+    /// A server on `models/bank_account.ron` beside its `scripts/`, so the board runs.
+    fn start_runnable() -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let scripts = dir.path().join("scripts/bank_account");
+        std::fs::create_dir_all(&scripts).unwrap();
+        std::fs::create_dir_all(dir.path().join("models")).unwrap();
+        let model = dir.path().join("models/bank_account.ron");
+        std::fs::copy(BANK_ACCOUNT, &model).unwrap();
+        let examples = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/bank_account"));
+        for entry in std::fs::read_dir(examples).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, scripts.join(path.file_name().unwrap())).unwrap();
+        }
+        Server::start_on(dir, model, &[])
+    }
+
+    fn start_on(dir: tempfile::TempDir, model: PathBuf, extra: &[&str]) -> Server {
         let mut child = squall()
             .arg("serve")
             .arg(&model)
@@ -258,6 +278,39 @@ fn given_two_clients_when_one_edits_then_the_other_hears_the_new_state_over_the_
     assert_eq!(push["state"]["board"]["name"], "Savings");
     assert_eq!(push["state"]["revision"], edited["state"]["revision"]);
     assert_eq!(push["state"]["dirty"], true);
+}
+
+#[test]
+fn given_two_clients_when_one_runs_the_board_then_the_other_hears_each_request_with_its_traces() {
+    let server = Server::start_runnable();
+    let mut watcher = server.websocket();
+    let open = json!({"type": "run", "request": {"type": "submit", "command": "cmd-open-account",
+        "data": {"account_id": "acc-1", "owner": "Alice"}}});
+    let deposit = json!({"type": "run", "request": {"type": "submit", "command": "cmd-deposit-money",
+        "data": {"account_id": "acc-1", "amount": 1000}}});
+    let quiet = json!({"type": "run", "request": {"type": "run_until_quiet"}});
+
+    server.request(&open);
+    let submitted = push_of(&mut watcher, "run");
+    server.request(&quiet);
+    push_of(&mut watcher, "run");
+    server.request(&deposit);
+    push_of(&mut watcher, "run");
+    let answer = server.request(&quiet);
+    let ran = push_of(&mut watcher, "run");
+
+    assert_eq!(submitted["status"]["pending"], 1);
+    assert_eq!(submitted["traces"], json!([]));
+    let events: Vec<&str> = ran["traces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["events"].as_array().unwrap())
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(events, ["MoneyDeposited", "ThankYouEmailSent"], "no bonus account is open");
+    assert_eq!(ran["status"]["head"], 3);
+    assert_eq!(ran["traces"], answer["answer"]["traces"]);
 }
 
 #[test]

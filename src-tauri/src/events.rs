@@ -5,7 +5,8 @@ use serde::Serialize;
 
 /// A [`squall_api::Push`], exactly as `squall serve` sends it over its
 /// WebSocket: `{"type": "changed", "state": …}`, `{"type": "file_changed",
-/// "path": …}`, `{"type": "lint_updated", "lint": …}`.
+/// "path": …}`, `{"type": "lint_updated", "lint": …}`, `{"type": "run",
+/// "status": …, "traces": […]}`.
 pub const PUSH: &str = "squall:push";
 
 /// A View menu action for the board canvas, which only the UI can carry

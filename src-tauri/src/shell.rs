@@ -78,16 +78,20 @@ impl Shell {
 /// `squall serve` tells its clients. On the main thread only, like [`show`].
 pub fn handle(app: &AppHandle, request: Request) -> Result<Response, squall_api::Error> {
     let shell = app.state::<Shell>();
-    let (result, changed) = {
+    let (result, changed, run) = {
         let mut workspace = shell.workspace();
         let before = fingerprint(&workspace);
         let result = workspace.handle(request);
         let changed = (fingerprint(&workspace) != before).then(|| workspace.state());
-        (result, changed)
+        (result, changed, workspace.take_pushes())
     };
     if let Some(state) = changed {
         push(app, &Push::Changed { state: Box::new(state.clone()) });
         show(app, &state);
+    }
+    // The run's moves, as `squall serve` broadcasts them.
+    for moved in &run {
+        push(app, moved);
     }
     result
 }

@@ -218,6 +218,10 @@ async fn api(
                 tracing::warn!("{err}; changes on disk will go unnoticed");
             }
         }
+        // The run's moves: one push per request, however many steps it took.
+        for push in workspace.take_pushes() {
+            shared.push(&push);
+        }
         result
     })
     .await;
