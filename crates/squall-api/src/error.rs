@@ -42,10 +42,11 @@ pub enum Error {
     /// The run refused or failed a request: a payload that does not match
     /// its command (every wrong field named), an unknown sticky, a script
     /// error with file:line, a store failure.
+    /// Boxed, as the store's error: they are large, and every result carries the size.
     #[error(transparent)]
-    Sim(#[from] squall_sim::SimError),
+    Sim(Box<squall_sim::SimError>),
     #[error(transparent)]
-    Store(#[from] squall_store::Error),
+    Store(Box<squall_store::Error>),
     /// The board cannot run as it is; the message says why (a script that
     /// does not compile, with file:line:col, or the board's errors).
     #[error("the board cannot run: {0}")]
@@ -93,6 +94,18 @@ impl Error {
 
     pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
         Error::Io { path: path.display().to_string(), source }
+    }
+}
+
+impl From<squall_sim::SimError> for Error {
+    fn from(error: squall_sim::SimError) -> Self {
+        Error::Sim(Box::new(error))
+    }
+}
+
+impl From<squall_store::Error> for Error {
+    fn from(error: squall_store::Error) -> Self {
+        Error::Store(Box::new(error))
     }
 }
 

@@ -90,7 +90,7 @@ fn given_a_board_whose_script_does_not_compile_when_opening_then_the_store_comes
     let mut store = Store::open_in_memory().unwrap();
     store.create_branch("kept", squall_store::MAIN, 0, "t").unwrap();
 
-    let (error, store) = Session::open_or_return(board, dir.path(), store, Options::default()).unwrap_err();
+    let (error, store) = *Session::open_or_return(board, dir.path(), store, Options::default()).unwrap_err();
 
     assert!(matches!(error, SimError::Script(_)), "{error}");
     assert!(error.to_string().contains("ceo_bonus.rhai:2:"), "{error}");

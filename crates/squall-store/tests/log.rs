@@ -1,6 +1,9 @@
 //! The app's event log: filtered pages with totals across branches, counts per type, streams of
 //! an aggregate, cascades and commands by id, and the indexes that keep them fast.
 
+// The whole file is tests; its helpers may fail loudly like the tests do.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{T0, command, event};
@@ -12,14 +15,14 @@ fn commit(store: &mut Store, branch: &str, id: &str, correlation: &str, stream: 
     let mut cmd = command(id, "Deposit");
     cmd.metadata.correlation_id = correlation.to_owned();
     let mut step = Step::accepted(cmd, T0);
-    let mut version = store.stream_version(branch, stream).unwrap();
+    let version = store.stream_version(branch, stream).unwrap();
     for (n, event_type) in types.iter().enumerate() {
+        let version = version + n as u64;
         let mut new: NewEvent = event(stream, version, event_type, json!({"account_id": stream, "n": n}));
         new.metadata.event_id = format!("{id}.{}", n + 1);
         new.metadata.command_id = id.to_owned();
         new.metadata.correlation_id = correlation.to_owned();
         step.events.push(new);
-        version += 1;
     }
     store.commit_step(branch, &step).unwrap();
 }

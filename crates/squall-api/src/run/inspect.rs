@@ -2,10 +2,9 @@
 //! states, read-model documents with the fields an event changed, read-only
 //! SQL, and the values a command's form can suggest.
 
-use std::collections::BTreeMap;
-
 use serde_json::Value;
 use squall_model::{Board, FieldType, Id, Kind, contract};
+use squall_sim::DocumentsAt;
 
 use super::answer::{
     AggregateView, DocumentPage, DocumentView, FieldSuggestions, InstanceInfo, QueryResult, Suggestion,
@@ -79,13 +78,14 @@ pub(crate) fn documents(
     let store = open.store();
     let head = store.head(&open.branch)?;
     let position = at.map_or(head, u64::from);
-    let (documents, changed): (BTreeMap<String, Value>, Option<(String, Option<Value>)>) = if position >= head
-    {
+    let DocumentsAt { documents, changed } = if position >= head {
         let stored = store.documents(&open.branch, &element.name)?;
-        (stored.into_iter().map(|d| (d.key, d.document)).collect(), changed_at_head(open, read_model, head))
+        DocumentsAt {
+            documents: stored.into_iter().map(|d| (d.key, d.document)).collect(),
+            changed: changed_at_head(open, read_model, head),
+        }
     } else {
-        let replayed = open.session()?.documents_at(read_model.as_str(), position)?;
-        (replayed.documents, replayed.changed)
+        open.session()?.documents_at(read_model.as_str(), position)?
     };
     let needle = search.map(str::to_lowercase).filter(|s| !s.is_empty());
     let matching: Vec<(String, Value)> = documents

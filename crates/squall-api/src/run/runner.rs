@@ -57,7 +57,7 @@ impl std::fmt::Debug for Runner {
 /// A running session, or the store alone while the board cannot run.
 pub(crate) enum Engine {
     Running(Box<Session>),
-    Stopped(Store),
+    Stopped(Box<Store>),
 }
 
 pub(crate) struct Open {
@@ -115,7 +115,7 @@ impl Open {
     fn take_store(self) -> Store {
         match self.engine {
             Engine::Running(session) => session.into_store(),
-            Engine::Stopped(store) => store,
+            Engine::Stopped(store) => *store,
         }
     }
 }
@@ -318,7 +318,10 @@ fn build(store: Store, at: &BoardRef<'_>, path: Option<PathBuf>, shape: Board, b
                 };
                 (Engine::Running(Box::new(session)), None, branch)
             }
-            Err((error, store)) => (Engine::Stopped(store), Some(error.to_string()), branch),
+            Err(failed) => {
+                let (error, store) = *failed;
+                (Engine::Stopped(Box::new(store)), Some(error.to_string()), branch)
+            }
         };
     Open { path, shape, engine, branch, problem, constants, tally: Tally::default(), last: Vec::new() }
 }

@@ -140,7 +140,7 @@ impl Session {
         store: Store,
         options: Options,
     ) -> Result<Session, SimError> {
-        Session::open_or_return(board, model_dir, store, options).map_err(|(error, _)| error)
+        Session::open_or_return(board, model_dir, store, options).map_err(|failed| failed.0)
     }
 
     /// [`Session::open`], handing the store back when the board cannot run
@@ -151,7 +151,7 @@ impl Session {
         model_dir: &Path,
         store: Store,
         options: Options,
-    ) -> Result<Session, (SimError, Store)> {
+    ) -> Result<Session, Box<(SimError, Store)>> {
         let prepared = (|| {
             let model = RunModel::new(board, model_dir)?;
             let engine = ScriptEngine::new(&options.limits, options.seed);
@@ -165,7 +165,7 @@ impl Session {
         })();
         let (model, engine, scripts, clock, next_command) = match prepared {
             Ok(prepared) => prepared,
-            Err(error) => return Err((error, store)),
+            Err(error) => return Err(Box::new((error, store))),
         };
         let mut session = Session {
             model: Arc::new(model),
@@ -182,7 +182,7 @@ impl Session {
         };
         match session.resume_clock().and_then(|()| session.rebuild_policies()) {
             Ok(()) => Ok(session),
-            Err(error) => Err((error, session.into_store())),
+            Err(error) => Err(Box::new((error, session.into_store()))),
         }
     }
 

@@ -24,6 +24,10 @@ use crate::value;
 /// Documents by read model (indexed like `RunModel::elements`), then key.
 pub(crate) type Documents = Vec<HashMap<String, Dynamic>>;
 
+/// One read model's documents as of a position, and the document the event
+/// there changed with what it was before (see `Session::project_until`).
+pub(crate) type ProjectedUntil = (HashMap<String, Dynamic>, Option<(String, Option<Dynamic>)>);
+
 /// Workers at most: more would only wait for the thread reading the events.
 const MAX_WORKERS: usize = 4;
 /// Projections are handed to a worker in chunks of this many.
@@ -115,11 +119,7 @@ impl Session {
     /// branch, computed from its events in memory (the store is not
     /// touched), and the document the event at `up_to` changed: its key and
     /// what it was before (none when that event created it).
-    pub(crate) fn project_until(
-        &self,
-        read_model: Sticky,
-        up_to: u64,
-    ) -> Result<(HashMap<String, Dynamic>, Option<(String, Option<Dynamic>)>), SimError> {
+    pub(crate) fn project_until(&self, read_model: Sticky, up_to: u64) -> Result<ProjectedUntil, SimError> {
         let mut plan = Plan::new(&self.model, &self.scripts);
         // Only this read model's projections: the others cost time and change nothing here.
         let keep: Vec<bool> = plan.runs.iter().map(|run| run.read_model == read_model).collect();
