@@ -130,9 +130,19 @@ describe('HttpApi.subscribe', () => {
 });
 
 describe('decodePush', () => {
-  it('reads the three kinds of push', () => {
+  it('reads the four kinds of push', () => {
     expect(decodePush('{"type":"lint_updated","lint":{"diagnostics":[],"allowed":[]}}')?.type).toBe('lint_updated');
     expect(decodePush('{"type":"changed","state":{}}')?.type).toBe('changed');
     expect(decodePush('[1,2]')).toBeNull();
+  });
+
+  it('reads a run push with its traces, so another client sees the run live', () => {
+    const push = decodePush('{"type":"run","status":{"head":3},"traces":[{"command":{"name":"DepositMoney"}}]}');
+    expect(push?.type).toBe('run');
+    expect(push?.type === 'run' ? push.traces.length : -1).toBe(1);
+  });
+
+  it('ignores a kind of push it does not know', () => {
+    expect(decodePush('{"type":"telemetry","x":1}')).toBeNull();
   });
 });

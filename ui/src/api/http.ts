@@ -57,7 +57,7 @@ export function decodePush(text: string): Push | null {
     const value: unknown = JSON.parse(text);
     if (typeof value === 'object' && value !== null && 'type' in value) {
       const type = (value as { type: unknown }).type;
-      if (type === 'changed' || type === 'file_changed' || type === 'lint_updated') return value as Push;
+      if (type === 'changed' || type === 'file_changed' || type === 'lint_updated' || type === 'run') return value as Push;
     }
     return null;
   } catch {

@@ -3,6 +3,7 @@
 
 import { BaseEdge, EdgeLabelRenderer, getStraightPath, useInternalNode, type EdgeProps } from '@xyflow/react';
 import { memo, type CSSProperties } from 'react';
+import { useArrowMark } from '../run/marks';
 import type { ArrowStyle } from './catalog';
 import { arrowEnds, type Rect } from './geometry';
 import type { ArrowEdge as ArrowEdgeType } from './mapping';
@@ -27,12 +28,23 @@ function rectOf(node: ReturnType<typeof useInternalNode>): Rect | null {
 export const ArrowEdge = memo(({ id, source, target, markerEnd, style, label, data, selected }: EdgeProps<ArrowEdgeType>) => {
   const from = rectOf(useInternalNode(source));
   const to = rectOf(useInternalNode(target));
+  // Run mode lights arrows along a causal chain; none in Design mode.
+  const lit = useArrowMark(source, target);
   if (!from || !to) return null;
   const { start, end } = arrowEnds(from, to);
   const [path, labelX, labelY] = getStraightPath({ sourceX: start.x, sourceY: start.y, targetX: end.x, targetY: end.y });
   return (
     <>
       <BaseEdge id={id} path={path} markerEnd={markerEnd} style={{ ...style, ...strokeOf(data?.style, selected ?? false) }} interactionWidth={14} />
+      {lit ? (
+        <path
+          key={lit.generation}
+          className="run-arrow-lit"
+          d={path}
+          style={{ animationDelay: `${lit.beat * lit.beatMs}ms` }}
+          data-testid="lit-arrow"
+        />
+      ) : null}
       {data?.reads ? <title>{data.reads}</title> : null}
       {label ? (
         <EdgeLabelRenderer>

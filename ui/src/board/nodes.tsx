@@ -5,6 +5,8 @@
 import { Handle, NodeResizer, Position, useStore, type NodeProps, type NodeTypes } from '@xyflow/react';
 import { memo, useEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import type { Kind } from '../api/generated';
+import { useStickyMark } from '../run/marks';
+import { markClasses, StickyMarks } from '../run/StickyMarks';
 import { useBoardActions } from './actions';
 import { formatFieldType } from './fields';
 import { worstSeverity, type FrameNode, type StickyNode } from './mapping';
@@ -92,8 +94,10 @@ function Badge({ problems }: { problems: StickyNode['data']['problems'] }) {
 function Sticky({ id, data, selected, children }: NodeProps<StickyNode> & { children?: ReactNode }) {
   const actions = useBoardActions();
   const { element, info, colour, problems, editing, hit } = data;
+  // Run mode's marks (counts, lights, refusals); none in Design mode.
+  const mark = useStickyMark(id);
   const style = { '--sticky-colour': colour } as CSSProperties;
-  const classes = ['sticky', `sticky-${element.kind}`, hit ? 'sticky-hit' : '', selected ? 'sticky-selected' : '']
+  const classes = ['sticky', `sticky-${element.kind}`, hit ? 'sticky-hit' : '', selected ? 'sticky-selected' : '', markClasses(mark)]
     .filter(Boolean)
     .join(' ');
   return (
@@ -128,6 +132,7 @@ function Sticky({ id, data, selected, children }: NodeProps<StickyNode> & { chil
           <div className="sticky-tags">{element.tags.map((t) => `#${t}`).join(' ')}</div>
         ) : null}
         <Badge problems={problems} />
+        <StickyMarks mark={mark} />
       </div>
       <Handles />
     </>

@@ -34,7 +34,11 @@ export interface WorkspaceView {
   toast(message: string, tone?: ToastTone): void;
   dismissToast(id: number): void;
   dismissFileChanged(): void;
+  /** Hear the run's pushes (every client's steps); returns the unsubscribe. */
+  onRun(listener: RunListener): () => void;
 }
+
+export type RunListener = (push: Extract<Push, { type: 'run' }>) => void;
 
 /** Whether a pushed state is the one already shown (our own edit echoed back). */
 export function sameState(a: State | null, b: State): boolean {
@@ -54,6 +58,7 @@ export function useWorkspace(api: Api): WorkspaceView {
   // One request at a time: answers then arrive in the order the edits were made.
   const queue = useRef<Promise<unknown>>(Promise.resolve());
   const verdicts = useRef(new Map<string, Verdict>());
+  const runListeners = useRef(new Set<RunListener>());
 
   const show = useCallback((next: State) => {
     stateRef.current = next;
@@ -155,6 +160,9 @@ export function useWorkspace(api: Api): WorkspaceView {
               if (current) show({ ...current, lint: push.lint });
               break;
             }
+            case 'run':
+              for (const listener of runListeners.current) listener(push);
+              break;
           }
         },
         setLink,
@@ -164,6 +172,10 @@ export function useWorkspace(api: Api): WorkspaceView {
 
   const dismissToast = useCallback((id: number) => setToasts((list) => list.filter((t) => t.id !== id)), []);
   const dismissFileChanged = useCallback(() => setFileChanged(null), []);
+  const onRun = useCallback((listener: RunListener) => {
+    runListeners.current.add(listener);
+    return () => void runListeners.current.delete(listener);
+  }, []);
 
   return useMemo(
     () => ({
@@ -180,7 +192,8 @@ export function useWorkspace(api: Api): WorkspaceView {
       toast,
       dismissToast,
       dismissFileChanged,
+      onRun,
     }),
-    [state, catalog, loadError, link, fileChanged, toasts, request, edit, verdict, knownVerdict, toast, dismissToast, dismissFileChanged],
+    [state, catalog, loadError, link, fileChanged, toasts, request, edit, verdict, knownVerdict, toast, dismissToast, dismissFileChanged, onRun],
   );
 }
