@@ -125,8 +125,8 @@ pub fn folders(model: &Path, board: &Board) -> BTreeSet<PathBuf> {
 
 impl Workspace {
     /// What changed on disk that the workspace's clients must hear about:
-    /// the model file (someone else wrote it), or the lint (a script came
-    /// or went).
+    /// the model file (someone else wrote it), the lint (a script came or
+    /// went), or the run (a script stopped or started compiling).
     pub fn disk_changes(&mut self) -> Vec<Push> {
         let mut pushes = Vec::new();
         if self.file_changed()
@@ -137,6 +137,7 @@ impl Workspace {
         if self.relint() {
             pushes.push(Push::LintUpdated { lint: self.lint().clone() });
         }
+        pushes.extend(self.run_rescan());
         pushes
     }
 }

@@ -278,6 +278,13 @@ impl Workspace {
         Ok(Response::Run { answer: handled.answer })
     }
 
+    /// The run's push after files changed on disk, if any; a run that
+    /// cannot be looked at now is looked at on the next request.
+    pub(crate) fn run_rescan(&mut self) -> Option<Push> {
+        let at = BoardRef { board: &self.board, path: self.path.as_deref() };
+        self.runner.rescan(&at).ok().flatten()
+    }
+
     /// Write a starting script for an element and make it the element's.
     fn create_script(&mut self, id: squall_model::Id) -> Result<Response, Error> {
         let model = self.path.clone().ok_or(Error::NoFile)?;

@@ -463,6 +463,31 @@ fn given_a_script_with_a_syntax_error_then_status_names_it_and_steps_are_refused
 }
 
 #[test]
+fn given_an_open_run_when_a_script_breaks_on_disk_then_the_disk_changes_include_the_runs_problem() {
+    let mut bank = Bank::new();
+    bank.open_accounts();
+    let script = bank.dir.path().join("scripts/bank_account/email_service.rhai");
+    let text = std::fs::read_to_string(&script).unwrap();
+
+    std::fs::write(&script, format!("{text}\nfn broken( {{\n")).unwrap();
+    let broken = bank.workspace.disk_changes();
+    let unchanged = bank.workspace.disk_changes();
+    std::fs::write(&script, &text).unwrap();
+    let fixed = bank.workspace.disk_changes();
+
+    let problem = |pushes: &[Push]| -> Option<Option<String>> {
+        pushes.iter().find_map(|push| match push {
+            Push::Run { status, .. } => Some(status.problem.clone()),
+            _ => None,
+        })
+    };
+    let shown = problem(&broken).flatten().unwrap();
+    assert!(shown.contains("email_service.rhai:"), "{shown}");
+    assert_eq!(problem(&unchanged), None, "nothing new to tell");
+    assert_eq!(problem(&fixed), Some(None));
+}
+
+#[test]
 fn given_run_requests_then_those_that_move_the_run_leave_one_push_each_with_their_traces() {
     let mut bank = Bank::new();
     bank.open_accounts();

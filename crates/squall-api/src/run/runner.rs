@@ -247,6 +247,18 @@ impl Runner {
         }
     }
 
+    /// After files changed on disk: when the run is open and its scripts now
+    /// compile, or no longer do, where it stands, for every client to hear.
+    pub(crate) fn rescan(&mut self, at: &BoardRef<'_>) -> Result<Option<Push>, Error> {
+        let Some(before) = self.open.as_ref().map(|open| open.problem.clone()) else { return Ok(None) };
+        let open = self.ensure(at)?;
+        if open.problem == before {
+            return Ok(None);
+        }
+        let status = status::of(open, at)?;
+        Ok(Some(Push::Run { status: Box::new(status), traces: Vec::new() }))
+    }
+
     /// Turn a processed command and its cascade into a scenario, for the
     /// workspace to add to the board.
     pub(crate) fn record_scenario(
