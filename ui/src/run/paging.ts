@@ -21,7 +21,7 @@ export function pagesFor(first: number, last: number, total: number, page = PAGE
 export function pagesToDrop(held: Iterable<number>, wanted: number[], keep = KEEP_PAGES): number[] {
   const list = [...held];
   if (list.length <= keep) return [];
-  const centre = wanted.length > 0 ? (wanted[0]! + wanted[wanted.length - 1]!) / 2 : 0;
+  const centre = ((wanted[0] ?? 0) + (wanted[wanted.length - 1] ?? 0)) / 2;
   return list
     .filter((p) => !wanted.includes(p))
     .sort((a, b) => Math.abs(b - centre) - Math.abs(a - centre))
