@@ -50,7 +50,7 @@ pub enum RunRequest {
     /// last event that changed it.
     AggregateState {
         aggregate: Id,
-        /// The instance's id, e.g. `acc-1` (its stream is `bank_account-acc-1`).
+        /// The instance's id, e.g. `acc-1` (its stream is `BankAccount-acc-1`).
         instance: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         at: Option<u32>,
@@ -116,7 +116,7 @@ pub enum RunRequest {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct EventFilter {
-    /// Exactly this stream, e.g. `bank_account-acc-1`.
+    /// Exactly this stream, e.g. `BankAccount-acc-1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream: Option<String>,
     /// Exactly this event type (the event sticky's name).

@@ -5,7 +5,7 @@
  */
 export type EventFilter = { 
 /**
- * Exactly this stream, e.g. `bank_account-acc-1`.
+ * Exactly this stream, e.g. `BankAccount-acc-1`.
  */
 stream?: string | null, 
 /**

@@ -11,6 +11,6 @@ import type { JsonValue } from "./serde_json/JsonValue";
  */
 export type RunRequest = { "type": "status" } | { "type": "submit", command: Id, data: JsonValue, } | { "type": "step" } | { "type": "run_until_quiet", max_steps?: number | null, } | { "type": "events", filter: EventFilter, offset: number, limit: number, } | { "type": "cascade", correlation_id: string, } | { "type": "instances", aggregate: Id, at?: number | null, } | { "type": "aggregate_state", aggregate: Id, 
 /**
- * The instance's id, e.g. `acc-1` (its stream is `bank_account-acc-1`).
+ * The instance's id, e.g. `acc-1` (its stream is `BankAccount-acc-1`).
  */
 instance: string, at?: number | null, } | { "type": "documents", read_model: Id, at?: number | null, search?: string | null, offset: number, limit: number, } | { "type": "query", sql: string, limit?: number | null, } | { "type": "fork", name?: string | null, at?: number | null, } | { "type": "switch", branch: string, } | { "type": "diff", left: string, right: string, } | { "type": "advance_clock", by: string, } | { "type": "run_scenarios", name?: string | null, } | { "type": "save_scenario", name: string, command_id: string, } | { "type": "replay" } | { "type": "new_run" } | { "type": "suggestions", command: Id, };
