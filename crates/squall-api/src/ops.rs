@@ -64,7 +64,7 @@ pub(crate) fn plan(board: &Board, op: Op) -> Result<Planned, Error> {
                 kind,
                 name,
                 description: None,
-                position: whole(position),
+                position: whole(position)?,
                 size: positive(size, "group size")?,
                 colour: None,
                 members: members_of(board, members)?,
@@ -116,7 +116,7 @@ fn add_element(
     patch: Option<ElementPatch>,
 ) -> Result<Planned, Error> {
     let id = board.fresh_id(kind);
-    let mut new = Element::new(id.0.clone(), kind, name, whole(position));
+    let mut new = Element::new(id.0.clone(), kind, name, whole(position)?);
     if let Some(patch) = patch {
         if patch.name.is_some() {
             return Err(Error::bad("add_element takes the name once, outside the patch"));
@@ -229,7 +229,7 @@ fn move_elements(board: &Board, moves: &[Move]) -> Result<Change, Error> {
     let mut new_positions: HashMap<&Id, Point> = HashMap::new();
     let mut groups = Vec::new();
     for Move { id, position } in moves {
-        let position = whole(*position);
+        let position = whole(*position)?;
         if let Some(frame) = board.group(id.as_str()) {
             let delta = Point { x: position.x - frame.position.x, y: position.y - frame.position.y };
             for member in frame.members.iter().filter(|m| !explicit.contains(m)) {
@@ -262,14 +262,14 @@ fn move_elements(board: &Board, moves: &[Move]) -> Result<Change, Error> {
 fn resize(board: &Board, id: &Id, size: Size, position: Option<Point>) -> Result<Change, Error> {
     let size = positive(size, "size")?;
     if let Some(frame) = board.group(id.as_str()) {
-        let position = position.map_or(frame.position, whole);
+        let position = position.map_or(Ok(frame.position), whole)?;
         if (frame.size, frame.position) == (size, position) {
             return Ok(Change::Batch(vec![]));
         }
         return Ok(Change::ReplaceGroup(Group { size, position, ..frame.clone() }));
     }
     let old = element(board, id).map_err(|_| Error::UnknownId(id.clone()))?;
-    let position = position.map_or(old.position, whole);
+    let position = position.map_or(Ok(old.position), whole)?;
     if (old.size, old.position) == (size, position) {
         return Ok(Change::Batch(vec![]));
     }
@@ -380,7 +380,7 @@ fn paste(
         }
         element.id = id;
         let position = Point { x: element.position.x + offset.x, y: element.position.y + offset.y };
-        element.position = whole(position);
+        element.position = whole(position)?;
         // The same tidying as an edit, so the pasted sticky is canonical.
         let patch = ElementPatch {
             tags: Some(std::mem::take(&mut element.tags)),
@@ -470,14 +470,33 @@ fn non_empty(text: String) -> Option<String> {
     if text.trim().is_empty() { None } else { Some(text) }
 }
 
-/// Positions on whole pixels, as the file keeps them.
-fn whole(point: Point) -> Point {
-    Point { x: point.x.round(), y: point.y.round() }
+/// How far from the origin a board reaches, in pixels: far beyond any real
+/// board, and small enough that sums of positions and sizes stay exact and
+/// finite (an infinite position would reach clients as `null`).
+const BOARD_EDGE: f64 = 10_000_000.0;
+
+/// Positions on whole pixels, as the file keeps them, within the board's edge.
+fn whole(point: Point) -> Result<Point, Error> {
+    let on_board = |v: f64| v.is_finite() && v.abs() <= BOARD_EDGE;
+    if !on_board(point.x) || !on_board(point.y) {
+        return Err(Error::bad(format!(
+            "position ({}, {}) is off the board: x and y must be numbers between -{BOARD_EDGE} and {BOARD_EDGE}",
+            point.x, point.y
+        )));
+    }
+    Ok(Point { x: point.x.round(), y: point.y.round() })
 }
 
-/// A size on whole pixels, refused unless both sides are at least one pixel.
+/// A size on whole pixels, refused unless both sides are at least one pixel
+/// and at most the board's edge.
 fn positive(size: Size, what: &str) -> Result<Size, Error> {
     let size = Size { width: size.width.round(), height: size.height.round() };
+    if !(size.width <= BOARD_EDGE && size.height <= BOARD_EDGE) {
+        return Err(Error::bad(format!(
+            "{what} {} by {} is larger than the board: at most {BOARD_EDGE} pixels a side",
+            size.width, size.height
+        )));
+    }
     if size.width >= 1.0 && size.height >= 1.0 {
         Ok(size)
     } else {

@@ -310,6 +310,51 @@ fn given_moves_naming_an_unknown_id_or_one_id_twice_then_nothing_moves() {
 }
 
 #[test]
+fn given_positions_off_the_board_when_moved_pasted_added_or_resized_then_each_is_refused_and_nothing_moves() {
+    // Regression (issue 11, item 15): a 1e308 offset made positions infinite,
+    // which clients received as `null`.
+    let mut f = bank_account();
+    let before = f.board();
+    let deposit = f.board().element("cmd-deposit-money").unwrap().clone();
+
+    let far = f
+        .edit(Op::MoveElements {
+            moves: vec![Move { id: id("cmd-deposit-money"), position: at(1e308, 0.0) }],
+        })
+        .unwrap_err();
+    let pasted = f
+        .edit(Op::Paste {
+            elements: vec![deposit.clone()],
+            connections: vec![],
+            offset: Some(at(1e308, 1e308)),
+        })
+        .unwrap_err();
+    let added = f
+        .edit(Op::AddElement {
+            kind: Kind::Event,
+            name: "Lost".into(),
+            position: at(f64::NAN, 0.0),
+            group: None,
+            patch: None,
+        })
+        .unwrap_err();
+    let huge = f
+        .edit(Op::Resize {
+            id: id("cmd-deposit-money"),
+            size: Size { width: f64::INFINITY, height: 80.0 },
+            position: None,
+        })
+        .unwrap_err();
+
+    for err in [&far, &pasted, &added] {
+        assert_eq!(err.kind(), ErrorKind::BadRequest, "{err}");
+        assert!(err.to_string().contains("is off the board"), "{err}");
+    }
+    assert!(huge.to_string().contains("larger than the board"), "{huge}");
+    assert_eq!(f.board(), before);
+}
+
+#[test]
 fn given_an_element_and_a_group_when_resized_then_undo_restores_their_sizes() {
     let mut f = bank_account();
     let before = f.board();

@@ -95,6 +95,15 @@ pub(super) fn snake_case(name: &str) -> String {
     out
 }
 
+/// A name as it may stand in a comment or a string of the script: one line,
+/// without quotes or backslashes, so that no name can end the comment and
+/// become code.
+fn one_line(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_control() || matches!(c, '"' | '\\' | '\u{2028}' | '\u{2029}') { ' ' } else { c })
+        .collect()
+}
+
 /// The elements of `kind` with an arrow into `element`, and those it has an arrow to.
 fn neighbours<'a>(board: &'a Board, element: &Element, kind: Kind) -> (Vec<&'a Element>, Vec<&'a Element>) {
     let find = |id: &squall_model::Id| board.elements.iter().find(|e| &e.id == id && e.kind == kind);
@@ -122,7 +131,7 @@ fn fields_of(message: &Element) -> String {
     if message.fields.is_empty() {
         return "no fields yet".to_owned();
     }
-    message.fields.iter().map(|f| format!("{} ({})", f.name, f.ty)).collect::<Vec<_>>().join(", ")
+    message.fields.iter().map(|f| format!("{} ({})", one_line(&f.name), f.ty)).collect::<Vec<_>>().join(", ")
 }
 
 /// `event("MoneyDeposited", #{ account_id: command.account_id, amount: () })`:
@@ -133,25 +142,26 @@ fn example(helper: &str, message: &Element, received: &str, from: Option<&Elemen
         .iter()
         .map(|f| {
             let known = from.is_some_and(|m| m.fields.iter().any(|g| g.name == f.name));
-            if known { format!("{}: {received}.{}", f.name, f.name) } else { format!("{}: ()", f.name) }
+            let name = one_line(&f.name);
+            if known { format!("{name}: {received}.{name}") } else { format!("{name}: ()") }
         })
         .collect();
     let data = if values.is_empty() { "#{}".to_owned() } else { format!("#{{ {} }}", values.join(", ")) };
-    format!("{helper}(\"{}\", {data})", message.name)
+    format!("{helper}(\"{}\", {data})", one_line(&message.name))
 }
 
 fn names(elements: &[&Element]) -> String {
     if elements.is_empty() {
         return "nothing yet: draw its arrows on the board".to_owned();
     }
-    elements.iter().map(|e| e.name.as_str()).collect::<Vec<_>>().join(", ")
+    elements.iter().map(|e| one_line(&e.name)).collect::<Vec<_>>().join(", ")
 }
 
 /// The whole starting script. Writing to a `String` cannot fail.
 fn text(board: &Board, element: &Element) -> String {
     let mut s = String::new();
     let label = element.kind.label();
-    let _ = writeln!(s, "// {label} \"{}\": a starting script, to be filled in.", element.name);
+    let _ = writeln!(s, "// {label} \"{}\": a starting script, to be filled in.", one_line(&element.name));
     let _ = writeln!(s, "// The contract (function names, payloads, helpers) is in docs/scripting.md.");
     match element.kind {
         Kind::Aggregate => aggregate(&mut s, board, element),
@@ -171,7 +181,7 @@ fn aggregate(s: &mut String, board: &Board, element: &Element) {
     let _ = writeln!(s, "// apply_<Event>(state, event) evolves: it returns the state after the event.");
     let _ = writeln!(s, "\nfn {}() {{\n    #{{}}\n}}", contract::INITIAL);
     for command in &commands {
-        let _ = writeln!(s, "\n// {}: {}", command.name, fields_of(command));
+        let _ = writeln!(s, "\n// {}: {}", one_line(&command.name), fields_of(command));
         let _ = writeln!(s, "fn {}(state, command) {{", contract::handler(&command.name));
         for event in &events {
             let _ = writeln!(s, "    // may return [{}]", example("event", event, "command", Some(command)));
@@ -179,7 +189,7 @@ fn aggregate(s: &mut String, board: &Board, element: &Element) {
         let _ = writeln!(s, "    []\n}}");
     }
     for event in &events {
-        let _ = writeln!(s, "\n// {}: {}", event.name, fields_of(event));
+        let _ = writeln!(s, "\n// {}: {}", one_line(&event.name), fields_of(event));
         let _ = writeln!(s, "fn {}(state, event) {{\n    state\n}}", contract::applier(&event.name));
     }
 }
@@ -192,7 +202,7 @@ fn policy(s: &mut String, board: &Board, element: &Element) {
         writeln!(s, "// on_<Event>(event) returns the commands the policy issues ({}),", names(&commands));
     let _ = writeln!(s, "// possibly none. State of its own, if it needs some, lives in `this`.");
     for event in &events {
-        let _ = writeln!(s, "\n// {}: {}", event.name, fields_of(event));
+        let _ = writeln!(s, "\n// {}: {}", one_line(&event.name), fields_of(event));
         let _ = writeln!(s, "fn {}(event) {{", contract::reaction(&event.name));
         for command in &commands {
             let _ = writeln!(s, "    // may return [{}]", example("command", command, "event", Some(event)));
@@ -211,7 +221,7 @@ fn read_model(s: &mut String, board: &Board, element: &Element) {
     let _ = writeln!(s, "// delete it; doc is () before its first event. This one keeps the latest");
     let _ = writeln!(s, "// value of every field it is told.");
     for event in &events {
-        let _ = writeln!(s, "\n// {}: {}", event.name, fields_of(event));
+        let _ = writeln!(s, "\n// {}: {}", one_line(&event.name), fields_of(event));
         let _ = writeln!(s, "fn {}(doc, event) {{", contract::projection(&event.name));
         let _ = writeln!(s, "    let doc = if doc == () {{ #{{}} }} else {{ doc }};");
         let _ = writeln!(s, "    doc.mixin(event);\n    doc\n}}");
@@ -226,7 +236,7 @@ fn external_system(s: &mut String, board: &Board, element: &Element) {
     let _ = writeln!(s, "// world answers with ({}), possibly none.", names(&events_out));
     let received = commands.iter().map(|m| (m, "command")).chain(events_in.iter().map(|m| (m, "event")));
     for (message, what) in received {
-        let _ = writeln!(s, "\n// {}: {}", message.name, fields_of(message));
+        let _ = writeln!(s, "\n// {}: {}", one_line(&message.name), fields_of(message));
         let _ = writeln!(s, "fn {}({what}) {{", contract::reaction(&message.name));
         for event in &events_out {
             let _ = writeln!(s, "    // may return [{}]", example("event", event, what, Some(message)));
@@ -246,5 +256,34 @@ mod tests {
         assert_eq!(snake_case("AccountOverview2"), "account_overview2");
         assert_eq!(snake_case("  CEO bonus!"), "ceo_bonus");
         assert_eq!(snake_case("???"), "");
+    }
+
+    #[test]
+    fn given_names_with_line_breaks_when_a_starter_is_written_then_every_name_stays_inside_its_comment() {
+        let mut board = Board::new("Injection");
+        let evil = "Pay\nfn handle_Pay(state, command) { loop {} }\r\u{2028}\"x";
+        let mut command = Element::new("cmd-1", Kind::Command, evil, squall_model::Point { x: 0.0, y: 0.0 });
+        command.fields = vec![squall_model::Field {
+            name: "amount\nthrow 1;".into(),
+            ty: squall_model::FieldType::Decimal,
+        }];
+        let aggregate = Element::new(
+            "agg-1",
+            Kind::Aggregate,
+            "Ledger\nlet x = 1;",
+            squall_model::Point { x: 0.0, y: 0.0 },
+        );
+        board.elements = vec![aggregate.clone(), command];
+        board.connections = vec![squall_model::Connection::new("cmd-1", "agg-1")];
+
+        let script = text(&board, &aggregate);
+
+        let code: Vec<&str> =
+            script.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("//")).collect();
+        assert!(
+            code.iter().all(|l| l.starts_with("fn ") || matches!(*l, "#{}" | "}" | "[]" | "state")),
+            "only the starter's own code outside comments:\n{script}"
+        );
+        assert!(!script.contains('\r') && !script.contains('\u{2028}'), "{script}");
     }
 }
