@@ -1,7 +1,7 @@
 //! Hostile and extreme inputs (issue 11): exact decimals beyond a JSON number's precision,
 //! numbers out of a decimal's range, and scripts that try to exhaust memory or time.
 // A failed unwrap in a test helper is a failed test, with its message.
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
 
@@ -18,6 +18,9 @@ struct Bank {
     board: Board,
 }
 
+/// Id, kind, name, fields and script file of a sticky.
+type Sticky<'a> = (&'a str, Kind, &'a str, Vec<Field>, Option<&'a str>);
+
 impl Bank {
     fn new(account: &str, overview: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
@@ -32,7 +35,7 @@ impl Bank {
             names.iter().map(|(name, ty)| Field { name: (*name).to_owned(), ty: ty.clone() }).collect()
         };
         let money = [("id", FieldType::Id), ("amount", FieldType::Decimal)];
-        let stickies: [(&str, Kind, &str, Vec<Field>, Option<&str>); 6] = [
+        let stickies: [Sticky; 6] = [
             ("actor-owner", Kind::Actor, "Owner", vec![], None),
             ("cmd-deposit", Kind::Command, "Deposit", fields(&money), None),
             ("cmd-spend", Kind::Command, "Spend", fields(&[("id", FieldType::Id)]), None),
@@ -161,5 +164,121 @@ fn given_a_number_beyond_a_decimals_range_when_submitted_then_it_is_refused_nami
             "{message}"
         );
         assert!(message.contains("beyond the range of a decimal"), "{message}");
+    }
+}
+
+/// Regression (issue 11, item 13): Rhai counts operations and checks each value it builds, but
+/// log lines, maps grown key by key, slow operations and the standard `sleep` escaped every
+/// limit. Each script here ran out of memory or forever before; now each is stopped within a
+/// second or two, naming the script, the function and the limit.
+mod script_limits {
+    use std::sync::Mutex;
+    use std::time::{Duration, Instant};
+
+    use rhai::Dynamic;
+    use squall_sim::script::{Limits, Script, ScriptEngine};
+
+    /// A string of 1,000,000 bytes in `s`, under Rhai's 1 MiB string limit.
+    const MEGABYTE: &str = "let s = \"x\"; s.pad(1000000, \"x\");";
+
+    /// The memory limit watches the whole process: one hog at a time, so that no test is stopped
+    /// for what another one took.
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+    /// Calls `handle_Hog` with `body` as its body: the message it is stopped with (the script must
+    /// be stopped) and how long it ran.
+    fn stopped(body: &str) -> (String, Duration) {
+        let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let engine = ScriptEngine::new(&Limits::default(), 7);
+        let text = format!("// Hostile.\nfn handle_Hog(state, command) {{\n    {body}\n}}\n");
+        let script = Script::compile(&engine, "scripts/hog.rhai", &text).unwrap();
+        let started = Instant::now();
+        let result = script.call(&engine, "handle_Hog", (Dynamic::UNIT, Dynamic::UNIT), None);
+        let took = started.elapsed();
+        let error = result.expect_err("the script should be stopped");
+        let shown = error.to_string();
+        assert!(shown.starts_with("scripts/hog.rhai:2: in `handle_Hog`: stopped: "), "{shown}");
+        (shown, took)
+    }
+
+    fn assert_stopped_within(took: Duration, seconds: u64) {
+        assert!(took < Duration::from_secs(seconds), "stopped only after {took:?}");
+    }
+
+    #[test]
+    fn given_a_loop_that_prints_then_the_call_is_stopped_for_its_log_volume() {
+        let (message, took) = stopped(&format!("{MEGABYTE} loop {{ print(s); }}"));
+
+        assert!(message.contains("logged more than 64 KiB in one call"), "{message}");
+        assert_stopped_within(took, 2);
+    }
+
+    #[test]
+    fn given_a_loop_that_logs_small_lines_then_the_call_is_stopped_for_its_log_volume() {
+        let (message, took) = stopped("let i = 0; loop { log(`line ${i}`); debug(i); i += 1; }");
+
+        assert!(message.contains("logged more than 64 KiB in one call"), "{message}");
+        assert_stopped_within(took, 2);
+    }
+
+    #[test]
+    fn given_a_loop_that_logs_a_megabyte_at_a_time_then_the_call_is_stopped_for_its_log_volume() {
+        let (message, took) = stopped(&format!("{MEGABYTE} loop {{ log(s); }}"));
+
+        assert!(message.contains("logged more than 64 KiB in one call"), "{message}");
+        assert_stopped_within(took, 2);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn given_a_map_of_new_megabyte_strings_then_the_call_is_stopped_for_its_memory() {
+        let (message, took) =
+            stopped(&format!("{MEGABYTE} let m = #{{}}; let i = 0; loop {{ m[`${{i}}`] = s + i; i += 1; }}"));
+
+        assert!(message.contains("took more than 256 MiB of memory, the limit for one call"), "{message}");
+        assert_stopped_within(took, 3);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn given_a_map_of_maps_of_new_strings_then_the_call_is_stopped_for_its_memory() {
+        let (message, took) = stopped(&format!(
+            "{MEGABYTE} let m = #{{}}; let i = 0; loop {{ m[`${{i}}`] = #{{ text: s + i, more: #{{ i: i }} }}; i += 1; }}"
+        ));
+
+        assert!(message.contains("took more than 256 MiB of memory"), "{message}");
+        assert_stopped_within(took, 3);
+    }
+
+    #[test]
+    fn given_slow_operations_in_a_loop_then_the_call_is_stopped_by_the_clock() {
+        // Each copy of a megabyte is one operation: a million of them would take minutes.
+        let (message, took) = stopped(&format!("{MEGABYTE} loop {{ let copy = s + \"y\"; }}"));
+
+        assert!(message.contains("ran longer than 2 s, the limit for one call"), "{message}");
+        assert_stopped_within(took, 3);
+    }
+
+    #[test]
+    fn given_a_script_that_sleeps_then_it_is_stopped_at_once() {
+        let (message, took) = stopped("sleep(1000000);");
+
+        assert!(message.contains("`sleep` is not available"), "{message}");
+        assert_stopped_within(took, 1);
+    }
+
+    #[test]
+    fn after_a_stopped_call_the_next_call_has_its_whole_budget_again() {
+        let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let engine = ScriptEngine::new(&Limits::default(), 7);
+        let text = "fn noisy() { loop { print(\"0123456789abcdef\"); } }\nfn quiet() { print(\"done\"); 1 }";
+        let script = Script::compile(&engine, "scripts/two.rhai", text).unwrap();
+
+        assert!(script.call(&engine, "noisy", (), None).is_err());
+        engine.take_logs();
+        let quiet = script.call(&engine, "quiet", (), None);
+
+        assert!(quiet.is_ok(), "{quiet:?}");
+        assert_eq!(engine.take_logs(), ["done"]);
     }
 }

@@ -9,6 +9,8 @@ use rhai::packages::{Package, StandardPackage};
 use rhai::{Dynamic, Engine, EvalAltResult, INT, Map, Module, Position};
 use rust_decimal::Decimal;
 
+use super::guard;
+
 /// How much one script call may do before it is stopped.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
@@ -19,6 +21,15 @@ pub struct Limits {
     pub string_size: usize,
     pub array_size: usize,
     pub map_size: usize,
+    /// Bytes of `log`, `print` and `debug` lines per call: a loop that prints would
+    /// otherwise fill memory with lines before it runs out of operations.
+    pub log_bytes: usize,
+    /// How much the process's resident memory may grow during one call (Linux). Rhai checks
+    /// the size of each value it builds, but a map grown by `m[key] = value` escapes that.
+    pub memory: usize,
+    /// Wall-clock time per call, a last resort: the operation budget counts operations, not
+    /// what each costs (copying a 1 MiB string is one).
+    pub time: Duration,
 }
 
 impl Default for Limits {
@@ -30,6 +41,9 @@ impl Default for Limits {
             string_size: 1 << 20,
             array_size: 100_000,
             map_size: 100_000,
+            log_bytes: 64 << 10,
+            memory: 256 << 20,
+            time: Duration::from_secs(2),
         }
     }
 }
@@ -172,10 +186,22 @@ fn configured(
     engine.set_max_string_size(limits.string_size);
     engine.set_max_array_size(limits.array_size);
     engine.set_max_map_size(limits.map_size);
+    let budget = limits.clone();
+    engine.on_progress(move |operations| guard::check(operations, &budget).map(Dynamic::from));
     // No `import` of other files and no `eval` of strings: a script is
     // exactly the text in its file.
     engine.set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new());
     engine.disable_symbol("eval");
+    // Rhai's standard `sleep` blocks the thread where no operation is counted, so neither
+    // the operation budget nor the time limit could stop it. Functions registered here are
+    // found before the standard library's.
+    engine.register_fn("sleep", |_: INT| -> Result<(), Box<EvalAltResult>> {
+        Err(EvalAltResult::ErrorTerminated(
+            "`sleep` is not available: a script's time is the virtual clock (`now()`)".into(),
+            Position::NONE,
+        )
+        .into())
+    });
 
     engine.register_type_with_name::<Outgoing>("Outgoing");
     engine.register_fn("event", |name: &str, data: Map| outgoing(Made::Event, name, data));
@@ -204,12 +230,26 @@ fn configured(
         Ok(lock(&ctx).rng.i64(0..below))
     });
     let ctx = Arc::clone(context);
-    engine.register_fn("log", move |value: Dynamic| lock(&ctx).logs.push(value.to_string()));
+    let budget = limits.clone();
+    engine.register_fn("log", move |value: Dynamic| {
+        let line = value.to_string();
+        if guard::log(line.len(), &budget) {
+            lock(&ctx).logs.push(line);
+        }
+    });
     let ctx = Arc::clone(context);
-    engine.on_print(move |text| lock(&ctx).logs.push(text.to_owned()));
+    let budget = limits.clone();
+    engine.on_print(move |text| {
+        if guard::log(text.len(), &budget) {
+            lock(&ctx).logs.push(text.to_owned());
+        }
+    });
     let ctx = Arc::clone(context);
+    let budget = limits.clone();
     engine.on_debug(move |text, _source, position: Position| {
-        lock(&ctx).logs.push(format!("{text} (line {})", position.line().unwrap_or(0)));
+        if guard::log(text.len(), &budget) {
+            lock(&ctx).logs.push(format!("{text} (line {})", position.line().unwrap_or(0)));
+        }
     });
     engine
 }

@@ -66,6 +66,8 @@ impl ScriptError {
                 "stopped: functions call each other too deeply (endless recursion?)".to_owned()
             }
             EvalAltResult::ErrorDataTooLarge(what, _) => format!("stopped: {what} grew beyond the limit"),
+            // The engine's own limits (see `guard.rs`) and `sleep` say why in the token.
+            EvalAltResult::ErrorTerminated(why, _) => format!("stopped: {why}"),
             EvalAltResult::ErrorRuntime(value, _) => format!("thrown: {value}"),
             other => other.to_string().split(" (line ").next().unwrap_or_default().to_owned(),
         };

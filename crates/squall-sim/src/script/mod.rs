@@ -4,6 +4,7 @@
 mod compiled;
 mod engine;
 mod error;
+mod guard;
 
 pub use compiled::{Call, Script};
 pub use engine::{CallStats, Limits, Made, Outgoing, ScriptEngine};
