@@ -41,6 +41,7 @@ export const ArrowEdge = memo(({ id, source, target, markerEnd, style, label, da
           key={lit.generation}
           className="run-arrow-lit"
           d={path}
+          pathLength={1}
           style={{ animationDelay: `${lit.beat * lit.beatMs}ms` }}
           data-testid="lit-arrow"
         />

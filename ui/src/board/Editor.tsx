@@ -25,7 +25,7 @@ import { BoardActionsContext, type BoardActions } from './actions';
 import type { Catalog } from './catalog';
 import { download, fileSlug, renderBoard, type ImageFormat } from './exportImage';
 import { frameAround, groupAt, stickyAt, type Rect } from './geometry';
-import { Banners, Toolbar } from './Toolbar';
+import { Banners, Toolbar, type Mode } from './Toolbar';
 import { LintPanel } from './LintPanel';
 import { useConnecting } from './useConnecting';
 import type { ArrowEdge, BoardNode } from './mapping';
@@ -41,6 +41,11 @@ import { useWorkspace, type WorkspaceView } from './useWorkspace';
 import { BoardMap } from './BoardMap';
 import { FarCanvas } from './FarCanvas';
 import { FAR_STICKIES, seenFromFar } from './zoom';
+import { RunMarksContext } from '../run/marks';
+import { RunBar } from '../run/RunBar';
+import { RunLeft, RunRight, type RunPick } from '../run/RunPanels';
+import { isRunKey, runKey } from '../run/keys';
+import { useRun } from '../run/useRun';
 
 const GRID = 20;
 const AUTOSAVE_MS = 5000;
@@ -55,6 +60,10 @@ const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
 const FIT_PADDING = 0.08;
 const NO_EDGES: ArrowEdge[] = [];
 const PRO_OPTIONS = { hideAttribution: true };
+
+const noop = () => {};
+/** Running, a sticky is not renamed or resized. */
+const READ_ONLY_ACTIONS: BoardActions = { startEditing: noop, cancelEditing: noop, commitName: noop, resized: noop };
 
 const ARROWS: Partial<Record<string, Point>> = {
   ArrowLeft: { x: -1, y: 0 },
@@ -106,8 +115,12 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
   const pointer = useRef<{ x: number; y: number } | null>(null);
   const clipboard = useRef<{ clip: Clipboard; times: number } | null>(null);
   const [dismissedRecovery, setDismissedRecovery] = useState(false);
+  const [mode, setMode] = useState<Mode>('design');
+  const running = mode === 'run';
+  const [runPick, setRunPick] = useState<RunPick | null>(null);
 
   const board = state.board;
+  const run = useRun(api, ws, board, running);
   const names = useMemo(() => new Map(board.elements.map((e) => [e.id, e.name])), [board.elements]);
   const missingScripts = useMemo(
     () => new Set(state.lint.diagnostics.filter((d) => d.code === 'missing-script').map((d) => d.elements[0])),
@@ -136,6 +149,36 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
   const onInit = useCallback(() => {
     void fitBoard(0).finally(() => setPlaced(true));
   }, [fitBoard]);
+
+  const switchMode = useCallback(
+    (next: Mode) => {
+      if (next === mode) return;
+      // The board is read-only while it runs: nothing stays selected or half-renamed.
+      if (next === 'run') {
+        setEditing(null);
+        select(new Set());
+      }
+      setMode(next);
+    },
+    [mode, select],
+  );
+
+  const pickInRun = useCallback(
+    (id: Id) => {
+      setRunPick((p) => ({ id, seq: (p?.seq ?? 0) + 1 }));
+      const element = board.elements.find((e) => e.id === id);
+      run.choose(element?.kind === 'Command' ? id : null);
+    },
+    [board.elements, run],
+  );
+
+  const saveScenario = useCallback(
+    async (commandId: string, name: string) => {
+      const answer = await run.ask({ type: 'save_scenario', name, command_id: commandId });
+      if (answer?.type === 'scenario_saved') ws.toast(`Scenario “${answer.name}” is on the board now; Ctrl+Z takes it back.`, 'info');
+    },
+    [run, ws],
+  );
 
   // ---- placing and finding --------------------------------------------------
 
@@ -302,9 +345,37 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
   // ---- keyboard -------------------------------------------------------------
 
   const onKey = (e: KeyboardEvent) => {
+    if (e.key === 'F5' && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      // F5 would reload the page; here it switches between designing and running the board.
+      e.preventDefault();
+      switchMode(running ? 'design' : 'run');
+      return;
+    }
+    if (running && isRunKey(e)) {
+      const action = runKey(e, isTyping(e.target));
+      if (action) {
+        e.preventDefault();
+        run.control(action === 'toggle' ? (run.player.playing ? 'pause' : 'play') : action);
+      }
+      return;
+    }
     if (isTyping(e.target)) return;
     const mod = e.ctrlKey || e.metaKey;
     const key = e.key.toLowerCase();
+    if (running) {
+      // Running, the board is not edited: only saving, finding, undo and redo of board edits (a saved scenario) work.
+      if (mod && ['s', 'f', 'z', 'y'].includes(key)) {
+        e.preventDefault();
+        if (key === 's') void save();
+        else if (key === 'f') setSearch((s) => ({ ...s, open: true }));
+        else if (key === 'z' && !e.shiftKey) undo();
+        else redo();
+      } else if (e.key === 'Escape') {
+        setRunPick(null);
+        run.choose(null);
+      }
+      return;
+    }
     if (mod) {
       if (key === 'z' && !e.shiftKey) undo();
       else if ((key === 'z' && e.shiftKey) || key === 'y') redo();
@@ -427,6 +498,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
       const target = e.target as HTMLElement;
       // Only the open board: a double click on a sticky edits its name instead.
       if (!target.classList.contains('react-flow__pane') && !target.closest('.frame-node')) return;
+      if (running) return;
       if (target.closest('.frame-title')) return;
       if (far) {
         // From far, a double click goes close to that spot: nobody names a sticky they cannot read.
@@ -436,7 +508,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
       }
       void addSticky(lastKind, { x: e.clientX, y: e.clientY });
     },
-    [addSticky, far, flow, lastKind],
+    [addSticky, far, flow, lastKind, running],
   );
 
   // While the board moves, its stickies move as one picture: the browser
@@ -450,23 +522,28 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
     (e: ReactMouseEvent) => {
       if (!far) return;
       const hit = stickyAt(nodes, flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
-      if (hit) select(new Set([hit]));
+      if (hit && running) pickInRun(hit);
+      else if (hit) select(new Set([hit]));
     },
-    [far, flow, nodes, select],
+    [far, flow, nodes, pickInRun, running, select],
   );
 
   const onDrop = useCallback(
     (e: DragEvent) => {
       const kind = e.dataTransfer.getData(DRAG_KIND) as Kind;
-      if (!kind) return;
+      if (!kind || running) return;
       e.preventDefault();
       void addSticky(kind, { x: e.clientX, y: e.clientY });
     },
-    [addSticky],
+    [addSticky, running],
   );
 
+  const onNodeClick = useCallback((_: ReactMouseEvent, node: BoardNode) => {
+    if (node.type !== 'frame') pickInRun(node.id);
+  }, [pickInRun]);
+
   const actions: BoardActions = useMemo(
-    () => ({
+    () => running ? READ_ONLY_ACTIONS : ({
       startEditing: (id) => setEditing(id),
       cancelEditing: () => setEditing(null),
       commitName: (id, name) => {
@@ -478,7 +555,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
         void ws.edit(req.resize(id, { width: r.width, height: r.height }, { x: r.x, y: r.y }));
       },
     }),
-    [board.elements, ws],
+    [board.elements, running, ws],
   );
 
   const pickDiagnostic = useCallback(
@@ -513,6 +590,8 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
           onFit={() => void fitBoard(300)}
           onExport={(format) => void exportImage(format)}
           exporting={exporting}
+          mode={mode}
+          onMode={switchMode}
         />
         <Banners
           recovery={recovery}
@@ -530,10 +609,19 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
           onKeep={ws.dismissFileChanged}
         />
 
-        <div className="workspace">
-          <Palette kinds={catalog.kinds} last={lastKind} onPick={(kind) => void addSticky(kind)} />
+        {running && run.status ? <RunBar run={run} status={run.status} /> : null}
+        <div className={running ? 'workspace run-workspace' : 'workspace'}>
+          {!running ? (
+            <Palette kinds={catalog.kinds} last={lastKind} onPick={(kind) => void addSticky(kind)} />
+          ) : run.status ? (
+            <RunLeft run={run} board={board} status={run.status} pick={runPick} onPick={pickInRun} />
+          ) : (
+            <aside className="run-left">
+              <p className="prop-note run-loading">{run.loadError ? `The run cannot start: ${run.loadError}` : 'Starting the run…'}</p>
+            </aside>
+          )}
           <div
-            className={exporting ? 'canvas exporting' : 'canvas'}
+            className={['canvas', exporting ? 'exporting' : '', running ? 'canvas-running' : ''].filter(Boolean).join(' ')}
             ref={wrapper}
             onDoubleClick={onDoubleClick}
             onPointerDownCapture={onFarPointerDown}
@@ -561,6 +649,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
                 onClose={() => setSearch(closedSearch)}
               />
             ) : null}
+            <RunMarksContext.Provider value={running ? run.marks : null}>
             <ReactFlow<BoardNode, ArrowEdge>
               nodes={shownNodes}
               edges={shownEdges}
@@ -569,6 +658,10 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
               onNodesChange={canvas.onNodesChange}
               onEdgesChange={canvas.onEdgesChange}
               onNodeDragStop={onNodeDragStop}
+              onNodeClick={running ? onNodeClick : undefined}
+              nodesDraggable={!running}
+              nodesConnectable={!running}
+              elementsSelectable={!running}
               onPaneClick={onPaneClick}
               onMoveStart={onMoveStart}
               onMoveEnd={onMoveEnd}
@@ -599,7 +692,15 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
               <BoardMap nodes={nodes} />
               <Controls showInteractive={false} />
             </ReactFlow>
+            </RunMarksContext.Provider>
           </div>
+          {running ? (
+            run.status ? (
+              <RunRight run={run} board={board} status={run.status} pick={runPick} onSaveScenario={(id, name) => void saveScenario(id, name)} />
+            ) : (
+              <aside className="run-right" />
+            )
+          ) : (
           <aside className="side">
             {selectedElement ? (
               <ElementProperties
@@ -635,6 +736,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
             )}
             <LintPanel lint={state.lint} names={names} onPick={pickDiagnostic} />
           </aside>
+          )}
         </div>
         <Toasts toasts={ws.toasts} onDismiss={ws.dismissToast} />
       </div>

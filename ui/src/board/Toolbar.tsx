@@ -5,6 +5,9 @@ import type { LinkStatus } from '../api/api';
 import type { RecoveryOffer, State } from '../api/generated';
 import type { ImageFormat } from './exportImage';
 
+/** Design mode edits the board; Run mode runs it (the board is read-only meanwhile). */
+export type Mode = 'design' | 'run';
+
 interface ToolbarProps {
   file: string;
   boardName: string;
@@ -19,9 +22,11 @@ interface ToolbarProps {
   onExport(format: ImageFormat): void;
   /** A picture is being drawn: the export buttons wait. */
   exporting: boolean;
+  mode: Mode;
+  onMode(mode: Mode): void;
 }
 
-export function Toolbar({ file, boardName, state, link, onSave, onUndo, onRedo, onFrame, onFind, onFit, onExport, exporting }: ToolbarProps) {
+export function Toolbar({ file, boardName, state, link, onSave, onUndo, onRedo, onFrame, onFind, onFit, onExport, exporting, mode, onMode }: ToolbarProps) {
   return (
     <header className="toolbar">
       <div className="title">
@@ -33,6 +38,28 @@ export function Toolbar({ file, boardName, state, link, onSave, onUndo, onRedo, 
         ) : null}
         <span className="board-name">{boardName}</span>
       </div>
+      <div className="mode-switch" role="group" aria-label="Mode">
+        <button
+          type="button"
+          className={mode === 'design' ? 'mode-on' : ''}
+          aria-pressed={mode === 'design'}
+          onClick={() => onMode('design')}
+          data-testid="mode-design"
+          title="Design mode: draw and edit the board (F5 switches)"
+        >
+          Design
+        </button>
+        <button
+          type="button"
+          className={mode === 'run' ? 'mode-on mode-run' : ''}
+          aria-pressed={mode === 'run'}
+          onClick={() => onMode('run')}
+          data-testid="mode-run"
+          title="Run mode: submit commands and watch the board run (F5 switches; F10 steps, Space plays)"
+        >
+          ▶ Run
+        </button>
+      </div>
       <div className="tools">
         <button type="button" onClick={onSave} title="Save (Ctrl+S)" disabled={!state.dirty && state.path !== null}>
           Save
@@ -43,7 +70,7 @@ export function Toolbar({ file, boardName, state, link, onSave, onUndo, onRedo, 
         <button type="button" onClick={onRedo} disabled={!state.can_redo} title="Redo (Ctrl+Shift+Z)">
           Redo
         </button>
-        <button type="button" onClick={onFrame} title="Frame the selection in a new bounded context">
+        <button type="button" onClick={onFrame} disabled={mode === 'run'} title="Frame the selection in a new bounded context">
           Context
         </button>
         <button type="button" onClick={onFind} title="Find (Ctrl+F)">

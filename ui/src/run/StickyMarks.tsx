@@ -4,6 +4,7 @@
 
 import type { CSSProperties } from 'react';
 import type { StickyMark } from './marks';
+import './run.css';
 
 /** Classes the sticky takes from its mark. */
 export function markClasses(mark: StickyMark | null): string {
