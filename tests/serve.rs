@@ -350,15 +350,123 @@ fn given_no_token_when_a_websocket_is_opened_then_it_is_refused() {
 // ---- the UI ----
 
 #[test]
-fn given_a_built_ui_when_pages_are_asked_then_its_files_are_served_and_unknown_routes_get_its_index() {
+fn given_a_built_ui_when_pages_are_asked_with_the_token_then_its_files_are_served_and_unknown_routes_get_its_index()
+ {
+    let ui = tempfile::tempdir().unwrap();
+    std::fs::write(ui.path().join("index.html"), "<html>the squall board</html>").unwrap();
+    std::fs::write(ui.path().join("app.js"), "console.log('board')").unwrap();
+    let server = Server::start(&["--ui", ui.path().to_str().unwrap()]);
+    let token = format!("?token={}", server.token);
+
+    assert_eq!(server.get(&format!("/{token}")), (200, "<html>the squall board</html>".to_owned()));
+    assert_eq!(server.get(&format!("/app.js{token}")), (200, "console.log('board')".to_owned()));
+    assert_eq!(
+        server.get(&format!("/boards/bank{token}")),
+        (200, "<html>the squall board</html>".to_owned())
+    );
+}
+
+#[test]
+fn given_a_page_loaded_with_the_token_then_its_files_come_with_the_cookie_it_got_and_not_without() {
+    // Regression (issue 11, item 15): the UI's files were served to anyone.
     let ui = tempfile::tempdir().unwrap();
     std::fs::write(ui.path().join("index.html"), "<html>the squall board</html>").unwrap();
     std::fs::write(ui.path().join("app.js"), "console.log('board')").unwrap();
     let server = Server::start(&["--ui", ui.path().to_str().unwrap()]);
 
-    assert_eq!(server.get("/"), (200, "<html>the squall board</html>".to_owned()));
-    assert_eq!(server.get("/app.js"), (200, "console.log('board')".to_owned()));
-    assert_eq!(server.get("/boards/bank"), (200, "<html>the squall board</html>".to_owned()));
+    let (anonymous, message) = server.get("/app.js");
+    let page = Server::agent().get(format!("{}/?token={}", server.base, server.token)).call().unwrap();
+    let cookie = page.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
+    let pair = cookie.split(';').next().unwrap().to_owned();
+    let mut script =
+        Server::agent().get(format!("{}/app.js", server.base)).header("Cookie", &pair).call().unwrap();
+
+    assert_eq!(anonymous, 401);
+    assert!(message.contains("open the URL `squall serve` printed"), "{message}");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert_eq!(script.status().as_u16(), 200);
+    assert_eq!(script.body_mut().read_to_string().unwrap(), "console.log('board')");
+    // The cookie opens the files, not the API.
+    let mut api = Server::agent()
+        .post(format!("{}/api", server.base))
+        .header("Cookie", &pair)
+        .send(r#"{"type": "get_state"}"#)
+        .unwrap();
+    assert_eq!(api.status().as_u16(), 401, "{}", api.body_mut().read_to_string().unwrap());
+}
+
+// ---- hostile clients ----
+
+/// A raw connection to the server, for clients no HTTP library would be.
+fn raw(server: &Server) -> TcpStream {
+    let stream = TcpStream::connect(server.base.trim_start_matches("http://")).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream
+}
+
+/// What the server sends until it closes the connection; an error when it keeps it open past the read timeout.
+fn read_until_closed(stream: &mut TcpStream) -> std::io::Result<String> {
+    use std::io::Read as _;
+    let mut text = Vec::new();
+    stream.read_to_end(&mut text)?;
+    Ok(String::from_utf8_lossy(&text).into_owned())
+}
+
+#[test]
+fn given_a_large_body_without_the_token_then_it_is_refused_before_the_body_is_read() {
+    // Regression (issue 11, item 15): 64 MB bodies were read before the token was checked.
+    use std::io::Write as _;
+    let server = Server::start(&[]);
+    let mut stream = raw(&server);
+
+    stream
+        .write_all(b"POST /api HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60000000\r\n\r\n{")
+        .unwrap();
+    let started = Instant::now();
+    let mut head = [0u8; 12];
+    std::io::Read::read_exact(&mut stream, &mut head).unwrap();
+
+    assert_eq!(&head, b"HTTP/1.1 401");
+    assert!(started.elapsed() < Duration::from_secs(5), "answered only after {:?}", started.elapsed());
+}
+
+#[test]
+fn given_connections_that_say_nothing_or_half_a_request_then_the_server_closes_them_after_the_head_timeout() {
+    // Regression (issue 11, item 15): half-open connections were kept forever,
+    // until the server ran out of file descriptors.
+    use std::io::Write as _;
+    let server = Server::start(&["--head-timeout", "1"]);
+    let mut silent = raw(&server);
+    let mut halting = raw(&server);
+    halting.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    let started = Instant::now();
+
+    let silent_end = read_until_closed(&mut silent);
+    let halting_end = read_until_closed(&mut halting);
+
+    assert!(silent_end.is_ok(), "the silent connection was kept open: {silent_end:?}");
+    assert!(halting_end.is_ok(), "the half request was kept open: {halting_end:?}");
+    assert!(started.elapsed() < Duration::from_secs(5), "closed only after {:?}", started.elapsed());
+    // The server still serves others.
+    assert_eq!(server.state()["board"]["name"], "Bank account");
+}
+
+#[test]
+fn given_script_paths_outside_the_project_when_set_over_http_then_they_are_refused_without_a_word_about_the_file()
+ {
+    // Regression (issue 11, item 15): the lint told whether /etc/shadow exists.
+    let server = Server::start_runnable();
+    for script in ["/etc/shadow", "../../../../../etc/shadow", "../../../../../etc/hostname.rhai"] {
+        let request = json!({"type": "edit", "op": {"type": "update_element", "id": "agg-bank-account", "patch": {"script": script}}});
+        let (status, body) = server.post(&request.to_string());
+        assert_eq!(status, 400, "{script}: {body}");
+        assert!(
+            body["error"].as_str().unwrap().contains("scripts are `.rhai` files named relative to the model"),
+            "{body}"
+        );
+    }
+    let fine = json!({"type": "edit", "op": {"type": "update_element", "id": "agg-bank-account", "patch": {"script": "../scripts/bank_account/other.rhai"}}});
+    assert_eq!(server.post(&fine.to_string()).0, 200);
 }
 
 #[test]

@@ -1,20 +1,25 @@
 //! `squall serve`: the board in a browser. One workspace, shared by every
 //! client: `POST /api` carries squall-api requests, `GET /ws` pushes what
-//! changed, everything else is the built UI.
+//! changed, everything else is the built UI. Every request shows the token
+//! first (`guard`); connections are accepted with timeouts (`connections`).
+
+mod connections;
+mod guard;
 
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use anyhow::{Context as _, bail};
 use axum::Router;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{DefaultBodyLimit, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::middleware;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use serde::Deserialize;
 use squall_api::{ErrorBody, ErrorKind, FolderWatch, Push, Request, Workspace};
 use tokio::sync::broadcast;
 use tower_http::services::{ServeDir, ServeFile};
@@ -56,12 +61,17 @@ pub struct Args {
     /// The built UI to serve (default: ui/dist of the Squall checkout).
     #[arg(long, value_name = "DIR")]
     pub ui: Option<PathBuf>,
+
+    /// Seconds a connection may take to send a request's head (and may stay
+    /// idle between requests) before it is closed.
+    #[arg(long, value_name = "SECS", default_value_t = 10, hide = true)]
+    pub head_timeout: u64,
 }
 
 /// What every request handler shares.
 struct Shared {
     workspace: Mutex<Workspace>,
-    token: String,
+    token: guard::Token,
     pushes: broadcast::Sender<String>,
     /// Open and save_as stay inside this folder: the model's.
     root: PathBuf,
@@ -115,10 +125,14 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
 }
 
 async fn serve(args: &Args, workspace: Workspace, ui: Option<PathBuf>) -> anyhow::Result<Outcome> {
+    let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.bind, args.port))
+        .await
+        .with_context(|| format!("cannot listen on {}:{}", args.bind, args.port))?;
+    let address = listener.local_addr().context("cannot read the address listened on")?;
     let root = crate::cmd::open::model_dir(&args.model);
     let shared = Arc::new(Shared {
         workspace: Mutex::new(workspace),
-        token: token()?,
+        token: guard::Token::new(address.port())?,
         pushes: broadcast::channel(64).0,
         root,
         watch: Mutex::new(None),
@@ -136,22 +150,23 @@ async fn serve(args: &Args, workspace: Workspace, ui: Option<PathBuf>) -> anyhow
     *shared.watch() = Some(watch);
     shared.follow(&shared.workspace())?;
 
-    let mut app = Router::new().route("/api", post(api)).route("/ws", get(ws));
-    app = match &ui {
-        Some(dir) => {
-            app.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html"))))
-        }
-        None => app.fallback(get(no_ui)),
-    };
-    // Pasting a large board is one request; the default 2 MB is too little.
-    let app = app.layer(DefaultBodyLimit::max(64 << 20)).with_state(Arc::clone(&shared));
+    let api = Router::new()
+        .route("/api", post(api))
+        .route("/ws", get(ws))
+        .route_layer(middleware::from_fn_with_state(Arc::clone(&shared), guard::api_token))
+        // Pasting a large board is one request; the default 2 MB is too little.
+        // Read only once the token has been shown.
+        .layer(DefaultBodyLimit::max(64 << 20));
+    let files = match &ui {
+        Some(dir) => Router::new()
+            .fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))),
+        None => Router::new().fallback(get(no_ui)),
+    }
+    .layer(middleware::from_fn_with_state(Arc::clone(&shared), guard::file_token));
+    let app = api.merge(files).with_state(Arc::clone(&shared));
 
-    let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.bind, args.port))
-        .await
-        .with_context(|| format!("cannot listen on {}:{}", args.bind, args.port))?;
-    let address = listener.local_addr().context("cannot read the address listened on")?;
     let mut out = std::io::stdout().lock();
-    writeln!(out, "http://{address}/?token={}", shared.token).context("cannot write to stdout")?;
+    writeln!(out, "http://{address}/?token={}", shared.token.secret()).context("cannot write to stdout")?;
     out.flush().context("cannot write to stdout")?;
     drop(out);
     if ui.is_none() {
@@ -159,7 +174,11 @@ async fn serve(args: &Args, workspace: Workspace, ui: Option<PathBuf>) -> anyhow
     }
     eprintln!("Serving {}; Ctrl-C stops.", args.model.display());
 
-    axum::serve(listener, app).with_graceful_shutdown(stopped()).await.context("the server failed")?;
+    let limits = connections::Limits {
+        head: Duration::from_secs(args.head_timeout),
+        ..connections::Limits::default()
+    };
+    connections::serve(listener, app, limits, stopped()).await;
 
     let kept = shared.workspace().write_recovery()?;
     if let Some(path) = kept {
@@ -190,21 +209,8 @@ async fn stopped() {
     }
 }
 
-#[derive(Debug, Deserialize)]
-struct TokenQuery {
-    token: Option<String>,
-}
-
-async fn api(
-    State(shared): State<Arc<Shared>>,
-    Query(query): Query<TokenQuery>,
-    headers: HeaderMap,
-    body: String,
-) -> Response {
-    if !authorized(&shared, query.token.as_deref(), &headers) {
-        return unauthorized();
-    }
-    let request = match Request::from_json(&body).and_then(|r| confine(r, &shared.root)) {
+async fn api(State(shared): State<Arc<Shared>>, body: String) -> Response {
+    let request = match Request::from_json(&body).and_then(|r| guard::confine(r, &shared.root)) {
         Ok(request) => request,
         Err(err) => return failure(&err),
     };
@@ -237,15 +243,7 @@ fn fingerprint(workspace: &Workspace) -> (u32, bool, Option<PathBuf>) {
     (workspace.revision(), workspace.is_dirty(), workspace.path().map(Path::to_owned))
 }
 
-async fn ws(
-    State(shared): State<Arc<Shared>>,
-    Query(query): Query<TokenQuery>,
-    headers: HeaderMap,
-    upgrade: WebSocketUpgrade,
-) -> Response {
-    if !authorized(&shared, query.token.as_deref(), &headers) {
-        return unauthorized();
-    }
+async fn ws(State(shared): State<Arc<Shared>>, upgrade: WebSocketUpgrade) -> Response {
     let pushes = shared.pushes.subscribe();
     upgrade.on_upgrade(move |socket| forward(socket, pushes))
 }
@@ -284,27 +282,6 @@ const NO_UI: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"ut
 <p>The API answers at <code>POST /api</code> with the token of this page's URL.</p>\n\
 </body></html>\n";
 
-/// The token from the query or an `Authorization: Bearer` header, compared
-/// in constant time.
-fn authorized(shared: &Shared, query: Option<&str>, headers: &HeaderMap) -> bool {
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "));
-    let Some(given) = query.or(bearer) else { return false };
-    let expected = shared.token.as_bytes();
-    given.len() == expected.len()
-        && given.bytes().zip(expected).fold(0u8, |differ, (a, b)| differ | (a ^ b)) == 0
-}
-
-fn unauthorized() -> Response {
-    error(
-        StatusCode::UNAUTHORIZED,
-        "missing or wrong token: use the URL `squall serve` printed, or an `Authorization: Bearer` header"
-            .into(),
-    )
-}
-
 fn failure(err: &squall_api::Error) -> Response {
     let status = match err.kind() {
         ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
@@ -318,32 +295,6 @@ fn failure(err: &squall_api::Error) -> Response {
 
 fn error(status: StatusCode, message: String) -> Response {
     (status, axum::Json(ErrorBody { error: message })).into_response()
-}
-
-/// Keep the files a client opens or saves inside the model's folder: a
-/// browser is not a shell, and with --share it is not even this machine.
-fn confine(request: Request, root: &Path) -> Result<Request, squall_api::Error> {
-    let inside = |path: String| {
-        let given = Path::new(&path);
-        // The state's own path (root/NAME.ron) comes back as it was given out.
-        let relative = match given.strip_prefix(root) {
-            Ok(rest) if root != Path::new(".") => rest,
-            _ => given,
-        };
-        let plain = relative.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
-        if !plain || relative.extension().is_none_or(|ext| ext != "ron") {
-            return Err(squall_api::Error::BadRequest(format!(
-                "`{path}`: files are opened and saved by a relative `.ron` path inside {}",
-                root.display()
-            )));
-        }
-        Ok(root.join(relative).display().to_string())
-    };
-    Ok(match request {
-        Request::Open { path, discard } => Request::Open { path: inside(path)?, discard },
-        Request::SaveAs { path } => Request::SaveAs { path: inside(path)? },
-        other => other,
-    })
 }
 
 /// The built UI: --ui, or ui/dist of the checkout the binary was built
@@ -362,11 +313,4 @@ fn ui_dir(given: Option<&Path>) -> anyhow::Result<Option<PathBuf>> {
         std::env::current_exe().ok().and_then(|exe| Some(exe.parent()?.parent()?.parent()?.join("ui/dist")));
     let built_from = Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/dist"));
     Ok([beside_target, built_from].into_iter().flatten().find(|dir| dir.join("index.html").is_file()))
-}
-
-/// 32 random bytes from the operating system, as hex.
-fn token() -> anyhow::Result<String> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|err| anyhow::anyhow!("cannot make an access token: {err}"))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }

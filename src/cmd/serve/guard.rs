@@ -1,0 +1,265 @@
+//! Who may use the server, and where its clients may reach on this machine.
+//! A browser is not a shell, and with `--share` it is not even this machine:
+//! every request shows the token before anything of it is read, and the
+//! files a client names stay inside the model's project.
+
+use std::path::{Component, Path};
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use squall_api::{ElementPatch, ErrorBody, Op, Request as ApiRequest};
+
+use super::Shared;
+
+/// The server's secret, and the cookie a page loaded with it gets, so the
+/// files that page asks for (scripts, styles) need not carry it.
+#[derive(Debug)]
+pub struct Token {
+    secret: String,
+    /// Named after the port: two servers on one machine would otherwise
+    /// overwrite each other's cookie (cookies ignore ports).
+    cookie: String,
+}
+
+impl Token {
+    /// 32 random bytes from the operating system, as hex.
+    pub fn new(port: u16) -> anyhow::Result<Token> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|err| anyhow::anyhow!("cannot make an access token: {err}"))?;
+        Ok(Token {
+            secret: bytes.iter().map(|b| format!("{b:02x}")).collect(),
+            cookie: format!("squall_{port}"),
+        })
+    }
+
+    pub fn secret(&self) -> &str {
+        &self.secret
+    }
+
+    /// Compared in constant time.
+    fn matches(&self, given: &str) -> bool {
+        let expected = self.secret.as_bytes();
+        given.len() == expected.len()
+            && given.bytes().zip(expected).fold(0u8, |differ, (a, b)| differ | (a ^ b)) == 0
+    }
+
+    /// The token of the query (`?token=`) or of an `Authorization: Bearer` header.
+    fn given(&self, request: &Request) -> bool {
+        let in_query = request
+            .uri()
+            .query()
+            .into_iter()
+            .flat_map(|query| query.split('&'))
+            .filter_map(|pair| pair.strip_prefix("token="))
+            .any(|given| self.matches(given));
+        let bearer = header_text(request.headers(), header::AUTHORIZATION)
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .is_some_and(|given| self.matches(given));
+        in_query || bearer
+    }
+
+    fn in_cookie(&self, headers: &HeaderMap) -> bool {
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .any(|(name, value)| name == self.cookie && self.matches(value))
+    }
+
+    fn set_cookie(&self) -> Option<HeaderValue> {
+        HeaderValue::from_str(&format!("{}={}; HttpOnly; SameSite=Strict; Path=/", self.cookie, self.secret))
+            .ok()
+    }
+}
+
+fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
+    headers.get(name).and_then(|value| value.to_str().ok())
+}
+
+/// The API and the WebSocket: the token in the query or a bearer header,
+/// checked before the body is read.
+pub async fn api_token(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    if !shared.token.given(&request) {
+        return unauthorized();
+    }
+    next.run(request).await
+}
+
+/// The UI's files: the token, or the cookie a page loaded with it was given.
+pub async fn file_token(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let by_token = shared.token.given(&request);
+    if !by_token && !shared.token.in_cookie(request.headers()) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "Squall: open the URL `squall serve` printed; it ends in ?token=…\n",
+        )
+            .into_response();
+    }
+    let mut response = next.run(request).await;
+    if by_token && let Some(cookie) = shared.token.set_cookie() {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+pub fn unauthorized() -> Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        axum::Json(ErrorBody {
+            error: "missing or wrong token: use the URL `squall serve` printed, or an `Authorization: Bearer` header"
+                .into(),
+        }),
+    )
+        .into_response()
+}
+
+/// Keep what a client names on this machine inside the model's project:
+/// model files (opened, saved as) inside the model's folder, scripts
+/// (`.rhai`) inside the folder above it, where `scripts/` sits beside
+/// `models/`. Symbolic links are followed before the check, so a link inside
+/// the folder cannot lead out of it.
+pub fn confine(request: ApiRequest, root: &Path) -> Result<ApiRequest, squall_api::Error> {
+    Ok(match request {
+        ApiRequest::Open { path, discard } => ApiRequest::Open { path: model_file(&path, root)?, discard },
+        ApiRequest::SaveAs { path } => ApiRequest::SaveAs { path: model_file(&path, root)? },
+        ApiRequest::Edit { op } => {
+            scripts_of(&op).try_for_each(|script| script_file(script, root))?;
+            ApiRequest::Edit { op }
+        }
+        other => other,
+    })
+}
+
+/// The script paths an edit would set.
+fn scripts_of(op: &Op) -> Box<dyn Iterator<Item = &str> + '_> {
+    match op {
+        Op::AddElement { patch: Some(patch), .. } | Op::UpdateElement { patch, .. } => {
+            Box::new(script_of(patch).into_iter())
+        }
+        Op::Paste { elements, .. } => Box::new(elements.iter().filter_map(|e| e.script.as_deref())),
+        _ => Box::new(std::iter::empty()),
+    }
+}
+
+fn script_of(patch: &ElementPatch) -> Option<&str> {
+    patch.script.as_deref().filter(|s| !s.is_empty())
+}
+
+fn model_file(path: &str, root: &Path) -> Result<String, squall_api::Error> {
+    let given = Path::new(path);
+    // The state's own path (root/NAME.ron) comes back as it was given out.
+    let relative = match given.strip_prefix(root) {
+        Ok(rest) if root != Path::new(".") => rest,
+        _ => given,
+    };
+    let plain = relative.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    if !plain || relative.extension().is_none_or(|ext| ext != "ron") {
+        return Err(squall_api::Error::BadRequest(format!(
+            "`{path}`: files are opened and saved by a relative `.ron` path inside {}",
+            root.display()
+        )));
+    }
+    let file = root.join(relative);
+    if !really_inside(&file, root) {
+        return Err(squall_api::Error::BadRequest(format!(
+            "`{path}`: a symbolic link leads out of {}; files are opened and saved inside it",
+            root.display()
+        )));
+    }
+    Ok(file.display().to_string())
+}
+
+fn script_file(script: &str, root: &Path) -> Result<(), squall_api::Error> {
+    let project = root.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(root);
+    let refuse = || {
+        squall_api::Error::BadRequest(format!(
+            "script `{script}`: scripts are `.rhai` files named relative to the model, inside {}",
+            project.display()
+        ))
+    };
+    let relative = Path::new(script);
+    if relative.is_absolute() || relative.extension().is_none_or(|ext| ext != "rhai") {
+        return Err(refuse());
+    }
+    // Lexically first: `..` may climb from the model's folder to the project, not beyond.
+    let mut depth: usize = root.strip_prefix(project).map_or(0, |rest| rest.components().count());
+    for component in relative.components() {
+        match component {
+            Component::Normal(_) => depth += 1,
+            Component::ParentDir => depth = depth.checked_sub(1).ok_or_else(refuse)?,
+            Component::CurDir => {}
+            Component::RootDir | Component::Prefix(_) => return Err(refuse()),
+        }
+    }
+    if !really_inside(&root.join(relative), project) {
+        return Err(refuse());
+    }
+    Ok(())
+}
+
+/// Whether `path`, with its symbolic links followed, is inside `folder`. The
+/// nearest part of it that exists is resolved; what does not exist yet is
+/// created inside that part.
+fn really_inside(path: &Path, folder: &Path) -> bool {
+    let Ok(folder) = folder.canonicalize() else { return false };
+    let mut existing = path;
+    loop {
+        // A dangling link is refused: where it leads is not known until written.
+        if existing.symlink_metadata().is_ok() {
+            return existing.canonicalize().is_ok_and(|real| real.starts_with(&folder));
+        }
+        match existing.parent() {
+            Some(parent) if existing.file_name().is_some() => existing = parent,
+            _ => return false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project() -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let models = dir.path().join("models");
+        std::fs::create_dir_all(&models).unwrap();
+        std::fs::create_dir_all(dir.path().join("scripts/bank")).unwrap();
+        (dir, models)
+    }
+
+    #[test]
+    fn scripts_beside_the_models_folder_are_allowed_and_host_files_are_not() {
+        let (_dir, models) = project();
+        assert!(script_file("../scripts/bank/account.rhai", &models).is_ok());
+        assert!(script_file("new/folder/later.rhai", &models).is_ok());
+        for outside in
+            ["/etc/shadow", "../../../../etc/shadow", "../scripts/notes.txt", "../../x.rhai", "/tmp/x.rhai"]
+        {
+            let err = script_file(outside, &models).unwrap_err();
+            assert!(err.to_string().contains("scripts are `.rhai` files"), "{outside}: {err}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_inside_the_folder_cannot_lead_a_save_out_of_it() {
+        let (dir, models) = project();
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), models.join("out")).unwrap();
+        std::os::unix::fs::symlink(elsewhere.path().join("x.ron"), models.join("dangling.ron")).unwrap();
+
+        let through_link = model_file("out/board.ron", &models).unwrap_err();
+        let dangling = model_file("dangling.ron", &models).unwrap_err();
+
+        assert!(through_link.to_string().contains("a symbolic link leads out of"), "{through_link}");
+        assert!(dangling.to_string().contains("a symbolic link leads out of"), "{dangling}");
+        assert!(model_file("board.ron", &models).is_ok());
+        drop(dir);
+    }
+}
