@@ -6,6 +6,7 @@
 //   board        the bank-account example: every editing gesture (board.mjs)
 //   walkthrough  the README's "Draw the bank account from scratch", step by step (walkthrough.mjs)
 //   perf         a board of 2,000 stickies: load time, pan and zoom frame times (perf.mjs)
+//   runmode      the bank account run in Run mode: launcher, cascade, refusal, documents, time travel, branches (runmode.mjs)
 //
 //   npm run e2e                          # builds the UI first, runs every suite
 //   npm run e2e -- --no-build            # uses the existing dist/
@@ -20,11 +21,12 @@ import { chromium } from 'playwright-core';
 import { boardSuite } from './board.mjs';
 import { build, failOutside, shots, tallied } from './harness.mjs';
 import { perfSuite } from './perf.mjs';
+import { runmodeSuite } from './runmode.mjs';
 import { walkthroughSuite } from './walkthrough.mjs';
 
 const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-const SUITES = { board: boardSuite, walkthrough: walkthroughSuite, perf: perfSuite };
+const SUITES = { board: boardSuite, walkthrough: walkthroughSuite, perf: perfSuite, runmode: runmodeSuite };
 
 function chosen() {
   const at = process.argv.indexOf('--only');

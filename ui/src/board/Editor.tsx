@@ -159,8 +159,10 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
         select(new Set());
       }
       setMode(next);
+      // The canvas narrows or widens with the panels: show the whole board in what it has now.
+      setTimeout(() => void fitBoard(300), 60);
     },
-    [mode, select],
+    [fitBoard, mode, select],
   );
 
   const pickInRun = useCallback(

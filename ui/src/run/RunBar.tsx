@@ -67,7 +67,7 @@ export function RunBar({ run, status }: { run: RunView; status: RunStatus }) {
         </span>
         <div className="run-clock" role="group" aria-label="Virtual clock">
           <span className="run-clock-time" data-testid="run-clock" title={`The virtual clock scripts read with now(): ${status.now}`}>
-            🕒 {clockText(status.now)}
+            <span className="run-clock-label">clock</span> {clockText(status.now)}
           </span>
           <button type="button" onClick={() => advance('1h')} title="Move the virtual clock on by an hour">
             +1h
