@@ -110,6 +110,8 @@ export async function runmodeSuite(browser) {
       await note.waitFor({ timeout: 10_000 });
       const text = await note.innerText();
       expect(text.includes('insufficient funds'), `the sticky's note reads "${text}"`);
+      const last = await page.locator('[data-testid=last-step]').innerText();
+      expect(last.includes('WithdrawMoney') && last.includes('refused: insufficient funds'), `the last step reads "${last}"`);
     });
     await shot('06-refused');
 
@@ -167,6 +169,7 @@ export async function runmodeSuite(browser) {
       acceptNext('what-if');
       await page.locator('[data-testid=run-fork]').click();
       await page.waitForFunction(() => document.querySelector('[data-testid=run-branch]')?.value === 'what-if');
+      expect((await page.locator('[data-testid=sticky-rejected]').count()) === 0, 'main’s refusal is still drawn on the what-if branch');
       await sticky('cmd-deposit-money').click();
       await fill({ account_id: 'acc-1', amount: '300' });
       await waitCount('evt-money-deposited', 2);

@@ -8,6 +8,7 @@ import { AggregateInspector } from './AggregateInspector';
 import { Branches } from './Branches';
 import { Documents } from './Documents';
 import { EventLog } from './EventLog';
+import { LastStep } from './LastStep';
 import { Launcher, QueuePanel } from './Launcher';
 import { Scenarios } from './Scenarios';
 import { SqlConsole } from './SqlConsole';
@@ -42,6 +43,7 @@ export function RunLeft({ run, board, status, pick, onPick }: LeftProps) {
   return (
     <aside className="run-left" data-testid="run-left">
       <Launcher run={run} board={board} status={status} picked={pick?.id ?? null} onPick={onPick} />
+      <LastStep trace={run.recent[0]} />
       <QueuePanel board={board} status={status} />
     </aside>
   );

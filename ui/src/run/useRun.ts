@@ -89,8 +89,16 @@ export function useRun(api: Api, ws: WorkspaceView, board: Board, active: boolea
     setRevision((r) => r + 1);
     setLoadError(null);
     // Looking back in time stays where it was, unless the branch changed or the position is gone.
-    if (before && before.branch !== next.branch) setAtState(null);
-    else setAtState((a) => (a !== null && a >= next.head ? null : a));
+    if (before && before.branch !== next.branch) {
+      // Another branch has its own story: the refusals and lights of this one do not belong to it.
+      setAtState(null);
+      setRejections(new Map());
+      setErrors(new Map());
+      setHighlight(noHighlight);
+      showQueue.current = [];
+    } else {
+      setAtState((a) => (a !== null && a >= next.head ? null : a));
+    }
   }, []);
 
   // ---- showing steps on the board -------------------------------------------

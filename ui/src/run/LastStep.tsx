@@ -1,0 +1,36 @@
+// The last processed command in words, next to the launcher: what it
+// emitted and issued, or why it was refused (also drawn on its sticky).
+
+import type { Trace } from '../api/generated';
+
+export interface StepSummary {
+  title: string;
+  detail: string;
+  rejected: boolean;
+}
+
+/** `DepositMoney by the user → MoneyDeposited; issued SendThankYouEmail, DepositMoney`. */
+export function stepSummary(trace: Trace): StepSummary {
+  const by = trace.command.origin.by === 'policy' ? `by ${trace.command.origin.policy.name}` : trace.command.origin.by === 'scenario' ? `by scenario “${trace.command.origin.name}”` : 'by the user';
+  const title = `${trace.command.name} ${by}`;
+  if (trace.outcome === 'rejected') return { title, detail: `refused: ${trace.reason}`, rejected: true };
+  const events = trace.events.map((e) => e.name);
+  const issued = trace.issued.map((c) => c.name);
+  const parts = [events.length > 0 ? `→ ${events.join(', ')}` : '→ no event'];
+  if (issued.length > 0) parts.push(`issued ${issued.join(', ')}`);
+  return { title, detail: parts.join('; '), rejected: false };
+}
+
+export function LastStep({ trace }: { trace: Trace | undefined }) {
+  if (!trace) return null;
+  const summary = stepSummary(trace);
+  return (
+    <div className={summary.rejected ? 'run-last run-last-rejected' : 'run-last'} data-testid="last-step" role="status">
+      <div>
+        <strong>{summary.title}</strong>
+      </div>
+      <div>{summary.detail}</div>
+      {trace.errors.length > 0 ? <div className="run-last-errors">{trace.errors.join('\n')}</div> : null}
+    </div>
+  );
+}
