@@ -400,6 +400,24 @@ fn bench_check_times_a_generated_board_of_the_requested_size() {
 }
 
 #[test]
+fn bench_sim_keeps_its_store_in_a_new_file_for_the_app_and_never_over_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let kept = dir.path().join(".squall/bank_account.sqlite");
+    let kept_arg = kept.to_str().unwrap();
+
+    squall()
+        .args(["bench", "sim", "--commands", "60", "--accounts", "5", "--keep", kept_arg])
+        .assert()
+        .success();
+    let listed = stdout_of(&squall().args(["events", "--db", kept_arg]).assert().success());
+    let again = squall().args(["bench", "sim", "--commands", "10", "--keep", kept_arg]).assert().failure();
+
+    assert!(listed.contains("AccountOpened") && listed.contains("MoneyDeposited"), "{listed}");
+    let stderr = String::from_utf8_lossy(&again.get_output().stderr).into_owned();
+    assert!(stderr.contains("a file is already there"), "{stderr}");
+}
+
+#[test]
 fn bench_check_refuses_zero_runs() {
     squall().args(["bench", "check", "--runs", "0"]).assert().code(2);
 }

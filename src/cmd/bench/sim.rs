@@ -2,11 +2,11 @@
 //! a bare SQLite insert loop as the baseline.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anstyle::Style;
-use anyhow::Context as _;
+use anyhow::{Context as _, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 use squall_sim::script::CallStats;
@@ -55,6 +55,11 @@ pub struct SimArgs {
     /// every document from the events).
     #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub replays: u64,
+
+    /// Keep the run's store in this file afterwards (never over an existing one), e.g.
+    /// `models/.squall/bank_account.sqlite` to open a big run in the app.
+    #[arg(long, value_name = "FILE")]
+    pub keep: Option<PathBuf>,
 }
 
 struct Report {
@@ -152,6 +157,9 @@ pub fn run(args: &SimArgs) -> anyhow::Result<Outcome> {
     let (replay, replay_cpu, replayed_events, replay_scripts) = fastest.unwrap_or_default();
     let peak_rss_kib = peak_rss_kib();
     drop(session);
+    if let Some(to) = &args.keep {
+        keep_store(&db, to)?;
+    }
 
     let baseline = bare_insert(&db, &temp.path().join("baseline.db"))?;
     let report = Report {
@@ -307,5 +315,20 @@ fn print(out: &mut impl Write, args: &SimArgs, r: &Report) -> std::io::Result<()
         Some(kib) => writeln!(out, "  peak memory       {:>10.1} MiB", kib as f64 / 1024.0)?,
         None => writeln!(out, "  peak memory       unknown (no /proc)")?,
     }
+    Ok(())
+}
+
+/// Copy the run's store to `to` as one clean SQLite file, checkpointed and
+/// compacted (`VACUUM INTO`), for the app or `squall events` to open.
+fn keep_store(db: &Path, to: &Path) -> anyhow::Result<()> {
+    if to.exists() {
+        bail!("{}: a file is already there; the bench keeps its store only in a new file", to.display());
+    }
+    if let Some(dir) = to.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let conn = rusqlite::Connection::open(db).with_context(|| format!("cannot open {}", db.display()))?;
+    conn.execute("VACUUM INTO ?1", [to.to_string_lossy()])
+        .with_context(|| format!("cannot keep the run's store in {}", to.display()))?;
     Ok(())
 }
