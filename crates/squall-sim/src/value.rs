@@ -191,13 +191,13 @@ pub fn to_rhai(value: &Value, ty: Option<&FieldType>) -> Dynamic {
 /// # Errors
 /// A value `to_json` refuses, named by its path as `to_json` names it.
 pub fn to_stored(value: &mut Dynamic, ty: Option<&FieldType>) -> Result<(), NotJson> {
-    stored(value, ty).map_err(|mut e| {
+    stored(value, ty, 0).map_err(|mut e| {
         e.path.insert_str(0, "the value");
         e
     })
 }
 
-fn stored(value: &mut Dynamic, ty: Option<&FieldType>) -> Result<(), NotJson> {
+fn stored(value: &mut Dynamic, ty: Option<&FieldType>, depth: usize) -> Result<(), NotJson> {
     let ty = match ty {
         Some(FieldType::Optional(inner)) => Some(inner.as_ref()),
         other => other,
@@ -231,6 +231,8 @@ fn stored(value: &mut Dynamic, ty: Option<&FieldType>) -> Result<(), NotJson> {
         {
             *value = Dynamic::from_decimal(d);
         }
+    } else if depth >= MAX_DEPTH && (value.is_array() || value.is_map()) {
+        return Err(NotJson { path: String::new(), problem: NotStorable::TooDeep });
     } else if value.is_array() {
         let inner = match ty {
             Some(FieldType::List(inner)) => Some(inner.as_ref()),
@@ -238,13 +240,13 @@ fn stored(value: &mut Dynamic, ty: Option<&FieldType>) -> Result<(), NotJson> {
         };
         if let Some(mut array) = value.write_lock::<Array>() {
             for (i, item) in array.iter_mut().enumerate() {
-                stored(item, inner).map_err(|e| e.inside(&format!("[{i}]")))?;
+                stored(item, inner, depth + 1).map_err(|e| e.inside(&format!("[{i}]")))?;
             }
         }
     } else if value.is_map() {
         if let Some(mut map) = value.write_lock::<Map>() {
             for (key, item) in map.iter_mut() {
-                stored(item, None).map_err(|e| e.inside(&format!(".{key}")))?;
+                stored(item, None, depth + 1).map_err(|e| e.inside(&format!(".{key}")))?;
             }
         }
     } else {
@@ -462,11 +464,21 @@ pub enum NotStorable {
         "is {0}, which has more than {JSON_DIGITS} significant digits: a JSON number cannot hold it exactly, and here (a read model's document, a `map` field, a value of no declared type) its text would read back as a string; round it in the script (e.g. `.round(2)`), or carry it in a `decimal` field of an event"
     )]
     InexactDecimal(Decimal),
+    /// JSON readers stop at some depth (serde_json at 128), and walking a value recursively
+    /// needs stack for each level.
+    #[error(
+        "is a list or map nested more than {MAX_DEPTH} levels deep inside the value, more than can be stored and read back"
+    )]
+    TooDeep,
 }
+
+/// Lists and maps inside each other, counted from the value a script returns: well under
+/// serde_json's 128 levels, so that whatever is stored can be read back.
+const MAX_DEPTH: usize = 64;
 
 /// Rhai to JSON. Decimals become JSON numbers; integers stay integers.
 pub fn to_json(value: &Dynamic) -> Result<Value, NotJson> {
-    convert(value).map_err(|mut e| {
+    convert(value, 0).map_err(|mut e| {
         e.path.insert_str(0, "the value");
         e
     })
@@ -475,7 +487,7 @@ pub fn to_json(value: &Dynamic) -> Result<Value, NotJson> {
 /// The conversion proper. It runs for every value a script returns, so it
 /// reads values in place (no clones) and builds the path of an offending
 /// value only on the way out of an error.
-fn convert(value: &Dynamic) -> Result<Value, NotJson> {
+fn convert(value: &Dynamic, depth: usize) -> Result<Value, NotJson> {
     if value.is_unit() {
         return Ok(Value::Null);
     }
@@ -494,18 +506,22 @@ fn convert(value: &Dynamic) -> Result<Value, NotJson> {
     if value.is_char() {
         return Ok(Value::String(value.to_string()));
     }
+    if depth >= MAX_DEPTH && (value.is_array() || value.is_map()) {
+        return Err(NotJson { path: String::new(), problem: NotStorable::TooDeep });
+    }
     if let Some(array) = value.read_lock::<Array>() {
         return array
             .iter()
             .enumerate()
-            .map(|(i, item)| convert(item).map_err(|e| e.inside(&format!("[{i}]"))))
+            .map(|(i, item)| convert(item, depth + 1).map_err(|e| e.inside(&format!("[{i}]"))))
             .collect::<Result<Vec<_>, _>>()
             .map(Value::Array);
     }
     if let Some(map) = value.read_lock::<Map>() {
         let mut object = serde_json::Map::with_capacity(map.len());
         for (key, item) in map.iter() {
-            object.insert(key.as_str().to_owned(), convert(item).map_err(|e| e.inside(&format!(".{key}")))?);
+            let item = convert(item, depth + 1).map_err(|e| e.inside(&format!(".{key}")))?;
+            object.insert(key.as_str().to_owned(), item);
         }
         return Ok(Value::Object(object));
     }
@@ -726,6 +742,25 @@ mod tests {
             "{}",
             errors[0]
         );
+    }
+
+    #[test]
+    fn a_value_nested_deeper_than_the_store_reads_back_is_refused_naming_where() {
+        let nest = |levels: usize| {
+            let mut value = Dynamic::from_int(1);
+            for _ in 0..levels {
+                let mut map = Map::new();
+                map.insert("a".into(), value);
+                value = Dynamic::from_map(map);
+            }
+            value
+        };
+        assert!(to_json(&nest(MAX_DEPTH)).is_ok());
+        let mut deep = nest(200);
+        let error = to_json(&deep).unwrap_err();
+        assert!(error.path.starts_with("the value.a.a.a."), "{error}");
+        assert!(error.to_string().ends_with("is a list or map nested more than 64 levels deep inside the value, more than can be stored and read back"), "{error}");
+        assert_eq!(to_stored(&mut deep, None).unwrap_err(), error);
     }
 
     #[test]

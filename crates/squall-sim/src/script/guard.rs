@@ -21,25 +21,26 @@ const MEMORY_EVERY: Duration = Duration::from_millis(1);
 
 #[derive(Debug)]
 struct Budget {
-    started: Instant,
+    /// At the first look at the clock, `CLOCK_EVERY` operations in: most calls end before it,
+    /// and never pay for reading it.
+    started: Option<Instant>,
     logged: usize,
     /// Resident memory at the first look, once the call has run for `MEMORY_EVERY`.
     memory_at_start: Option<u64>,
-    memory_checked: Instant,
+    memory_checked: Option<Instant>,
     /// Why the call must stop, once a limit is crossed where it cannot be stopped at once
     /// (a log line is dropped; the next operation stops the call).
     exceeded: Option<String>,
 }
 
 impl Budget {
-    fn new() -> Self {
-        let now = Instant::now();
-        Budget { started: now, logged: 0, memory_at_start: None, memory_checked: now, exceeded: None }
+    const fn new() -> Self {
+        Budget { started: None, logged: 0, memory_at_start: None, memory_checked: None, exceeded: None }
     }
 }
 
 thread_local! {
-    static BUDGET: RefCell<Budget> = RefCell::new(Budget::new());
+    static BUDGET: RefCell<Budget> = const { RefCell::new(Budget::new()) };
     /// Set with `Budget::exceeded`: the one thing most operations look at.
     static EXCEEDED: Cell<bool> = const { Cell::new(false) };
 }
@@ -63,16 +64,18 @@ pub(crate) fn check(operations: u64, limits: &Limits) -> Option<String> {
 
 fn over_time_or_memory(budget: &mut Budget, limits: &Limits) -> Option<String> {
     let now = Instant::now();
-    if now.duration_since(budget.started) > limits.time {
+    let started = *budget.started.get_or_insert(now);
+    if now.duration_since(started) > limits.time {
         return Some(format!(
             "the call ran longer than {} s, the limit for one call (slow operations in a loop?)",
             limits.time.as_secs_f64()
         ));
     }
-    if now.duration_since(budget.memory_checked) < MEMORY_EVERY {
+    let checked = *budget.memory_checked.get_or_insert(started);
+    if now.duration_since(checked) < MEMORY_EVERY {
         return None;
     }
-    budget.memory_checked = now;
+    budget.memory_checked = Some(now);
     let resident = resident_memory()?;
     let at_start = *budget.memory_at_start.get_or_insert(resident);
     let grown = resident.saturating_sub(at_start);
