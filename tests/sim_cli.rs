@@ -298,6 +298,32 @@ fn a_store_that_cannot_be_opened_or_a_broken_model_exits_2() {
     assert!(!new.exists(), "a run that could not start created its store");
 }
 
+/// Regression (issue 11, item 16): `--db` on another program's database added Squall's tables
+/// and switched it to WAL, even when the migration then failed.
+#[test]
+fn a_run_on_another_programs_database_is_refused_and_leaves_it_byte_for_byte_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("other-app.db");
+    Connection::open(&db)
+        .unwrap()
+        .execute_batch("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers (name) VALUES ('Ada');")
+        .unwrap();
+    let before = fs::read(&db).unwrap();
+
+    squall()
+        .args(["run", BANK_ACCOUNT, "--db"])
+        .arg(&db)
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "other-app.db is not a Squall store: it holds the table(s) customers",
+        ))
+        .stderr(predicate::str::contains("it was left unchanged"));
+
+    assert!(fs::read(&db).unwrap() == before, "the refused file changed");
+}
+
 /// A copy of the bank-account model and its scripts, to break on purpose.
 fn bank_copy(dir: &Path) -> PathBuf {
     fs::create_dir_all(dir.join("models")).unwrap();
