@@ -366,6 +366,82 @@ fn given_a_history_when_rewound_then_state_and_documents_are_as_of_then_and_the_
     assert_eq!(session.rewind(heads[1]).unwrap(), format!("main@{}.2", heads[1]));
 }
 
+/// Names and payloads of the current branch's events after `position`.
+fn events_after(session: &Session, position: u64) -> Vec<(String, Value)> {
+    session
+        .events(None)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.position > position)
+        .map(|e| (e.event_type, e.payload))
+        .collect()
+}
+
+/// Issue 11, item 3: rewinding inside a cascade dropped the commands its policies had issued.
+#[test]
+fn given_a_deposit_cascade_when_rewound_to_its_money_deposited_then_running_on_gives_the_same_cascade() {
+    let mut session = open("bank_account.ron");
+    let heads = deposits(&mut session, &[100]);
+    let deposited = session
+        .events(None)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.event_type == "MoneyDeposited")
+        .unwrap()
+        .position;
+    let on_main = events_after(&session, deposited);
+    assert!(on_main.iter().any(|(name, _)| name == "ThankYouEmailSent"), "{on_main:?}");
+
+    session.rewind(deposited).unwrap();
+
+    // The policies' commands (thank-you email, CEO bonus) wait as they did then.
+    let pending: Vec<String> = session
+        .store()
+        .pending_commands(session.branch(), 10)
+        .unwrap()
+        .into_iter()
+        .map(|q| q.command.command_type)
+        .collect();
+    assert_eq!(pending, ["SendThankYouEmail", "DepositMoney"]);
+    let end = session.run_until_quiet(100, |_| {}).unwrap();
+    assert!(end.quiet && end.steps == 2, "{end:?}");
+    assert_eq!(events_after(&session, heads[1]), on_main);
+    assert_eq!(balance(&mut session), (json!(100), json!(100)));
+}
+
+/// A user command queued behind another one is pending at the first one's events; one queued
+/// after them is not.
+#[test]
+fn given_user_commands_queued_before_and_after_an_event_when_rewound_there_then_only_the_earlier_waits() {
+    let mut session = open("bank_account.ron");
+    run(&mut session, "OpenAccount", json!({"account_id": "acc-1", "owner": "Alice"}));
+    session.submit("DepositMoney", json!({"account_id": "acc-1", "amount": 10}), Source::User).unwrap();
+    session.submit("DepositMoney", json!({"account_id": "acc-1", "amount": 20}), Source::User).unwrap();
+    session.step().unwrap();
+    let first = session.store().head("main").unwrap();
+    session.run_until_quiet(100, |_| {}).unwrap();
+    let quiet = session.store().head("main").unwrap();
+    session.submit("DepositMoney", json!({"account_id": "acc-1", "amount": 40}), Source::User).unwrap();
+    session.run_until_quiet(100, |_| {}).unwrap();
+
+    session.rewind(first).unwrap();
+    let amounts = |session: &Session| -> Vec<Value> {
+        session
+            .store()
+            .pending_commands(session.branch(), 10)
+            .unwrap()
+            .into_iter()
+            .filter(|q| q.command.metadata.causation_id.is_none())
+            .map(|q| q.command.payload["amount"].clone())
+            .collect()
+    };
+    assert_eq!(amounts(&session), [json!(20)]);
+
+    session.switch("main").unwrap();
+    session.rewind(quiet).unwrap();
+    assert_eq!(amounts(&session), Vec::<Value>::new());
+}
+
 #[test]
 fn given_a_what_if_branch_then_switch_and_diff_show_both_sides() {
     let mut session = open("bank_account.ron");

@@ -58,8 +58,9 @@ fn validate_name(name: &str) -> Result<()> {
 
 impl Store {
     /// Forks `name` from `from_branch`: the new branch sees what `from_branch` saw up to
-    /// `at_position`, and nothing appended to `from_branch` afterwards. Its read models,
-    /// checkpoints and queue start empty (rebuild them by replaying its events).
+    /// `at_position`, and nothing appended to `from_branch` afterwards. Its queue holds what
+    /// was pending there ([`Store::pending_at`]), so running on gives the same cascade; its
+    /// read models and checkpoints start empty (rebuild them by replaying its events).
     /// `created_at` comes from the caller's clock, so runs stay deterministic.
     ///
     /// # Errors
@@ -111,6 +112,13 @@ impl Store {
                 )
                 .and_then(|mut stmt| stmt.execute(params![name, from_branch, fork]))
                 .map_err(store.sql_err("recording a branch's ancestry"))?;
+            for command in store.pending_at(from_branch, at_position)? {
+                if store.in_batch() {
+                    store.defer_enqueue(name, command, created_at)?;
+                } else {
+                    store.push_queue(name, &command, created_at)?;
+                }
+            }
             Ok(Branch {
                 name: name.to_owned(),
                 parent: Some(from_branch.to_owned()),

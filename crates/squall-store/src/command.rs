@@ -25,6 +25,11 @@ pub struct CommandMetadata {
     /// Hash of the script version that decided the command (set in the log, not the queue).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_hash: Option<String>,
+    /// For a command queued outside a step ([`Store::enqueue`], e.g. typed by a user): the
+    /// store's last position when it was queued, set by the store. A fork at a later position
+    /// finds the command pending there (see [`Store::pending_at`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queued_after: Option<u64>,
     /// Anything else, kept as top-level keys of the metadata object.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

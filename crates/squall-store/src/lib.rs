@@ -19,6 +19,7 @@ mod command;
 mod error;
 mod event;
 mod log;
+mod pending;
 mod query;
 mod queue;
 mod read_model;

@@ -24,12 +24,20 @@ pub struct QueuedCommand {
 
 impl Store {
     /// Enqueues a command outside any step (e.g. a user command typed in the UI), in its own
-    /// transaction. Steps enqueue through [`crate::Step::enqueue`] instead.
+    /// transaction. Steps enqueue through [`crate::Step::enqueue`] instead. Unless the caller
+    /// set it, the command's `queued_after` becomes the store's last position, so a fork past
+    /// it knows the command was waiting there.
     ///
     /// # Errors
     /// [`Error::UnknownBranch`], [`Error::AlreadyQueued`], [`Error::ReadOnly`], [`Error::Sqlite`].
     pub fn enqueue(&mut self, branch: &str, command: &Command, enqueued_at: &str) -> Result<u64> {
         self.ensure_writable("enqueue")?;
+        let mut command = std::borrow::Cow::Borrowed(command);
+        if command.metadata.queued_after.is_none() {
+            let last = self.next_position()? - 1;
+            command.to_mut().metadata.queued_after = Some(last);
+        }
+        let command = command.as_ref();
         if self.in_batch() {
             // Checked first and then only kept in memory: nothing to roll back on failure.
             self.ancestry(branch)?;

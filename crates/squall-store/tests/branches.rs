@@ -1,4 +1,6 @@
 //! Branches: forks see their ancestors' events up to the fork, plus their own.
+// A failed unwrap in a test helper is a failed test, with its message.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -221,4 +223,70 @@ fn given_a_fork_when_read_models_and_queue_are_read_then_they_start_empty() {
     assert_eq!(store.checkpoint("b", "rm").unwrap(), 0);
     assert_eq!(store.pending_count("b").unwrap(), 0);
     assert_eq!(store.pending_count(MAIN).unwrap(), 1);
+}
+
+/// A policy's command: issued in reaction to `cause`, in the cascade `corr`.
+fn issued(id: &str, cause: &str) -> squall_store::Command {
+    let mut command = common::command(id, "Notify");
+    command.metadata.correlation_id = "corr".to_owned();
+    command.metadata.causation_id = Some(cause.to_owned());
+    command
+}
+
+/// Processes queued `id` on `branch`, appending one event to stream `t`.
+fn process(store: &mut Store, branch: &str, id: &str) -> u64 {
+    let version = store.stream_version(branch, "t").unwrap();
+    let mut s = step(id, vec![event("t", version, "Notified", json!({}))]);
+    s.command = store.next_pending(branch).unwrap().unwrap().command;
+    s.from_queue = true;
+    store.commit_step(branch, &s).unwrap().positions[0]
+}
+
+fn queued_ids(store: &Store, branch: &str) -> Vec<String> {
+    store.pending_commands(branch, 10).unwrap().into_iter().map(|q| q.command.id).collect()
+}
+
+// Issue 11, item 3: a fork inside a cascade starts with the commands pending there.
+#[test]
+fn given_a_policy_command_processed_later_when_forked_between_then_the_fork_queues_it_again() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut deposit = step("m1", vec![event("s", 0, "Deposited", json!({}))]);
+    deposit.enqueue.push(issued("p1", "s-1"));
+    store.commit_step(MAIN, &deposit).unwrap();
+    let caused = process(&mut store, MAIN, "p1");
+    assert_eq!(caused, 2);
+
+    store.create_branch("at-deposit", MAIN, 1, T0).unwrap();
+    store.create_branch("after-it", MAIN, 2, T0).unwrap();
+    store.create_branch("before-it", MAIN, 0, T0).unwrap();
+
+    assert_eq!(queued_ids(&store, "at-deposit"), ["p1"]);
+    assert_eq!(queued_ids(&store, "after-it"), Vec::<String>::new());
+    assert_eq!(queued_ids(&store, "before-it"), Vec::<String>::new());
+    assert_eq!(store.find_command("at-deposit", "p1").unwrap(), None);
+
+    // The fork processes it itself; a fork of the fork at the deposit finds it pending again.
+    let again = process(&mut store, "at-deposit", "p1");
+    assert_eq!(queued_ids(&store, "at-deposit"), Vec::<String>::new());
+    store.create_branch("nested", "at-deposit", 1, T0).unwrap();
+    store.create_branch("nested-after", "at-deposit", again, T0).unwrap();
+    assert_eq!(queued_ids(&store, "nested"), ["p1"]);
+    assert_eq!(queued_ids(&store, "nested-after"), Vec::<String>::new());
+}
+
+#[test]
+fn given_user_commands_when_forked_then_only_those_queued_before_the_position_wait() {
+    let mut store = Store::open_in_memory().unwrap();
+    append(&mut store, MAIN, "m1", "s");
+    store.enqueue(MAIN, &common::command("early", "Do"), T0).unwrap();
+    append(&mut store, MAIN, "m2", "s");
+    store.enqueue(MAIN, &common::command("late", "Do"), T0).unwrap();
+
+    store.create_branch("at-1", MAIN, 1, T0).unwrap();
+    store.create_branch("at-2", MAIN, 2, T0).unwrap();
+
+    assert_eq!(queued_ids(&store, "at-1"), Vec::<String>::new());
+    assert_eq!(queued_ids(&store, "at-2"), ["early"]);
+    let queued = store.next_pending(MAIN).unwrap().unwrap();
+    assert_eq!(queued.command.metadata.queued_after, Some(1));
 }

@@ -157,8 +157,16 @@ impl Session {
             let engine = ScriptEngine::new(&options.limits, options.seed);
             let scripts = Scripts::load(&model, &engine)?;
             let clock = Clock::new(&options.start, &options.tick)?;
-            let issued =
-                store.query("SELECT (SELECT count(*) FROM commands) + (SELECT count(*) FROM queue)")?;
+            // The largest number issued so far: a fork queues copies of its parent's pending
+            // commands under their ids, and a step that failed took its ids with it, so a count
+            // of rows could hand out an id that is still waiting.
+            let issued = store.query(
+                "SELECT max(n) FROM (\
+                 SELECT max(CAST(substr(command_id, 2) AS INTEGER)) AS n FROM commands \
+                 WHERE command_id GLOB 'c[0-9]*' UNION ALL \
+                 SELECT max(CAST(substr(command_id, 2) AS INTEGER)) FROM queue \
+                 WHERE command_id GLOB 'c[0-9]*')",
+            )?;
             let next_command =
                 issued.rows.first().and_then(|row| row.first()).and_then(Value::as_u64).unwrap_or(0) + 1;
             Ok::<_, SimError>((model, engine, scripts, clock, next_command))
