@@ -75,6 +75,9 @@ function command(args) {
   return binary ? [binary, args] : ['cargo', ['run', '-q', '--bin', 'squall', '--', ...args]];
 }
 
+/** The program and arguments that start squall (for a suite that runs it itself, with its own stdio). */
+export const squallCommand = command;
+
 /** Run the squall command line and return its exit status and output. */
 export function squall(args, { cwd = repo } = {}) {
   const result = spawnSync(...command(args), {

@@ -7,6 +7,7 @@
 //   walkthrough  the README's "Draw the bank account from scratch", step by step (walkthrough.mjs)
 //   perf         a board of 2,000 stickies: load time, pan and zoom frame times (perf.mjs)
 //   runmode      the bank account run in Run mode: launcher, cascade, refusal, documents, time travel, branches (runmode.mjs)
+//   runperf      Run mode measured: a log of 100,000 events scrolled, a step's round trip (runperf.mjs)
 //
 //   npm run e2e                          # builds the UI first, runs every suite
 //   npm run e2e -- --no-build            # uses the existing dist/
@@ -22,11 +23,12 @@ import { boardSuite } from './board.mjs';
 import { build, failOutside, shots, tallied } from './harness.mjs';
 import { perfSuite } from './perf.mjs';
 import { runmodeSuite } from './runmode.mjs';
+import { runperfSuite } from './runperf.mjs';
 import { walkthroughSuite } from './walkthrough.mjs';
 
 const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-const SUITES = { board: boardSuite, walkthrough: walkthroughSuite, perf: perfSuite, runmode: runmodeSuite };
+const SUITES = { board: boardSuite, walkthrough: walkthroughSuite, perf: perfSuite, runmode: runmodeSuite, runperf: runperfSuite };
 
 function chosen() {
   const at = process.argv.indexOf('--only');

@@ -13,6 +13,7 @@ import { PAGE, pagesFor, pagesToDrop, rowAt } from './paging';
 import type { RunView } from './useRun';
 
 const ROW = 30;
+const LOG_SETTLE_MS = 150;
 
 interface Page {
   epoch: string;
@@ -67,7 +68,20 @@ export function EventLog({ run, board, status, filter, onFilter, onSaveScenario 
   const index = useMemo(() => indexBoard(board), [board]);
   const filterKey = JSON.stringify(filter);
   // A new epoch whenever the rows may have changed: pages of an older epoch are shown until fetched again.
-  const currentEpoch = `${status.branch}|${status.head}|${filterKey}`;
+  // New events at the head are fetched once the run pauses for LOG_SETTLE_MS, so a run that plays
+  // fast is not slowed by the log asking again after every step; another branch or filter at once.
+  const latestEpoch = `${status.branch}|${status.head}|${filterKey}`;
+  const [currentEpoch, setCurrentEpoch] = useState(latestEpoch);
+  const [place, setPlace] = useState(`${status.branch}|${filterKey}`);
+  if (place !== `${status.branch}|${filterKey}`) {
+    setPlace(`${status.branch}|${filterKey}`);
+    setCurrentEpoch(latestEpoch);
+  }
+  useEffect(() => {
+    if (latestEpoch === currentEpoch) return;
+    const timer = setTimeout(() => setCurrentEpoch(latestEpoch), LOG_SETTLE_MS);
+    return () => clearTimeout(timer);
+  }, [currentEpoch, latestEpoch]);
   const epochRef = useRef(currentEpoch);
   useEffect(() => {
     epochRef.current = currentEpoch;
@@ -106,10 +120,10 @@ export function EventLog({ run, board, status, filter, onFilter, onSaveScenario 
     [filterKey, send],
   );
 
-  // The first page tells how many rows there are; the pages in view follow.
+  // The first page tells how many rows there are (and whether an empty log has grown); the pages in view follow.
   useEffect(() => {
-    void fetchPage(0, currentEpoch);
-  }, [currentEpoch, fetchPage]);
+    if (total === 0 || pages.size === 0) void fetchPage(0, currentEpoch);
+  }, [currentEpoch, fetchPage, pages.size, total]);
 
   // A new filter or branch starts the list again; new events at the head keep the place.
   useEffect(() => {

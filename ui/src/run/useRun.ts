@@ -50,6 +50,11 @@ export interface RunView {
 
 const traceKey = (t: Trace) => `${t.branch}:${t.command.id}`;
 
+/** Whether two statuses say the same (a status is small: 100 queued commands at most). */
+export function sameStatus(a: RunStatus, b: RunStatus): boolean {
+  return a.head === b.head && a.pending === b.pending && a.branch === b.branch && a.now === b.now && JSON.stringify(a) === JSON.stringify(b);
+}
+
 export function useRun(api: Api, ws: WorkspaceView, board: Board, active: boolean): RunView {
   const [status, setStatus] = useState<RunStatus | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -84,6 +89,8 @@ export function useRun(api: Api, ws: WorkspaceView, board: Board, active: boolea
 
   const applyStatus = useCallback((next: RunStatus) => {
     const before = statusRef.current;
+    // Our own step comes back as a push too: the same status once more redraws nothing.
+    if (before && sameStatus(before, next)) return;
     statusRef.current = next;
     setStatus(next);
     setRevision((r) => r + 1);
