@@ -586,11 +586,13 @@ fn events_lists_a_branch_or_a_stream_as_a_table_or_json() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 12, "{stdout}");
     assert!(lines[0].starts_with("position  stream"), "{stdout}");
-    assert!(lines[0].ends_with("type               payload"), "{stdout}");
+    assert!(lines[0].ends_with("type               caused by  payload"), "{stdout}");
     assert_eq!(
         lines[3],
-        r#"3         BankAccount-acc-1      2        MoneyDeposited     {"account_id":"acc-1","amount":100}"#
+        r#"3         BankAccount-acc-1      2        MoneyDeposited     c3         {"account_id":"acc-1","amount":100}"#
     );
+    // The email was sent by c4, which a policy issued on event #3.
+    assert!(lines[4].starts_with("4 ") && lines[4].contains(" c4 ← #3 "), "{stdout}");
 
     let assert = squall()
         .args(["events", "--json", "--stream", "BankAccount-acc-1", "--db"])
@@ -781,6 +783,49 @@ fn inspection_commands_refuse_a_missing_store_and_do_not_create_it() {
 }
 
 // ---- squall sim ----
+
+/// Issue 11, item 10: `step` said "nothing is queued" in every cascade, since submitting ran it
+/// to the end; traces named events "#2" and "c2.1" by turns.
+#[test]
+fn given_a_queued_command_the_sim_steps_through_its_cascade_one_message_at_a_time() {
+    let script = [
+        "OpenAccount account_id=acc-1 owner=Alice",
+        "queue DepositMoney account_id=acc-1 amount=100",
+        "step",
+        "step",
+        "events",
+        "rewind 2",
+        "step",
+    ]
+    .join("\n");
+    let assert = squall().args(["sim", BANK_ACCOUNT]).write_stdin(script).assert().success();
+    let stdout = stdout_of(&assert);
+
+    let expected = [
+        "queued c2 DepositMoney; 1 command is queued",
+        "c2 DepositMoney {\"account_id\":\"acc-1\",\"amount\":100}  from user",
+        "  issued   c3 SendThankYouEmail {\"account_id\":\"acc-1\",\"amount\":100} by Send thank-you email on #2",
+        "2 commands are queued; `step` processes the next, `run` all of them",
+        "c3 SendThankYouEmail {\"account_id\":\"acc-1\",\"amount\":100}  from policy Send thank-you email on #2, main",
+        "1 command is queued",
+        "now on branch main@2, which sees the events up to position 2",
+        "2 commands were waiting there and queued again",
+        "c3 SendThankYouEmail {\"account_id\":\"acc-1\",\"amount\":100}  from policy Send thank-you email on #2, main@2",
+    ];
+    let mut rest = stdout.as_str();
+    for line in expected {
+        let at = rest.find(line).unwrap_or_else(|| panic!("missing, in order: {line}\n{stdout}"));
+        rest = &rest[at + line.len()..];
+    }
+    assert!(!stdout.contains("c2.1"), "one numbering: {stdout}");
+    // `events` shows what caused each event: the email was sent by c3, issued on #2.
+    let email =
+        stdout.lines().find(|l| l.starts_with("3 ") && l.contains("ThankYouEmailSent")).expect(&stdout);
+    assert!(email.contains("c3 ← #2"), "{email}");
+    let deposited =
+        stdout.lines().find(|l| l.starts_with("2 ") && l.contains("MoneyDeposited")).expect(&stdout);
+    assert!(deposited.contains(" c2 "), "{deposited}");
+}
 
 #[test]
 fn given_piped_commands_the_sim_opens_deposits_shows_the_read_model_rewinds_and_quits() {

@@ -16,7 +16,10 @@ use crate::report;
 #[derive(Debug, clap::Args)]
 #[command(
     long_about = "List the events a branch of a store sees, its own and those it inherits from \
-        the branches it was forked from, in position order. The store is opened read-only.",
+        the branches it was forked from, in position order. The store is opened read-only.\n\n\
+        `caused by` names the command whose step appended the event (c3), followed by the \
+        event its policy reacted to (c3 ← #2) when a policy issued it; an external system's \
+        answer to an event names that event (#4). `rewind` takes these positions.",
     after_help = "Examples:\n  \
         squall events --db bank.db\n  \
         squall events --db bank.db --stream BankAccount-acc-1 --branch main@3\n  \
@@ -53,7 +56,8 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             writeln!(out).context("cannot write to stdout")?;
         }
     } else {
-        report::table::events(&mut out, &events).context("cannot write to stdout")?;
+        let causes = report::table::causes(&store, &args.branch, &events)?;
+        report::table::events(&mut out, &events, &causes).context("cannot write to stdout")?;
     }
     Ok(Outcome::Fine)
 }

@@ -172,13 +172,24 @@ impl Repl {
             Input::Nothing => {}
             Input::Quit => return Ok(Flow::Quit),
             Input::Help => writeln!(out, "{}", line::HELP)?,
-            Input::Submit { name, data } => {
+            Input::Submit { name, data, run } => {
                 let id = session.submit(&name, data, Source::User)?;
-                self.last_submitted = Some(id);
-                run_until_quiet(session, &mut out)?;
+                if run {
+                    self.last_submitted = Some(id);
+                    run_until_quiet(session, &mut out)?;
+                } else {
+                    writeln!(out, "queued {id} {name}; {}", waiting(session.pending()?))?;
+                    self.last_submitted = Some(id);
+                }
             }
             Input::Step => match session.step()? {
-                Some(trace) => report::trace::step(&mut out, &trace)?,
+                Some(trace) => {
+                    report::trace::step(&mut out, &trace)?;
+                    let pending = session.pending()?;
+                    if pending > 0 {
+                        writeln!(out, "{}", waiting(pending))?;
+                    }
+                }
                 None => writeln!(out, "nothing is queued")?,
             },
             Input::Run => {
@@ -191,13 +202,15 @@ impl Repl {
             Input::Rewind(position) => {
                 let name = session.rewind(position)?;
                 writeln!(out, "now on branch {name}, which sees the events up to position {position}")?;
+                queued_there(session, &mut out)?;
             }
             Input::Events(stream) => {
                 let events = session.events(stream.as_deref())?;
                 if events.is_empty() {
                     writeln!(out, "no events in branch {}", session.branch())?;
                 } else {
-                    report::table::events(&mut out, &events)?;
+                    let causes = report::table::causes(session.store(), session.branch(), &events)?;
+                    report::table::events(&mut out, &events, &causes)?;
                 }
             }
             Input::View { name, key: Some(key) } => match session.document(&name, &key)? {
@@ -216,6 +229,7 @@ impl Repl {
             Input::Branch { name, at } => {
                 session.fork(&name, at)?;
                 writeln!(out, "now on branch {name}")?;
+                queued_there(session, &mut out)?;
             }
             Input::Switch(name) => {
                 session.switch(&name)?;
@@ -243,6 +257,25 @@ impl Repl {
         }
         Ok(Flow::Continue)
     }
+}
+
+/// `2 commands are queued; `step` processes the next, `run` all of them`.
+fn waiting(pending: u64) -> String {
+    format!("{} queued; `step` processes the next, `run` all of them", plural_commands(pending))
+}
+
+/// After a rewind or fork: the commands that were waiting at that position wait again.
+fn queued_there(session: &Session, out: &mut impl Write) -> anyhow::Result<()> {
+    let pending = session.pending()?;
+    if pending > 0 {
+        let count = usize::try_from(pending).unwrap_or(usize::MAX);
+        writeln!(
+            out,
+            "{} waiting there and queued again; `step` processes the next, `run` all of them",
+            report::trace::plural(count, "command was", "commands were")
+        )?;
+    }
+    Ok(())
 }
 
 fn run_until_quiet(session: &mut Session, out: &mut impl Write) -> anyhow::Result<()> {

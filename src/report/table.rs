@@ -6,7 +6,9 @@ use std::io::{self, Write};
 
 use anstyle::Style;
 use serde_json::Value;
-use squall_store::RecordedEvent;
+use std::collections::HashMap;
+
+use squall_store::{RecordedEvent, Store};
 
 const HEADER: Style = Style::new().bold();
 
@@ -38,21 +40,70 @@ pub fn print(out: &mut impl Write, headers: &[&str], rows: &[Vec<String>]) -> io
     Ok(())
 }
 
-/// Events as a table: position, stream, version, type, payload.
-pub fn events(out: &mut impl Write, events: &[RecordedEvent]) -> io::Result<()> {
+/// Events as a table: position, stream, version, type, what caused it (see [`causes`]),
+/// payload.
+pub fn events(out: &mut impl Write, events: &[RecordedEvent], causes: &[String]) -> io::Result<()> {
     let rows: Vec<Vec<String>> = events
         .iter()
-        .map(|e| {
+        .zip(causes)
+        .map(|(e, cause)| {
             vec![
                 e.position.to_string(),
                 e.stream_id.clone(),
                 e.stream_version.to_string(),
                 e.event_type.clone(),
+                cause.clone(),
                 one_line(&e.payload.to_string()),
             ]
         })
         .collect();
-    print(out, &["position", "stream", "version", "type", "payload"], &rows)
+    print(out, &["position", "stream", "version", "type", "caused by", "payload"], &rows)
+}
+
+/// What caused each event, in the numbering the traces use (commands `c3`, events by
+/// position `#2`): the command whose step appended it, followed by `← #2` when a policy issued
+/// that command on event #2; or `#4` alone for an external system's answer to event #4.
+///
+/// # Errors
+/// A store that cannot be read.
+pub fn causes(store: &Store, branch: &str, events: &[RecordedEvent]) -> squall_store::Result<Vec<String>> {
+    let positions: HashMap<&str, u64> =
+        events.iter().map(|e| (e.metadata.event_id.as_str(), e.position)).collect();
+    let position = |correlation: &str, event_id: &str| -> squall_store::Result<String> {
+        let found = match positions.get(event_id) {
+            Some(&position) => Some(position),
+            None => store.event_position(branch, correlation, event_id, None)?,
+        };
+        // An event the branch does not see is still named, by its id.
+        Ok(found.map_or_else(|| event_id.to_owned(), |p| format!("#{p}")))
+    };
+    let mut commands: HashMap<String, String> = HashMap::new();
+    let mut out = Vec::with_capacity(events.len());
+    for event in events {
+        let meta = &event.metadata;
+        if meta.causation_id != meta.command_id {
+            out.push(position(&meta.correlation_id, &meta.causation_id)?);
+            continue;
+        }
+        if let Some(known) = commands.get(&meta.command_id) {
+            out.push(known.clone());
+            continue;
+        }
+        let issued_on = match store.find_command(branch, &meta.command_id)? {
+            Some(logged) => match &logged.command.metadata.causation_id {
+                Some(cause) => Some(position(&logged.command.metadata.correlation_id, cause)?),
+                None => None,
+            },
+            None => None,
+        };
+        let cell = match issued_on {
+            Some(on) => format!("{} ← {on}", meta.command_id),
+            None => meta.command_id.clone(),
+        };
+        commands.insert(meta.command_id.clone(), cell.clone());
+        out.push(cell);
+    }
+    Ok(out)
 }
 
 /// A query value as a cell: text as it is (on one line), NULL spelled out.

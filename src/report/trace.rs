@@ -25,14 +25,16 @@ const DIM: Style = Style::new().dimmed();
 ///   BankAccount (BankAccount-acc-1): accepted
 ///   event    #3 BankAccount-acc-1 v2 MoneyDeposited {"account_id":"acc-1","amount":100}
 ///   document AccountOverview[acc-1] {"account_id":"acc-1","balance":100,...}
-///   issued   c4 SendThankYouEmail {"account_id":"acc-1","amount":100} by Send thank-you email
+///   issued   c4 SendThankYouEmail {"account_id":"acc-1","amount":100} by Send thank-you email on #3
 /// ```
 pub fn step(out: &mut impl Write, trace: &Trace) -> io::Result<()> {
     let command = &trace.command;
     let origin = match &command.origin {
         Origin::User => "user".to_owned(),
         Origin::Scenario { name } => format!("scenario {name}"),
-        Origin::Policy { policy, event_id } => format!("policy {} on {event_id}", policy.name),
+        Origin::Policy { policy, event_id, event_position } => {
+            format!("policy {} on {}", policy.name, event_ref(*event_position, event_id))
+        }
     };
     writeln!(
         out,
@@ -77,11 +79,12 @@ pub fn step(out: &mut impl Write, trace: &Trace) -> io::Result<()> {
     for issued in &trace.issued {
         writeln!(
             out,
-            "  issued   {} {COMMAND}{}{COMMAND:#} {} {DIM}by{DIM:#} {POLICY}{}{POLICY:#}",
+            "  issued   {} {COMMAND}{}{COMMAND:#} {} {DIM}by{DIM:#} {POLICY}{}{POLICY:#} {DIM}on {}{DIM:#}",
             issued.id,
             issued.name,
             compact(&issued.data),
-            issued.policy.name
+            issued.policy.name,
+            event_ref(issued.event_position, &issued.event_id)
         )?;
     }
     for log in &trace.logs {
@@ -91,6 +94,12 @@ pub fn step(out: &mut impl Write, trace: &Trace) -> io::Result<()> {
         writeln!(out, "  {ERROR}error{ERROR:#}    {}", indent_rest(error, "           "))?;
     }
     Ok(())
+}
+
+/// An event as people know it: by position (`#3`, what `rewind` takes), by its id only when
+/// the branch no longer sees it.
+fn event_ref(position: Option<u64>, event_id: &str) -> String {
+    position.map_or_else(|| event_id.to_owned(), |p| format!("#{p}"))
 }
 
 /// How two branches differ: events only one of them sees, then documents.

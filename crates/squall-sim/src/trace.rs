@@ -19,8 +19,18 @@ pub struct StickyRef {
 #[serde(tag = "by", rename_all = "snake_case")]
 pub enum Origin {
     User,
-    Scenario { name: String },
-    Policy { policy: StickyRef, event_id: String },
+    Scenario {
+        name: String,
+    },
+    /// `event_position` is where the event the policy reacted to stands in the log (what
+    /// `rewind` takes); `None` only if the branch no longer sees it.
+    Policy {
+        policy: StickyRef,
+        event_id: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional, type = "number"))]
+        event_position: Option<u64>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -67,8 +77,11 @@ pub struct IssuedCommand {
     pub name: String,
     pub data: Value,
     pub policy: StickyRef,
-    /// The event the policy reacted to.
+    /// The event the policy reacted to, by id and by position.
     pub event_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional, type = "number"))]
+    pub event_position: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

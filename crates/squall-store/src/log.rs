@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use rusqlite::OptionalExtension;
 use rusqlite::types::Value as SqlValue;
 
 use crate::command::LoggedCommand;
@@ -154,6 +155,44 @@ impl Store {
             return Ok(None);
         }
         view.to_recorded().map(Some)
+    }
+
+    /// The position of the event with metadata `event_id` in the cascade `correlation_id`, if
+    /// `branch` sees it at or before `up_to` (anywhere when `None`). The correlation makes it one
+    /// range of `events_by_correlation` per segment.
+    ///
+    /// # Errors
+    /// [`crate::Error::UnknownBranch`], [`crate::Error::Sqlite`].
+    pub fn event_position(
+        &self,
+        branch: &str,
+        correlation_id: &str,
+        event_id: &str,
+        up_to: Option<u64>,
+    ) -> Result<Option<u64>> {
+        let ancestry = self.ancestry(branch)?;
+        let up_to = up_to.map_or(i64::MAX, to_sql);
+        let conn = self.conn()?;
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT position FROM events WHERE branch = ?1 \
+                 AND json_extract(metadata, '$.correlation_id') = ?2 AND position <= ?3 \
+                 AND json_extract(metadata, '$.event_id') = ?4 LIMIT 1",
+            )
+            .map_err(self.sql_err("finding an event by id"))?;
+        for segment in ancestry.segments.iter().rev() {
+            let found: Option<i64> = stmt
+                .query_row(
+                    rusqlite::params![segment.branch, correlation_id, segment.up_to.min(up_to), event_id],
+                    |row| row.get(0),
+                )
+                .optional()
+                .map_err(self.sql_err("finding an event by id"))?;
+            if let Some(position) = found {
+                return Ok(Some(from_sql(position)));
+            }
+        }
+        Ok(None)
     }
 
     /// How many events of each type `branch` sees after position `after` (0: all of them).

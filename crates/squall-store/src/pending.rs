@@ -59,7 +59,9 @@ impl Store {
         let mut pending = Vec::new();
         for command in candidates {
             let issued = match &command.metadata.causation_id {
-                Some(event_id) => self.caused_by_seen_event(&ancestry, &command, event_id, at)?,
+                Some(event_id) => self
+                    .event_position(branch, &command.metadata.correlation_id, event_id, Some(position))?
+                    .is_some(),
                 None => command.metadata.queued_after.is_some_and(|last| last < position),
             };
             if issued {
@@ -67,38 +69,5 @@ impl Store {
             }
         }
         Ok(pending)
-    }
-
-    /// Whether the event that caused `command` is one `branch` sees at or before `at`.
-    fn caused_by_seen_event(
-        &self,
-        ancestry: &crate::branch::Ancestry,
-        command: &Command,
-        event_id: &str,
-        at: i64,
-    ) -> Result<bool> {
-        let conn = self.conn()?;
-        // The correlation narrows the search to one cascade through `events_by_correlation`.
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT 1 FROM events WHERE branch = ?1 \
-                 AND json_extract(metadata, '$.correlation_id') = ?2 AND position <= ?3 \
-                 AND json_extract(metadata, '$.event_id') = ?4",
-            )
-            .map_err(self.sql_err("finding the event that caused a command"))?;
-        for segment in &ancestry.segments {
-            let found = stmt
-                .exists(rusqlite::params![
-                    segment.branch,
-                    command.metadata.correlation_id,
-                    segment.up_to.min(at),
-                    event_id
-                ])
-                .map_err(self.sql_err("finding the event that caused a command"))?;
-            if found {
-                return Ok(true);
-            }
-        }
-        Ok(false)
     }
 }

@@ -7,20 +7,40 @@ use squall_model::{Board, FieldType, Kind};
 #[derive(Debug, PartialEq)]
 pub enum Input {
     Nothing,
-    Submit { name: String, data: Value },
+    /// `run`: go on until quiet; otherwise only queue it, for `step`.
+    Submit {
+        name: String,
+        data: Value,
+        run: bool,
+    },
     Step,
     Run,
     Rewind(u64),
     Events(Option<String>),
-    View { name: String, key: Option<String> },
-    State { aggregate: String, id: String },
-    Branch { name: String, at: Option<u64> },
+    View {
+        name: String,
+        key: Option<String>,
+    },
+    State {
+        aggregate: String,
+        id: String,
+    },
+    Branch {
+        name: String,
+        at: Option<u64>,
+    },
     Switch(String),
     Branches,
-    Diff { left: Option<String>, right: String },
+    Diff {
+        left: Option<String>,
+        right: String,
+    },
     Advance(String),
     Replay,
-    SaveScenario { name: String, command_id: Option<String> },
+    SaveScenario {
+        name: String,
+        command_id: Option<String>,
+    },
     Help,
     Quit,
 }
@@ -29,7 +49,8 @@ pub const HELP: &str = "\
 Commands:
   <Command> {json}              submit a command, e.g. DepositMoney {\"account_id\":\"a1\",\"amount\":5},
   <Command> key=value ...       or DepositMoney account_id=a1 amount=5; then run until quiet
-  step                          process one queued command
+  queue <Command> ...           only queue it, to go through its cascade with `step`
+  step                          process one queued command (one message of a cascade)
   run                           process queued commands until none is left
   events [STREAM]               the events the current branch sees
   view NAME [KEY]               read-model documents
@@ -45,6 +66,8 @@ Commands:
                                 followed as a scenario to the model file; quote a NAME with spaces
   help                          this list
   quit                          leave (or Ctrl-D)";
+
+const QUEUE_USAGE: &str = "usage: queue <Command> {json} or queue <Command> key=value ...";
 
 /// Parse a line; `board` gives the field types that `key=value` pairs
 /// are read as.
@@ -102,6 +125,11 @@ pub fn parse(line: &str, board: &Board) -> Result<Input, String> {
             [name, id] => Input::SaveScenario { name: name.clone(), command_id: Some(id.clone()) },
             _ => return Err("usage: save-scenario NAME [COMMAND_ID] (quote a name with spaces)".to_owned()),
         },
+        "queue" if rest.is_empty() => return Err(QUEUE_USAGE.to_owned()),
+        "queue" => match submission(rest, board)? {
+            Input::Submit { name, data, .. } => Input::Submit { name, data, run: false },
+            _ => return Err(QUEUE_USAGE.to_owned()),
+        },
         _ => submission(line, board)?,
     };
     Ok(input)
@@ -135,7 +163,7 @@ fn submission(line: &str, board: &Board) -> Result<Input, String> {
         }
         let data =
             serde_json::from_str(&line[brace..]).map_err(|e| format!("the data is not valid JSON: {e}"))?;
-        return Ok(Input::Submit { name: name.to_owned(), data });
+        return Ok(Input::Submit { name: name.to_owned(), data, run: true });
     }
     let words = split_words(line)?;
     let split = words.iter().position(|w| w.contains('=')).unwrap_or(words.len());
@@ -153,7 +181,7 @@ fn submission(line: &str, board: &Board) -> Result<Input, String> {
         let ty = fields.iter().find(|f| f.name == key).map(|f| &f.ty);
         data.insert(key.to_owned(), typed(text, ty));
     }
-    Ok(Input::Submit { name, data: Value::Object(data) })
+    Ok(Input::Submit { name, data: Value::Object(data), run: true })
 }
 
 /// A `key=value` value as JSON: text for text fields, otherwise JSON when
@@ -226,7 +254,11 @@ mod tests {
         let input = parse(r#"DepositMoney {"account_id": "a1", "amount": 5}"#, &bank()).unwrap();
         assert_eq!(
             input,
-            Input::Submit { name: "DepositMoney".into(), data: json!({"account_id": "a1", "amount": 5}) }
+            Input::Submit {
+                name: "DepositMoney".into(),
+                data: json!({"account_id": "a1", "amount": 5}),
+                run: true
+            }
         );
     }
 
@@ -237,14 +269,33 @@ mod tests {
             input,
             Input::Submit {
                 name: "OpenAccount".into(),
-                data: json!({"account_id": "42", "owner": "Ada Lovelace"})
+                data: json!({"account_id": "42", "owner": "Ada Lovelace"}),
+                run: true
             }
         );
         let input = parse("DepositMoney account_id=a1 amount=12.5", &bank()).unwrap();
         assert_eq!(
             input,
-            Input::Submit { name: "DepositMoney".into(), data: json!({"account_id": "a1", "amount": 12.5}) }
+            Input::Submit {
+                name: "DepositMoney".into(),
+                data: json!({"account_id": "a1", "amount": 12.5}),
+                run: true
+            }
         );
+    }
+
+    #[test]
+    fn queue_only_queues_the_command_for_step() {
+        let input = parse("queue DepositMoney account_id=a1 amount=5", &bank()).unwrap();
+        assert_eq!(
+            input,
+            Input::Submit {
+                name: "DepositMoney".into(),
+                data: json!({"account_id": "a1", "amount": 5}),
+                run: false
+            }
+        );
+        assert_eq!(parse("queue", &bank()).unwrap_err(), QUEUE_USAGE);
     }
 
     #[test]
@@ -252,7 +303,11 @@ mod tests {
         let input = parse("Send thank-you email account_id=a1", &bank()).unwrap();
         assert_eq!(
             input,
-            Input::Submit { name: "Send thank-you email".into(), data: json!({"account_id": "a1"}) }
+            Input::Submit {
+                name: "Send thank-you email".into(),
+                data: json!({"account_id": "a1"}),
+                run: true
+            }
         );
     }
 

@@ -219,13 +219,24 @@ impl Session {
                     .position(|e| e.id.as_str() == policy_id)
                     .map(|i| self.sticky_ref(i))
                     .unwrap_or_else(|| StickyRef { id: policy_id.to_owned(), name: policy_id.to_owned() });
-                Origin::Policy { policy, event_id: event_id.clone() }
+                // Traces are for people, who know events by position.
+                let event_position = self
+                    .store
+                    .event_position(&self.branch, &command.metadata.correlation_id, event_id, None)
+                    .ok()
+                    .flatten();
+                Origin::Policy { policy, event_id: event_id.clone(), event_position }
             }
             (Some(actor), _) if actor.starts_with("scenario:") => {
                 Origin::Scenario { name: actor["scenario:".len()..].to_owned() }
             }
             _ => Origin::User,
         };
+        let position_of = |event_id: &str| {
+            step.events.iter().zip(positions).find(|(e, _)| e.metadata.event_id == event_id).map(|(_, &p)| p)
+        };
+        let issued_positions: Vec<Option<u64>> =
+            step.enqueue.iter().map(|c| c.metadata.causation_id.as_deref().and_then(position_of)).collect();
         let events = step
             .events
             .into_iter()
@@ -269,12 +280,14 @@ impl Session {
                 .enqueue
                 .into_iter()
                 .zip(issued_by)
-                .map(|(command, &policy)| IssuedCommand {
+                .zip(issued_positions)
+                .map(|((command, &policy), event_position)| IssuedCommand {
                     id: command.id,
                     name: command.command_type,
                     data: command.payload,
                     policy: self.sticky_ref(policy),
                     event_id: command.metadata.causation_id.unwrap_or_default(),
+                    event_position,
                 })
                 .collect();
             (documents, issued)

@@ -4,6 +4,6 @@ import type { JsonValue } from "./serde_json/JsonValue";
 
 export type IssuedCommand = { id: string, name: string, data: JsonValue, policy: StickyRef, 
 /**
- * The event the policy reacted to.
+ * The event the policy reacted to, by id and by position.
  */
-event_id: string, };
+event_id: string, event_position?: number, };

@@ -4,4 +4,4 @@ import type { StickyRef } from "./StickyRef";
 /**
  * Where a command came from.
  */
-export type Origin = { "by": "user" } | { "by": "scenario", name: string, } | { "by": "policy", policy: StickyRef, event_id: string, };
+export type Origin = { "by": "user" } | { "by": "scenario", name: string, } | { "by": "policy", policy: StickyRef, event_id: string, event_position?: number, };
