@@ -93,6 +93,8 @@ export async function runmodeSuite(browser) {
       await waitCount('evt-money-deposited', 2);
       await waitCount('evt-thank-you-email-sent', 2);
       await quiet();
+      // The log fetches new rows once the run pauses.
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=event-row]').length === 6, null, { timeout: 10_000 });
       const texts = await rowTexts();
       expect(texts.filter((t) => t.includes('ThankYouEmailSent')).length === 2, `the log's rows: ${texts.join(' | ')}`);
       expect(texts.some((t) => t.includes('MoneyDeposited') && t.includes('ceo-bonus') && t.includes('"amount":10')), `no bonus deposit of 10 in: ${texts.join(' | ')}`);

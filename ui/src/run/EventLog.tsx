@@ -204,14 +204,26 @@ export function EventLog({ run, board, status, filter, onFilter, onSaveScenario 
           </button>
         ) : null}
       </div>
+      <div className="run-log-status">
+        <span data-testid="event-total">
+          {total.toLocaleString('en')} event{total === 1 ? '' : 's'}
+        </span>
+        {filter.stream || filter.event_type || filter.correlation_id ? <span>(filtered)</span> : null}
+        {total > 0 ? (
+          follow ? (
+            <span className="run-log-following">· following the latest</span>
+          ) : (
+            <button type="button" onClick={() => setFollow(true)} data-testid="log-latest" title="Scroll to the latest event and follow new ones">
+              ↓ Latest
+            </button>
+          )
+        ) : null}
+      </div>
       <div className="run-log-head">
         <span>#</span>
         <span>stream</span>
         <span>type</span>
         <span>payload</span>
-        <span className="run-log-total" data-testid="event-total">
-          {total.toLocaleString('en')} event{total === 1 ? '' : 's'}
-        </span>
       </div>
       <div
         className="run-log-rows"

@@ -60,10 +60,10 @@ export function RunBar({ run, status }: { run: RunView; status: RunStatus }) {
           </button>
         </div>
         <span className={pending > 0 ? 'run-pending run-pending-some' : 'run-pending'} data-testid="run-pending">
-          {pending === 0 ? 'queue empty' : `${pending} queued`}
+          {pending === 0 ? 'queue empty' : `${pending.toLocaleString('en')} queued`}
         </span>
         <span className="run-stats" title="Processed commands in this branch, and how many were refused">
-          {status.commands} commands{status.rejected > 0 ? `, ${status.rejected} refused` : ''}
+          {status.commands.toLocaleString('en')} commands{status.rejected > 0 ? `, ${status.rejected.toLocaleString('en')} refused` : ''}
         </span>
         <div className="run-clock" role="group" aria-label="Virtual clock">
           <span className="run-clock-time" data-testid="run-clock" title={`The virtual clock scripts read with now(): ${status.now}`}>
