@@ -164,6 +164,9 @@ export async function runmodeSuite(browser) {
       await tab('events');
       const later = await page.locator('.run-log-later').count();
       expect(later >= 4, `${later} later rows shown as later`);
+      // The board counts what the branch held at position 2: two accounts opened, no deposit yet.
+      await waitCount('evt-money-deposited', 0);
+      expect((await count('evt-account-opened')) === 2, 'AccountOpened does not count 2 at position 2');
     });
     await shot('10-scrubbed');
 

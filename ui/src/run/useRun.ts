@@ -5,7 +5,7 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage, type Api } from '../api/api';
-import type { Board, Id, JsonValue, RunAnswer, RunRequest, RunStatus, Trace } from '../api/generated';
+import type { Board, Id, JsonValue, RunAnswer, RunRequest, RunStatus, StickyCount, Trace } from '../api/generated';
 import type { WorkspaceView } from '../board/useWorkspace';
 import { errorSticky, fileLine, indexBoard, mergeHighlights, noHighlight, traceHighlight, type Highlight } from './chain';
 import { MarkStore } from './marks';
@@ -286,10 +286,41 @@ export function useRun(api: Api, ws: WorkspaceView, board: Board, active: boolea
     setAtState(next === null || next >= head ? null : Math.max(0, next));
   }, []);
 
+  // Looking back in time, the event stickies count what the branch held then.
+  const [countsAt, setCountsAt] = useState<{ at: number; counts: StickyCount[] } | null>(null);
+  const branch = status?.branch;
+  useEffect(() => {
+    if (at === null) return;
+    let live = true;
+    const events = board.elements.filter((e) => e.kind === 'Event');
+    const timer = setTimeout(() => {
+      void Promise.all(
+        events.map(async (e): Promise<StickyCount> => {
+          const answer = await send({ type: 'events', filter: { event_type: e.name, up_to: at }, offset: 0, limit: 1 });
+          return { sticky: e.id, count: answer.type === 'events' ? answer.page.total : 0 };
+        }),
+      )
+        .then((counts) => {
+          if (live) setCountsAt({ at, counts });
+        })
+        .catch(() => {
+          // The counts of the head stay shown.
+        });
+    }, 120);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [at, board.elements, branch, send]);
+  const counts = useMemo(
+    () => (at !== null && countsAt?.at === at ? countsAt.counts : (status?.event_counts ?? [])),
+    [at, countsAt, status?.event_counts],
+  );
+
   // The board's marks follow the run; the beat fits the chosen speed.
   useEffect(() => {
     marks.set({
-      counts: status?.event_counts ?? [],
+      counts,
       highlight,
       generation,
       beatMs: beatMs(speedMs, highlight.beats),
@@ -297,7 +328,7 @@ export function useRun(api: Api, ws: WorkspaceView, board: Board, active: boolea
       errors,
       chosen,
     });
-  }, [chosen, errors, generation, highlight, marks, rejections, speedMs, status]);
+  }, [chosen, counts, errors, generation, highlight, marks, rejections, speedMs]);
 
   return {
     status,
