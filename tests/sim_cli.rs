@@ -355,7 +355,13 @@ fn given_a_policy_loop_when_run_then_the_cascade_is_stopped_and_the_run_goes_on(
     let assert =
         squall().arg("run").arg(&model).arg("--db").arg(&db).write_stdin(lines.join("\n")).assert().code(1);
     let stderr = stderr_of(&assert);
-    assert!(stderr.contains("<stdin>:2: cascade stopped after 100 steps"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "<stdin>:2: cascade stopped after 100 steps started by command c2 (DepositMoney): it went round \
+             DepositMoney → BankAccount → MoneyDeposited → CEO bonus → DepositMoney"
+        ),
+        "{stderr}"
+    );
     let conn = sqlite(&db);
     assert_eq!(int(&conn, "SELECT count(*) FROM queue"), 0, "the runaway cascade's commands are dropped");
     assert_eq!(int(&conn, "SELECT count(*) FROM events WHERE stream_id = 'BankAccount-acc-2'"), 1);

@@ -171,7 +171,7 @@ fn given_a_policy_cycle_without_a_guard_when_it_runs_then_it_is_stopped_and_name
         stopped.starts_with("cascade stopped after 20 steps started by command c1 (Ping): "),
         "{stopped}"
     );
-    assert!(stopped.contains("policy cycle: Ping → Gadget → Pinged → Ping again → Ping"), "{stopped}");
+    assert!(stopped.contains("it went round Ping → Gadget → Pinged → Ping again → Ping"), "{stopped}");
     let discarded = session
         .store()
         .query("SELECT count(*) FROM commands WHERE outcome = 'rejected' AND reason LIKE 'cascade stopped%'")
@@ -181,6 +181,56 @@ fn given_a_policy_cycle_without_a_guard_when_it_runs_then_it_is_stopped_and_name
     let noted = run(&mut session, "Note", json!({"id": "g-1"}));
     assert_eq!(noted.len(), 1);
     assert_eq!(noted[0].events[0].name, "Noted");
+}
+
+/// Issue 11, item 4: the guard named the last command processed ("started by command c1
+/// (Note)") instead of the one that started the cascade, and a board-wide list of cycles
+/// instead of the loop the cascade went round.
+#[test]
+fn given_a_cycle_with_a_side_effect_when_stopped_then_the_message_names_the_start_and_the_loop_taken() {
+    let mut model = TempModel::new("Echo");
+    gadget(
+        &mut model,
+        "fn handle_Ping(s, c) { [event(\"Pinged\", #{ id: c.id })] }\nfn handle_Note(s, c) { [] }\n",
+        &["Ping", "Note"],
+        &["Pinged"],
+    );
+    model.scripted(
+        "pol-ping-again",
+        Kind::Policy,
+        "Ping again",
+        None,
+        "ping_again.rhai",
+        "fn on_Pinged(e) { [command(\"Ping\", #{ id: e.id })] }\n",
+    );
+    model.scripted(
+        "pol-note-it",
+        Kind::Policy,
+        "Note it",
+        None,
+        "note_it.rhai",
+        "fn on_Pinged(e) { [command(\"Note\", #{ id: e.id })] }\n",
+    );
+    model.arrows(&[
+        ("evt-pinged", "pol-ping-again"),
+        ("pol-ping-again", "cmd-ping"),
+        ("evt-pinged", "pol-note-it"),
+        ("pol-note-it", "cmd-note"),
+    ]);
+    let mut session = model.open(Options { cascade_limit: 21, ..Options::default() });
+
+    session.submit("Ping", json!({"id": "g-1"}), Source::User).unwrap();
+    let mut last = String::new();
+    let end = session.run_until_quiet(1000, |t| last = t.command.name.clone()).unwrap();
+
+    assert_eq!(last, "Note", "the step that hit the limit processed a Note");
+    let stopped = end.stopped.unwrap();
+    assert!(
+        stopped.starts_with("cascade stopped after 21 steps started by command c1 (Ping): "),
+        "{stopped}"
+    );
+    assert!(stopped.contains("it went round Ping → Gadget → Pinged → Ping again → Ping"), "{stopped}");
+    assert!(!stopped.contains("(Note)"), "{stopped}");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! A simulation session: a board, its scripts and a store, processing one
 //! queued command per step.
 
+mod cascade;
 mod inspect;
 mod process;
 mod replay;
@@ -14,7 +15,6 @@ use std::sync::Arc;
 use rhai::Dynamic;
 use serde::Serialize;
 use serde_json::Value;
-use squall_model::lint::{self, Code};
 use squall_store::{Command, CommandMetadata, Store};
 
 use crate::clock::Clock;
@@ -312,7 +312,7 @@ impl Session {
             *count += 1;
             let count = *count;
             if count >= self.options.cascade_limit {
-                let message = self.runaway_message(count, &processed.correlation_id, &processed.name);
+                let message = self.runaway_message(count, &processed.correlation_id, &processed.id);
                 self.discard_cascade(&processed.correlation_id, &message)?;
                 self.cascades.remove(&processed.correlation_id);
                 return Ok(RunEnd { steps, quiet: self.pending()? == 0, stopped: Some(message) });
@@ -385,20 +385,6 @@ impl Session {
         let id = format!("c{}", self.next_command);
         self.next_command += 1;
         id
-    }
-
-    fn runaway_message(&self, steps: usize, correlation_id: &str, name: &str) -> String {
-        let report = lint::lint(&self.model.board, &lint::Options::default());
-        let cycles: Vec<String> = report
-            .diagnostics
-            .into_iter()
-            .chain(report.allowed.into_iter().map(|a| a.diagnostic))
-            .filter(|d| d.code == Code::PolicyCycle)
-            .map(|d| d.message)
-            .collect();
-        let why =
-            if cycles.is_empty() { "a policy keeps issuing commands".to_owned() } else { cycles.join("; ") };
-        format!("cascade stopped after {steps} steps started by command {correlation_id} ({name}): {why}")
     }
 
     /// Reject every queued command of a runaway cascade, so the session can

@@ -25,8 +25,8 @@ const MAX_EXTERNAL_DEPTH: usize = 8;
 /// A processed command: what the cascade guard needs, and the trace when
 /// one was asked for.
 pub(crate) struct Processed {
+    pub(crate) id: String,
     pub(crate) correlation_id: String,
-    pub(crate) name: String,
     pub(crate) trace: Option<Trace>,
 }
 
@@ -120,7 +120,7 @@ impl Session {
         };
         let accepted = outcome == trace::Outcome::Accepted;
         let correlation_id = work.command.metadata.correlation_id.clone();
-        let name = work.command.command_type.clone();
+        let id = work.command.id.clone();
 
         let Work { command, events, documents, issued, .. } = &mut work;
         let command = std::mem::replace(command, empty_command());
@@ -187,7 +187,7 @@ impl Session {
         let trace = step.map(|step| {
             self.trace(step, work, outcome, errors, &receipt.positions, (&emitted, &issued_by), &now)
         });
-        Ok(Some(Processed { correlation_id, name, trace }))
+        Ok(Some(Processed { id, correlation_id, trace }))
     }
 
     #[allow(clippy::too_many_arguments)]
