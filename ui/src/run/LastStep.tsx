@@ -2,6 +2,7 @@
 // emitted and issued, or why it was refused (also drawn on its sticky).
 
 import type { Trace } from '../api/generated';
+import { shortError } from './chain';
 
 export interface StepSummary {
   title: string;
@@ -13,7 +14,7 @@ export interface StepSummary {
 export function stepSummary(trace: Trace): StepSummary {
   const by = trace.command.origin.by === 'policy' ? `by ${trace.command.origin.policy.name}` : trace.command.origin.by === 'scenario' ? `by scenario “${trace.command.origin.name}”` : 'by the user';
   const title = `${trace.command.name} ${by}`;
-  if (trace.outcome === 'rejected') return { title, detail: `refused: ${trace.reason}`, rejected: true };
+  if (trace.outcome === 'rejected') return { title, detail: `refused: ${shortError(trace.reason)}`, rejected: true };
   const events = trace.events.map((e) => e.name);
   const issued = trace.issued.map((c) => c.name);
   const parts = [events.length > 0 ? `→ ${events.join(', ')}` : '→ no event'];
@@ -30,7 +31,11 @@ export function LastStep({ trace }: { trace: Trace | undefined }) {
         <strong>{summary.title}</strong>
       </div>
       <div>{summary.detail}</div>
-      {trace.errors.length > 0 ? <div className="run-last-errors">{trace.errors.join('\n')}</div> : null}
+      {trace.errors.length > 0 ? (
+        <div className="run-last-errors" title={trace.errors.join('\n')}>
+          {trace.errors.map(shortError).join('\n')}
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChainLink } from '../api/generated';
 import { bankAccount } from '../test/fixtures';
-import { chainPath, errorSticky, fileLine, indexBoard, mergeHighlights, pathHighlight, traceHighlight } from './chain';
+import { chainPath, errorSticky, fileLine, indexBoard, mergeHighlights, pathHighlight, shortError, traceHighlight } from './chain';
 import { bonusTrace, depositTrace, refusedTrace } from './testing';
 
 const board = indexBoard(bankAccount().board);
@@ -105,5 +105,12 @@ describe('a script error on its sticky', () => {
   it('shows file:line', () => {
     expect(fileLine('scripts/bank_account/bank_account.rhai:12:5 in handle_DepositMoney: Variable not found: x')).toBe('bank_account.rhai:12');
     expect(fileLine('no place named')).toBeNull();
+  });
+
+  it('drops the folders of the script, keeping where and what', () => {
+    expect(shortError('/tmp/e2e/models/../scripts/bank_account/bank_account.rhai:45:25 in `handle_ChangeOwner`: Variable not found: x')).toBe(
+      'bank_account.rhai:45 in `handle_ChangeOwner`: Variable not found: x',
+    );
+    expect(shortError('insufficient funds')).toBe('insufficient funds');
   });
 });

@@ -168,3 +168,15 @@ export function fileLine(error: string): string | null {
   const match = /([\w./-]+\.rhai):(\d+)(?::(\d+))?/.exec(error);
   return match ? `${match[1]?.split('/').pop() ?? ''}:${match[2]}` : null;
 }
+
+/**
+ * A script error as a sticky has room for it: `bank_account.rhai:45 in
+ * \`handle_ChangeOwner\`: Variable not found: x`, without the folders of
+ * the file. A message with no script place is kept as it is.
+ */
+export function shortError(error: string): string {
+  const place = fileLine(error);
+  if (!place) return error;
+  const rest = error.replace(/[\w./-]*\.rhai(?::\d+)*:?\s*/, '').trim();
+  return rest ? `${place} ${rest}` : place;
+}

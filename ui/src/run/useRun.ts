@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage, type Api } from '../api/api';
 import type { Board, Id, JsonValue, RunAnswer, RunRequest, RunStatus, StickyCount, Trace } from '../api/generated';
 import type { WorkspaceView } from '../board/useWorkspace';
-import { errorSticky, fileLine, indexBoard, mergeHighlights, noHighlight, traceHighlight, type Highlight } from './chain';
+import { errorSticky, indexBoard, mergeHighlights, noHighlight, shortError, traceHighlight, type Highlight } from './chain';
 import { MarkStore } from './marks';
 import { advance, beatMs, idle, SPEEDS, type PlayerInput, type PlayerState } from './player';
 
@@ -136,7 +136,7 @@ export function useRun(api: Api, ws: WorkspaceView, board: Board, active: boolea
       setRejections((map) => {
         const next = new Map(map);
         for (const t of fresh) {
-          if (t.outcome === 'rejected') next.set(t.command.sticky.id, t.reason);
+          if (t.outcome === 'rejected') next.set(t.command.sticky.id, shortError(t.reason));
           else next.delete(t.command.sticky.id);
         }
         return next;
@@ -146,7 +146,7 @@ export function useRun(api: Api, ws: WorkspaceView, board: Board, active: boolea
         for (const t of fresh) {
           const where = errorSticky(t);
           const first = t.errors[0];
-          if (first) next.set(where, `${fileLine(first) ?? ''}${fileLine(first) ? ' — ' : ''}${first}`);
+          if (first) next.set(where, shortError(first));
           else next.delete(where);
         }
         return next;
