@@ -305,7 +305,9 @@ fn save_scenario(session: &Session, model: &Path, name: &str, command_id: &str) 
         bail!("{} already has a scenario named \"{name}\"; pick another name", model.display());
     }
     let then = match &scenario.then {
-        squall_model::Outcome::Events(events) => report::trace::plural(events.len(), "event", "events"),
+        squall_model::Outcome::Events(events) | squall_model::Outcome::EventsInAnyOrder(events) => {
+            report::trace::plural(events.len(), "event", "events")
+        }
         squall_model::Outcome::Rejected(reason) => format!("rejected: {reason}"),
         squall_model::Outcome::ReadModel { name, key, .. } => format!("{name}[{key}]"),
     };

@@ -49,6 +49,10 @@ pub enum Outcome {
     /// Exactly these events, in order, appended by the command and the
     /// policies it sets off.
     Events(Vec<Message>),
+    /// Exactly these events, in any order: for policies whose order does
+    /// not matter to the domain, so moving their stickies on the board
+    /// (which orders reactions) does not break the scenario.
+    EventsInAnyOrder(Vec<Message>),
     /// The command is refused with this message.
     Rejected(String),
     /// After the command, this read model holds this document under this key.

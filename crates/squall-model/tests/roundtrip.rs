@@ -153,6 +153,7 @@ fn message() -> impl Strategy<Value = Message> {
 fn outcome() -> impl Strategy<Value = Outcome> {
     prop_oneof![
         prop::collection::vec(message(), 0..3).prop_map(Outcome::Events),
+        prop::collection::vec(message(), 0..3).prop_map(Outcome::EventsInAnyOrder),
         text().prop_map(Outcome::Rejected),
         (text(), text(), json_value()).prop_map(|(name, key, document)| Outcome::ReadModel {
             name,

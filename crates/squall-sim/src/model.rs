@@ -36,6 +36,7 @@ pub struct CommandSpec {
 #[derive(Clone, Debug, Default)]
 pub struct EventSpec {
     pub element: Sticky,
+    /// The stickies with an arrow from the event, each kind in timeline order (`timeline`).
     pub policies: Vec<Sticky>,
     pub read_models: Vec<Sticky>,
     pub externals: Vec<Sticky>,
@@ -112,7 +113,11 @@ impl RunModel {
                     );
                 }
                 Kind::Event => {
-                    let by_kind = |kind| outgoing(&[kind]);
+                    let by_kind = |kind| {
+                        let mut reacting = outgoing(&[kind]);
+                        reacting.sort_by(|&a, &b| timeline(&elements[a], &elements[b]));
+                        reacting
+                    };
                     events.insert(
                         element.name.clone(),
                         EventSpec {
@@ -181,6 +186,17 @@ impl RunModel {
     pub fn scripted(&self, kind: Kind) -> impl Iterator<Item = (Sticky, &Element)> {
         self.elements.iter().enumerate().filter(move |(_, e)| e.kind == kind)
     }
+}
+
+/// The order in which the stickies reacting to one event react: the board's timeline, left to
+/// right, then top to bottom — what a modeller sees and arranges, unlike ids, which are random
+/// and forever. The id only settles stickies placed exactly on top of each other.
+fn timeline(a: &Element, b: &Element) -> std::cmp::Ordering {
+    a.position
+        .x
+        .total_cmp(&b.position.x)
+        .then(a.position.y.total_cmp(&b.position.y))
+        .then_with(|| a.id.as_str().cmp(b.id.as_str()))
 }
 
 pub(crate) fn sorted<'a>(names: impl Iterator<Item = &'a String>) -> String {

@@ -141,7 +141,7 @@ fn when_then(session: &mut Session, scenario: &Scenario, given: u64) -> Result<O
                 describe_events(session, given)?
             )),
         },
-        Outcome::Events(expected) => {
+        Outcome::Events(expected) | Outcome::EventsInAnyOrder(expected) => {
             if !errors.is_empty() {
                 return Ok(Some(format!(
                     "a step failed: {}",
@@ -157,19 +157,28 @@ fn when_then(session: &mut Session, scenario: &Scenario, given: u64) -> Result<O
                 .filter(|e| e.position > given)
                 .map(|e| (e.event_type, e.payload))
                 .collect();
-            let same = actual.len() == expected.len()
-                && actual
-                    .iter()
-                    .zip(expected)
-                    .all(|((name, data), e)| *name == e.name && json_eq(data, &e.data));
+            let any_order = matches!(scenario.then, Outcome::EventsInAnyOrder(_));
+            let same = if any_order {
+                same_in_any_order(expected, &actual)
+            } else {
+                actual.len() == expected.len()
+                    && actual
+                        .iter()
+                        .zip(expected)
+                        .all(|((name, data), e)| *name == e.name && json_eq(data, &e.data))
+            };
             if same {
                 None
             } else {
-                let show = |name: &str, data: &Value| {
-                    format!("{name} {}", serde_json::to_string(data).unwrap_or_default())
-                };
-                let expected: Vec<String> = expected.iter().map(|e| show(&e.name, &e.data)).collect();
-                let actual: Vec<String> = actual.iter().map(|(n, d)| show(n, d)).collect();
+                // Keys sorted, so a payload written in another key order is no difference.
+                let show = |name: &str, data: &Value| format!("{name} {}", sorted_json(data));
+                let mut expected: Vec<String> = expected.iter().map(|e| show(&e.name, &e.data)).collect();
+                let mut actual: Vec<String> = actual.iter().map(|(n, d)| show(n, d)).collect();
+                if any_order {
+                    // The order does not count, so the diff shows only what is missing or extra.
+                    expected.sort();
+                    actual.sort();
+                }
                 Some(diff_lines(&expected, &actual))
             }
         }
@@ -193,6 +202,18 @@ fn when_then(session: &mut Session, scenario: &Scenario, given: u64) -> Result<O
                 }
             }
         }
+    })
+}
+
+/// Whether `actual` holds each expected event exactly once, whatever the order.
+fn same_in_any_order(expected: &[Message], actual: &[(String, Value)]) -> bool {
+    if expected.len() != actual.len() {
+        return false;
+    }
+    let mut unmatched: Vec<&(String, Value)> = actual.iter().collect();
+    expected.iter().all(|e| {
+        let found = unmatched.iter().position(|(name, data)| *name == e.name && json_eq(data, &e.data));
+        found.map(|i| unmatched.swap_remove(i)).is_some()
     })
 }
 

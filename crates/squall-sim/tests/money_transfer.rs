@@ -137,13 +137,15 @@ fn given_an_unknown_destination_when_money_is_transferred_then_the_debit_is_reve
             step("RequestTransfer", &["TransferRequested"]),
             step("DebitAccount", &["AccountDebited"]),
             step("CreditAccount", &["CreditRefused"]),
-            step("ReverseDebit", &["DebitReversed"]),
+            // Both policies react to CreditRefused, in board order: Fail transfer sits above
+            // Refund source (docs/scripting.md, "Reaction order").
             step("FailTransfer", &["TransferFailed"]),
+            step("ReverseDebit", &["DebitReversed"]),
         ]
     );
-    assert_eq!(policy_of(&traces[3]), Some("Refund source"));
+    assert_eq!(policy_of(&traces[4]), Some("Refund source"));
     assert_eq!(
-        traces[3].command.data,
+        traces[4].command.data,
         json!({"account_id": "acc-alice", "amount": 40, "transfer_id": "t-1"})
     );
     assert_eq!(session.state("Account", "acc-alice").unwrap()["balance"], json!(100));

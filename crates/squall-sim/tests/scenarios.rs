@@ -1,5 +1,7 @@
 //! Scenarios on the board: they pass on the examples, and a broken script
 //! makes one fail with a diff a person can read.
+// A failed unwrap in a test helper is a failed test, with its message.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -50,4 +52,56 @@ fn given_a_broken_withdrawal_rule_when_scenarios_run_then_the_failure_reads_as_a
         "{failure}"
     );
     assert!(results.iter().any(|r| r.passed), "the other scenarios still pass");
+}
+
+/// The deposit of 250 with the CEO bonus, expected in an order the board does not run it in.
+fn bonus_scenario(then: fn(Vec<squall_model::Message>) -> squall_model::Outcome) -> squall_model::Board {
+    use serde_json::json;
+    use squall_model::Message;
+    let mut board = squall_model::load(&workspace().join("models/bank_account.ron")).unwrap();
+    let mut scenario =
+        board.scenarios.iter().find(|s| s.name == "The CEO earns 1% of every deposit").unwrap().clone();
+    scenario.name = "Bonus, in any order".to_owned();
+    scenario.when = Message::new("DepositMoney", json!({"account_id": "acc-1", "amount": 250}));
+    scenario.then = then(vec![
+        Message::new("MoneyDeposited", json!({"account_id": "ceo-bonus", "amount": 2.5})),
+        Message::new("ThankYouEmailSent", json!({"account_id": "ceo-bonus"})),
+        Message::new("ThankYouEmailSent", json!({"account_id": "acc-1"})),
+        Message::new("MoneyDeposited", json!({"account_id": "acc-1", "amount": 250})),
+    ]);
+    board.scenarios = vec![scenario];
+    board
+}
+
+/// Issue 11, item 2: a scenario may expect events in any order, so that where policies sit on
+/// the board (which orders their reactions) does not break it.
+#[test]
+fn given_events_expected_in_any_order_when_the_run_has_them_in_another_order_then_the_scenario_passes() {
+    let dir = workspace().join("models");
+    let any = bonus_scenario(squall_model::Outcome::EventsInAnyOrder);
+    let ordered = bonus_scenario(squall_model::Outcome::Events);
+
+    let passed = run_all(&any, &dir, &Options::default()).unwrap();
+    let failed = run_all(&ordered, &dir, &Options::default()).unwrap();
+
+    assert!(passed[0].passed, "{}", passed[0].failure.clone().unwrap_or_default());
+    assert!(!failed[0].passed, "in order, the same events do not match");
+
+    // A missing event still fails, and the diff shows only what differs.
+    let mut short = any;
+    if let squall_model::Outcome::EventsInAnyOrder(events) = &mut short.scenarios[0].then {
+        events.remove(1);
+    }
+    let result = &run_all(&short, &dir, &Options::default()).unwrap()[0];
+    let failure = result.failure.as_deref().unwrap();
+    assert!(failure.contains("+ ThankYouEmailSent {\"account_id\":\"ceo-bonus\"}"), "{failure}");
+    assert!(!failure.lines().any(|line| line.starts_with("- ")), "{failure}");
+}
+
+#[test]
+fn given_a_scenario_expecting_events_in_any_order_then_its_ron_round_trips() {
+    let board = bonus_scenario(squall_model::Outcome::EventsInAnyOrder);
+    let text = squall_model::to_ron(&board).unwrap();
+    assert!(text.contains("then: EventsInAnyOrder([(name: \"MoneyDeposited\""), "{text}");
+    assert_eq!(squall_model::parse(&text, "board.ron").unwrap().scenarios, board.scenarios);
 }

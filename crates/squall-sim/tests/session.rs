@@ -233,6 +233,46 @@ fn given_a_cycle_with_a_side_effect_when_stopped_then_the_message_names_the_star
     assert!(!stopped.contains("(Note)"), "{stopped}");
 }
 
+/// A gadget whose `Pinged` sets off two policies, `pol-a` issuing `Left` and `pol-z` issuing
+/// `Right`, placed at `a_at` and `z_at` on the board; the events a Ping leads to.
+fn reactions(a_at: Point, z_at: Point) -> Vec<String> {
+    let mut model = TempModel::new("Order");
+    gadget(
+        &mut model,
+        "fn handle_Ping(s, c) { [event(\"Pinged\", #{ id: c.id })] }\n\
+         fn handle_Left(s, c) { [event(\"WentLeft\", #{ id: c.id })] }\n\
+         fn handle_Right(s, c) { [event(\"WentRight\", #{ id: c.id })] }\n",
+        &["Ping", "Left", "Right"],
+        &["Pinged", "WentLeft", "WentRight"],
+    );
+    for (id, name, file, command, at) in
+        [("pol-a", "Go left", "left.rhai", "Left", a_at), ("pol-z", "Go right", "right.rhai", "Right", z_at)]
+    {
+        let script = format!("fn on_Pinged(e) {{ [command(\"{command}\", #{{ id: e.id }})] }}\n");
+        model.scripted(id, Kind::Policy, name, None, file, &script);
+        model.board.elements.last_mut().unwrap().position = at;
+        model.arrows(&[("evt-pinged", id), (id, &format!("cmd-{}", command.to_lowercase()))]);
+    }
+    let mut session = model.open(Options::default());
+    run(&mut session, "Ping", json!({"id": "g-1"}));
+    session.events(None).unwrap().into_iter().map(|e| e.event_type).collect()
+}
+
+/// Issue 11, item 2: reactions came in the order of element ids, which nobody sees and which
+/// renaming a sticky's id changed. They follow the board's timeline: left to right, then top to
+/// bottom.
+#[test]
+fn given_two_policies_on_one_event_then_they_react_in_board_order_left_to_right_then_top_down() {
+    let left = Point { x: 400.0, y: 300.0 };
+    let right = Point { x: 900.0, y: 0.0 };
+    assert_eq!(reactions(left, right), ["Pinged", "WentLeft", "WentRight"]);
+    assert_eq!(reactions(right, left), ["Pinged", "WentRight", "WentLeft"]);
+
+    let (top, below) = (Point { x: 600.0, y: 0.0 }, Point { x: 600.0, y: 200.0 });
+    assert_eq!(reactions(top, below), ["Pinged", "WentLeft", "WentRight"]);
+    assert_eq!(reactions(below, top), ["Pinged", "WentRight", "WentLeft"]);
+}
+
 #[test]
 fn bad_input_is_refused_with_a_clear_error_and_writes_nothing() {
     let mut session = open("bank_account.ron");

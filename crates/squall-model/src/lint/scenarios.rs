@@ -17,7 +17,9 @@ pub(super) fn check(board: &Board, sink: &mut Sink) {
         }
         need(Kind::Command, &scenario.when.name);
         match &scenario.then {
-            Outcome::Events(events) => events.iter().for_each(|e| need(Kind::Event, &e.name)),
+            Outcome::Events(events) | Outcome::EventsInAnyOrder(events) => {
+                events.iter().for_each(|e| need(Kind::Event, &e.name));
+            }
             Outcome::ReadModel { name, .. } => need(Kind::ReadModel, name),
             Outcome::Rejected(_) => {}
         }
