@@ -75,7 +75,7 @@ const LINT_FIXTURES: &[LintFixture] = &[
         elements: &["rm-statistics"],
         allowed: &[(Code::Unreachable, "rm-statistics")],
     },
-    fixture(Code::UnknownKeyField, Severity::Warning, &["agg-account", "cmd-open-account"]),
+    fixture(Code::UnknownKeyField, Severity::Error, &["agg-account", "cmd-open-account"]),
     fixture(
         Code::PolicyCycle,
         Severity::Warning,

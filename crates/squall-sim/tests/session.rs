@@ -371,6 +371,37 @@ fn given_a_policy_that_issues_a_command_it_has_no_arrow_to_then_the_step_fails_n
     assert_eq!(rows(&session), (0, 1, 0), "the step that set the policy off is undone");
 }
 
+/// Issue 11, item 6: a read model keyed by a field its event lacks refuses the command that
+/// led to the event; the refusal says that the read model's configuration is at fault.
+#[test]
+fn given_a_read_model_keyed_by_a_field_its_event_lacks_then_the_refusal_names_the_read_models_key() {
+    let mut model = TempModel::new("Tags");
+    gadget(&mut model, "fn handle_Tag(s, c) { [event(\"Tagged\", #{ id: c.id })] }\n", &["Tag"], &["Tagged"]);
+    model.scripted(
+        "rm-tags",
+        Kind::ReadModel,
+        "Tags",
+        Some("tag"),
+        "tags.rhai",
+        "fn project_Tagged(doc, e) { #{ id: e.id } }\n",
+    );
+    // The board could not run otherwise: the lint makes this an error.
+    let why = "accepted to see the simulator's message";
+    model.board.elements.last_mut().unwrap().allow.insert("unknown-key-field".into(), why.into());
+    model.arrows(&[("evt-tagged", "rm-tags")]);
+    let mut session = model.open(Options::default());
+
+    session.submit("Tag", json!({"id": "a"}), Source::User).unwrap();
+    let trace = session.step().unwrap().unwrap();
+
+    assert_eq!(
+        reason(&trace),
+        "read model `Tags` (rm-tags) files its documents by the key `tag`, but event `Tagged` has no \
+         `tag`; this is the read model's configuration, not the command: set the read model's key to \
+         a field every event it projects carries"
+    );
+}
+
 #[test]
 fn given_two_documents_changed_in_one_step_then_each_starts_from_its_own_stored_version() {
     let mut model = TempModel::new("Tags");

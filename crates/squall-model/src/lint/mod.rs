@@ -79,7 +79,7 @@ codes! {
     UnusedEvent = "unused-event", Info, "An event that no policy, read model or external system reacts to.";
     IdlePolicy = "idle-policy", Warning, "A policy that issues no command.";
     UnfedReadModel = "unfed-read-model", Warning, "A read model that no event feeds.";
-    UnknownKeyField = "unknown-key-field", Warning, "An aggregate's id field missing from a command it handles, or a read model's key missing from an event it projects.";
+    UnknownKeyField = "unknown-key-field", Error, "An aggregate's id field missing from a command it handles, or a read model's key missing from an event it projects: the simulator would refuse those commands.";
     PolicyCycle = "policy-cycle", Warning, "Commands that lead back to themselves through policies; a simulation may loop forever.";
     Unreachable = "unreachable", Info, "An element no flow reaches from an actor or an external system.";
     DuplicateName = "duplicate-name", Warning, "Two elements of one kind with the same name in one bounded context.";

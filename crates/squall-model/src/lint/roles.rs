@@ -87,37 +87,33 @@ fn check_keys(flow: &Flow, sink: &mut Sink, owner_kind: Kind, message_kind: Kind
             flow.neighbours(node, Incoming, &message_kinds).map(|n| flow.element(n)).collect();
         messages.sort_by(|a, b| a.id.cmp(&b.id));
         messages.dedup_by_key(|m| &m.id);
-        match &owner.key {
-            None if owner_kind == Aggregate
-                && flow.neighbours(node, Incoming, &[message_kind]).next().is_some() =>
-            {
-                sink.report(
-                    Code::UnknownKeyField,
-                    format!(
-                        "aggregate {} names no id field; set `key` to the command field that carries the aggregate's id",
-                        quoted(owner)
-                    ),
-                    &[owner],
-                );
+        // An aggregate without a key finds its instance by the command field `id` (the
+        // simulator's default); a read model without one files everything under `all`.
+        let key = match (&owner.key, owner_kind) {
+            (Some(key), _) => key.as_str(),
+            (None, Aggregate) => "id",
+            (None, _) => continue,
+        };
+        for message in messages {
+            if message.fields.iter().any(|f| f.name == key) {
+                continue;
             }
-            None => {}
-            Some(key) => {
-                for message in messages {
-                    if !message.fields.iter().any(|f| &f.name == key) {
-                        sink.report(
-                            Code::UnknownKeyField,
-                            format!(
-                                "{} {} has {what} `{key}`, but {} {} has no such field",
-                                owner.kind.label().to_lowercase(),
-                                quoted(owner),
-                                message.kind.label().to_lowercase(),
-                                quoted(message)
-                            ),
-                            &[owner, message],
-                        );
-                    }
-                }
-            }
+            let message_text = if owner.key.is_some() {
+                format!(
+                    "{} {} has {what} `{key}`, but {} {} has no such field",
+                    owner.kind.label().to_lowercase(),
+                    quoted(owner),
+                    message.kind.label().to_lowercase(),
+                    quoted(message)
+                )
+            } else {
+                format!(
+                    "aggregate {} names no id field and command {} has no `id`; set `key` to the command field that carries the aggregate's id",
+                    quoted(owner),
+                    quoted(message)
+                )
+            };
+            sink.report(Code::UnknownKeyField, message_text, &[owner, message]);
         }
     }
 }
@@ -168,6 +164,31 @@ mod tests {
         assert!(!codes.contains_key(&Code::CommandHandledTwice), "{codes:?}");
         assert_eq!(codes[&Code::UnknownKeyField], vec!["a,c"]);
         assert_eq!(codes[&Code::DuplicateConnection], vec!["c,a"]);
+    }
+
+    /// Issue 11, item 6: the simulator refuses every command whose event a read model cannot
+    /// file, so a key the events lack is an error, not a warning.
+    #[test]
+    fn a_read_model_key_missing_from_an_event_it_projects_is_an_error() {
+        let mut b = board(&[("e", Event, "Opened"), ("r", ReadModel, "Overview")], &[("e", "r")]);
+        b.elements[1].key = Some("account_id".into());
+        let report = crate::lint::lint(&b, &crate::lint::Options::default());
+        let found = report.diagnostics.iter().find(|d| d.code == Code::UnknownKeyField).unwrap();
+        assert_eq!(found.severity, crate::lint::Severity::Error);
+        assert_eq!(
+            found.message,
+            "read model `Overview` has key `account_id`, but event `Opened` has no such field"
+        );
+    }
+
+    /// An aggregate without a key finds its instance by the command field `id`; only commands
+    /// without one cannot be routed.
+    #[test]
+    fn an_aggregate_without_a_key_needs_an_id_field_in_its_commands() {
+        let mut b = board(&[("c", Command, "Open"), ("a", Aggregate, "Account")], &[("c", "a")]);
+        assert_eq!(codes_of(&b)[&Code::UnknownKeyField], vec!["a,c"]);
+        b.elements[0].fields.push(Field { name: "id".into(), ty: FieldType::Id });
+        assert!(!codes_of(&b).contains_key(&Code::UnknownKeyField));
     }
 
     #[test]

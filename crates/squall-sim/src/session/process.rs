@@ -494,11 +494,12 @@ impl Session {
         let event = &work.events[index];
         let element = &self.model.elements[read_model];
         let Some(key) = document_key(element, &event.new.payload) else {
+            let field = element.key.as_deref().unwrap_or_default();
             return Err(Refusal::Failed(format!(
-                "event `{}` has no field `{}`, which read model `{}` uses as its key",
-                event.new.event_type,
-                element.key.as_deref().unwrap_or_default(),
-                element.name
+                "read model `{}` ({}) files its documents by the key `{field}`, but event `{}` has no \
+                 `{field}`; this is the read model's configuration, not the command: set the read \
+                 model's key to a field every event it projects carries",
+                element.name, element.id, event.new.event_type,
             )));
         };
         let touched = work.documents.iter().position(|d| d.read_model == read_model && d.key == key);
@@ -876,6 +877,8 @@ pub(crate) fn document_key(read_model: &squall_model::Element, payload: &Value) 
         None => Some("all".to_owned()),
         Some(field) => match payload.get(field)? {
             Value::String(s) => Some(s.clone()),
+            // An optional field left empty: no key, rather than a document called "null".
+            Value::Null => None,
             other => Some(other.to_string()),
         },
     }
