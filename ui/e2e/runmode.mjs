@@ -250,8 +250,14 @@ export async function runmodeSuite(browser) {
       // The second browser's page took the focus; keys go to the page in front.
       await page.bringToFront();
       await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+      await page.evaluate(() => {
+        window.__keys = [];
+        window.addEventListener('keydown', (e) => window.__keys.push(`${e.key} handled=${e.defaultPrevented} on ${e.target.tagName} focus=${document.hasFocus()}`));
+      });
       await page.keyboard.press('F10');
-      await waitCount('evt-owner-changed', 1);
+      await waitCount('evt-owner-changed', 1).catch(async (err) => {
+        throw new Error(`${err.message}; keys seen: ${await page.evaluate(() => window.__keys.join(', '))}; step button disabled: ${await page.locator('[data-testid=run-step]').isDisabled()}`);
+      });
       await page.keyboard.press('F5');
       await page.waitForSelector('.palette');
       await page.keyboard.press('F5');

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { errorMessage } from '../api/api';
 import type { Board, DocumentPage, Id } from '../api/generated';
 import { cellText, columnsOf, markedLines } from './jsonDiff';
+import { useSettled } from './useSettled';
 import type { RunView } from './useRun';
 
 const LIMIT = 25;
@@ -24,7 +25,11 @@ export function Documents({ run, board, readModel, onReadModel }: Props) {
   const [asJson, setAsJson] = useState(false);
   const [page, setPage] = useState<DocumentPage | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const { send, revision, at } = run;
+  const { send, revision: latest } = run;
+  // Asked again once a playing run pauses, not after every step.
+  const revision = useSettled(latest);
+  // Dragging the scrubber passes many positions; the one it rests on is asked for.
+  const at = useSettled(run.at, 100);
 
   useEffect(() => {
     if (!chosen) return;

@@ -7,6 +7,7 @@ import { errorMessage } from '../api/api';
 import type { Board, Element, FieldSuggestions, Id, RunStatus } from '../api/generated';
 import { errorsByField, inputFor, parseForm, recall, remember, type RawValues } from './formValues';
 import { shortValue } from './jsonDiff';
+import { useSettled } from './useSettled';
 import type { RunView, SubmitThen } from './useRun';
 
 const storage = (): Storage | null => {
@@ -60,7 +61,9 @@ function CommandForm({ run, command }: { run: RunView; command: Element }) {
   const [suggestions, setSuggestions] = useState<FieldSuggestions[]>([]);
   const [sent, setSent] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const { send, revision } = run;
+  const { send, revision: latest } = run;
+  // Asked again once a playing run pauses, not after every step.
+  const revision = useSettled(latest);
 
   useEffect(() => {
     let live = true;
