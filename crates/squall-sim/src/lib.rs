@@ -6,6 +6,7 @@ mod clock;
 pub mod constants;
 mod error;
 pub mod model;
+pub mod projection;
 pub mod scenario;
 pub mod script;
 mod scripts;

@@ -402,6 +402,53 @@ fn given_a_read_model_keyed_by_a_field_its_event_lacks_then_the_refusal_names_th
     );
 }
 
+/// A `Tags` read model keyed by `id` with the given projection of `Tagged`, after one `Tag`.
+fn tagged(projection: &str) -> (TempModel, Session) {
+    let mut model = TempModel::new("Tags");
+    gadget(&mut model, "fn handle_Tag(s, c) { [event(\"Tagged\", #{ id: c.id })] }\n", &["Tag"], &["Tagged"]);
+    model.scripted("rm-tags", Kind::ReadModel, "Tags", Some("id"), "tags.rhai", projection);
+    model.arrows(&[("evt-tagged", "rm-tags")]);
+    let session = model.open(Options::default());
+    (model, session)
+}
+
+const COUNTING: &str = "fn project_Tagged(doc, e) {\n    if doc == () { return #{ count: 1 }; }\n    doc.count += 1;\n    DONE\n}\n";
+
+/// Issue 11, item 9: a projection that forgot to return its document (`doc.count += 1;` as
+/// its last line returns `()`) deleted the document, silently. Deleting takes `delete()`.
+#[test]
+fn given_a_projection_that_forgets_to_return_its_document_then_the_step_fails_and_the_document_stays() {
+    let (_model, mut session) = tagged(&COUNTING.replace("DONE", ""));
+    run(&mut session, "Tag", json!({"id": "a"}));
+
+    session.submit("Tag", json!({"id": "a"}), Source::User).unwrap();
+    let trace = session.step().unwrap().unwrap();
+
+    assert!(trace.is_rejected());
+    let error = &trace.errors[0];
+    assert!(
+        error.contains("tags.rhai: `project_Tagged` returned nothing for the document Tags[a]"),
+        "{error}"
+    );
+    assert!(error.contains("return the document (end with `doc`, no semicolon), or `delete()`"), "{error}");
+    assert_eq!(session.document("Tags", "a").unwrap(), Some(json!({"count": 1})));
+}
+
+#[test]
+fn given_a_projection_that_returns_delete_then_the_document_is_deleted_and_the_trace_says_so() {
+    let (_model, mut session) =
+        tagged(&COUNTING.replace("DONE", "if doc.count > 1 { delete() } else { doc }"));
+    run(&mut session, "Tag", json!({"id": "a"}));
+
+    let traces = run(&mut session, "Tag", json!({"id": "a"}));
+
+    assert_eq!(session.document("Tags", "a").unwrap(), None);
+    let change = &traces[0].documents[0];
+    assert_eq!((change.before.clone(), change.after.clone()), (Some(json!({"count": 1})), None));
+    // A replay agrees.
+    assert!(session.replay().unwrap().changed.is_empty());
+}
+
 #[test]
 fn given_two_documents_changed_in_one_step_then_each_starts_from_its_own_stored_version() {
     let mut model = TempModel::new("Tags");

@@ -217,9 +217,9 @@ fn read_model(s: &mut String, board: &Board, element: &Element) {
         element.key.as_deref().map_or_else(|| "one document".to_owned(), |k| format!("one document per {k}"));
     let _ = writeln!(s, "// {keyed}.");
     let _ = writeln!(s, "//");
-    let _ = writeln!(s, "// project_<Event>(doc, event) returns the document after the event, or () to");
-    let _ = writeln!(s, "// delete it; doc is () before its first event. This one keeps the latest");
-    let _ = writeln!(s, "// value of every field it is told.");
+    let _ = writeln!(s, "// project_<Event>(doc, event) returns the document after the event, or");
+    let _ = writeln!(s, "// delete() to delete it; doc is () before its first event. This one keeps");
+    let _ = writeln!(s, "// the latest value of every field it is told.");
     for event in &events {
         let _ = writeln!(s, "\n// {}: {}", one_line(&event.name), fields_of(event));
         let _ = writeln!(s, "fn {}(doc, event) {{", contract::projection(&event.name));

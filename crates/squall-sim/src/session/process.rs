@@ -11,6 +11,7 @@ use squall_store::{Command, CommandMetadata, EventMetadata, NewEvent, Step};
 use super::{Instance, Session};
 use crate::error::SimError;
 use crate::model::{EventSpec, Handler, Sticky};
+use crate::projection::{self, Projected};
 use crate::script::{Call, Made, Outgoing, Script, ScriptError};
 use crate::trace::{
     self, DocumentChange, IssuedCommand, LogLine, Origin, StickyRef, Trace, TracedCommand, TracedEvent,
@@ -512,18 +513,28 @@ impl Session {
             _ => None,
         };
         let event_value = event.value.clone();
-        let after = match script.call(&self.engine, function, (doc, event_value), None)? {
-            Call::Returned(doc) if doc.is_unit() => None,
-            Call::Returned(mut doc) => {
-                let stored = json(&doc)?;
-                value::to_stored(&mut doc, None).map_err(|e| Refusal::Failed(e.to_string()))?;
-                Some((stored, doc))
-            }
+        let existed = !doc.is_unit();
+        let returned = match script.call(&self.engine, function, (doc, event_value), None)? {
+            Call::Returned(returned) => returned,
             Call::Thrown(reason) => {
                 return Err(Refusal::Failed(format!("{}: `{function}` threw: {reason}", script.path)));
             }
         };
         self.collect_logs(read_model, work);
+        let name = &self.model.elements[read_model].name;
+        let after = match projection::read(returned, existed, function, name, &key)
+            .map_err(|e| Refusal::Failed(format!("{}: {e}", script.path)))?
+        {
+            Projected::Keep(mut doc) => {
+                let stored = json(&doc)?;
+                value::to_stored(&mut doc, None).map_err(|e| Refusal::Failed(e.to_string()))?;
+                Some((stored, doc))
+            }
+            Projected::Delete => None,
+            // No document before and none after: nothing changed.
+            Projected::Absent if touched.is_none() => return Ok(()),
+            Projected::Absent => None,
+        };
         match touched {
             Some(i) => work.documents[i].after = after,
             None => work.documents.push(Document { read_model, key, before: before.flatten(), after }),

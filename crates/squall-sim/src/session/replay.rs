@@ -17,6 +17,7 @@ use squall_model::Field;
 use super::Session;
 use crate::error::SimError;
 use crate::model::{RunModel, Sticky};
+use crate::projection::{self, Projected};
 use crate::script::{Call, Script, ScriptEngine};
 use crate::scripts::Scripts;
 use crate::value;
@@ -40,6 +41,8 @@ struct Run<'m> {
     read_model: Sticky,
     script: Script,
     function: String,
+    /// The read model's name, for errors.
+    name: &'m str,
     /// The event's fields.
     fields: &'m [Field],
 }
@@ -65,6 +68,7 @@ impl<'m> Plan<'m> {
                         read_model,
                         script: script.clone(),
                         function: spec.projection_fn.clone(),
+                        name: &model.elements[read_model].name,
                         fields: model.fields(spec.element),
                     });
                 }
@@ -327,12 +331,16 @@ fn project(
         Payload::Text(text) => value::payload_from_json(run.fields, &text).unwrap_or_default(),
     };
     let (key, doc) = documents.remove_entry(&job.key).unwrap_or((job.key, Dynamic::UNIT));
+    let existed = !doc.is_unit();
     match run.script.call(engine, &run.function, (doc, Dynamic::from_map(event)), None)? {
-        Call::Returned(after) if after.is_unit() => Ok(()),
-        Call::Returned(mut after) => {
-            value::to_stored(&mut after, None)
+        Call::Returned(returned) => {
+            let read = projection::read(returned, existed, &run.function, run.name, &key)
                 .map_err(|e| SimError::Rebuild(format!("{}: {e}", run.script.path)))?;
-            documents.insert(key, after);
+            if let Projected::Keep(mut after) = read {
+                value::to_stored(&mut after, None)
+                    .map_err(|e| SimError::Rebuild(format!("{}: {e}", run.script.path)))?;
+                documents.insert(key, after);
+            }
             Ok(())
         }
         Call::Thrown(reason) => {
