@@ -214,6 +214,8 @@ fn configured(
     engine.register_fn("to_debug", |o: &mut Outgoing| {
         format!("{}({})", o.name, Dynamic::from_map(o.data.clone()))
     });
+    engine.register_type_with_name::<crate::projection::Deletion>("delete()");
+    engine.register_fn("delete", || crate::projection::Deletion);
 
     let ctx = Arc::clone(context);
     engine.register_fn("now", move || lock(&ctx).now.clone());
