@@ -28,6 +28,12 @@ pub fn error(err: &anyhow::Error) {
     }
 }
 
+/// Print a note on stderr: something the user should know that is not a failure.
+pub fn note(text: &str) {
+    let mut stderr = anstream::stderr().lock();
+    let _ = writeln!(stderr, "{INFO}note{INFO:#}: {text}");
+}
+
 /// Whether text written to stderr should carry colours, for writers (like
 /// the log) that do not go through `anstream`.
 pub fn colours_on_stderr() -> bool {

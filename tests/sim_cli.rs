@@ -459,6 +459,45 @@ fn events_so_far(db: &Path) -> Option<i64> {
     conn.query_row("SELECT count(*) FROM events", [], |row| row.get(0)).ok()
 }
 
+/// Issue 11, item 17: a resumed run fed the same input again applied every line twice. A line
+/// with an `id` runs once per branch; lines without one still run each time.
+#[test]
+fn given_input_lines_with_ids_when_the_same_input_is_fed_again_then_they_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("resume.db");
+    let lines = [
+        r#"{"id": "open-1", "command": "OpenAccount", "data": {"account_id": "acc-1", "owner": "Alice"}}"#,
+        r#"{"id": "deposit-1", "command": "DepositMoney", "data": {"account_id": "acc-1", "amount": 100}}"#,
+    ]
+    .join("\n");
+    let run = || squall().args(["run", BANK_ACCOUNT, "--db"]).arg(&db).write_stdin(lines.clone()).assert();
+
+    let first = run().success();
+    let again = run().success();
+
+    assert!(stdout_of(&first).contains("deposit-1 DepositMoney"), "{}", stdout_of(&first));
+    assert_eq!(stdout_of(&again), "", "nothing ran again");
+    let stderr = stderr_of(&again);
+    assert!(
+        stderr.contains(
+            "note: <stdin>:2: skipped: command deposit-1 was already processed or queued on branch main"
+        ),
+        "{stderr}"
+    );
+    let conn = sqlite(&db);
+    assert_eq!(int(&conn, "SELECT count(*) FROM events WHERE event_type = 'MoneyDeposited'"), 1);
+    assert_eq!(int(&conn, "SELECT count(*) FROM commands WHERE command_id = 'deposit-1'"), 1);
+
+    // The session's own ids are not for input lines.
+    let own = squall()
+        .args(["run", BANK_ACCOUNT, "--db"])
+        .arg(&db)
+        .write_stdin(r#"{"id": "c7", "command": "OpenAccount", "data": {"account_id": "b", "owner": "B"}}"#)
+        .assert()
+        .code(1);
+    assert!(stderr_of(&own).contains("the command id `c7` cannot be used"), "{}", stderr_of(&own));
+}
+
 #[test]
 fn given_a_long_run_killed_mid_stream_then_the_store_holds_only_whole_steps_and_runs_on() {
     let dir = tempfile::tempdir().unwrap();

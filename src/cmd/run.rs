@@ -17,7 +17,13 @@ use crate::{Outcome, report};
 #[command(
     long_about = "Run a model on a store file, fed by JSON Lines of commands.\n\n\
         Each line is {\"command\": \"Name\", \"data\": {...}} or {\"advance\": \"1h\"} (moves \
-        the virtual clock). After each line the simulation runs until no command is queued, and \
+        the virtual clock).\n\n\
+        FEEDING THE SAME INPUT AGAIN APPLIES IT AGAIN, unless its lines carry ids: a command line \
+        with {\"id\": \"deposit-42\", ...} runs once per branch. The id becomes the command's \
+        id, and a line whose id the branch has already processed or queued is skipped with a \
+        note, so a resumed run can be fed the whole input again. Ids like c12 are squall's own. \
+        `advance` lines have no id and move the clock each time.\n\n\
+        After each line the simulation runs until no command is queued, and \
         every step is printed: the command, who handled it, its events with their positions, \
         the documents it changed, the commands policies issued, log lines and errors. Each step \
         is committed to the store in one transaction, so an interrupted run leaves whole steps; \
@@ -96,8 +102,19 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
                 continue;
             }
         };
+        let id = match &request {
+            Request::Command { id: Some(id), .. } => id.clone(),
+            _ => String::new(),
+        };
         match apply(&mut session, request) {
-            Ok(()) => {}
+            Ok(true) => {}
+            Ok(false) => {
+                report::note(&format!(
+                    "{place}: skipped: command {id} was already processed or queued on branch {}",
+                    session.branch()
+                ));
+                continue;
+            }
             Err(Refused::Line(problem)) => {
                 bad_line(&place, &problem);
                 fine = false;
@@ -114,7 +131,12 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
 /// What one input line asks for.
 #[derive(Debug, PartialEq)]
 enum Request {
-    Command { name: String, data: Value },
+    /// `id`: run at most once per branch (see [`Session::submit_once`]).
+    Command {
+        name: String,
+        data: Value,
+        id: Option<String>,
+    },
     Advance(String),
 }
 
@@ -131,13 +153,22 @@ fn parse(line: &str) -> Result<Option<Request>, String> {
     if text.is_empty() || text.starts_with('#') || text.starts_with("//") {
         return Ok(None);
     }
-    const SHAPE: &str = r#"{"command": "Name", "data": {...}} or {"advance": "1h"}"#;
+    const SHAPE: &str =
+        r#"{"command": "Name", "data": {...}} (with an optional "id": "...") or {"advance": "1h"}"#;
     let value: Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
     let Value::Object(mut map) = value else {
         return Err(format!("expected an object like {SHAPE}"));
     };
-    if let Some(key) = map.keys().find(|k| !["command", "data", "advance"].contains(&k.as_str())) {
+    if let Some(key) = map.keys().find(|k| !["id", "command", "data", "advance"].contains(&k.as_str())) {
         return Err(format!("unknown key `{key}`; a line is {SHAPE}"));
+    }
+    let id = match map.remove("id") {
+        None => None,
+        Some(Value::String(id)) => Some(id),
+        Some(other) => return Err(format!("`id` takes a text, e.g. \"deposit-42\", got {other}")),
+    };
+    if id.is_some() && map.contains_key("advance") {
+        return Err("`id` belongs to a command; an `advance` line moves the clock each time".to_owned());
     }
     match (map.remove("command"), map.remove("advance")) {
         (Some(_), Some(_)) => Err(format!("a line either runs a command or advances the clock: {SHAPE}")),
@@ -149,21 +180,27 @@ fn parse(line: &str) -> Result<Option<Request>, String> {
         (None, Some(other)) => Err(format!("`advance` takes a duration like \"1h\", got {other}")),
         (Some(Value::String(name)), None) => {
             let data = map.remove("data").unwrap_or_else(|| Value::Object(Map::new()));
-            Ok(Some(Request::Command { name, data }))
+            Ok(Some(Request::Command { name, data, id }))
         }
         (Some(other), None) => Err(format!("`command` takes a command name, got {other}")),
     }
 }
 
-fn apply(session: &mut Session, request: Request) -> Result<(), Refused> {
+/// Carry out a line. `Ok(false)` when a command line's id was already processed or queued,
+/// so it was skipped.
+fn apply(session: &mut Session, request: Request) -> Result<bool, Refused> {
     let result = match request {
-        Request::Command { name, data } => session.submit(&name, data, Source::User).map(drop),
-        Request::Advance(by) => session.advance(&by),
+        Request::Command { name, data, id: None } => session.submit(&name, data, Source::User).map(|_| true),
+        Request::Command { name, data, id: Some(id) } => {
+            session.submit_once(&id, &name, data, Source::User).map(|queued| queued.is_some())
+        }
+        Request::Advance(by) => session.advance(&by).map(|()| true),
     };
     result.map_err(|error| match error {
-        SimError::UnknownCommand { .. } | SimError::InvalidPayload { .. } | SimError::Clock(_) => {
-            Refused::Line(error.to_string())
-        }
+        SimError::UnknownCommand { .. }
+        | SimError::InvalidPayload { .. }
+        | SimError::Clock(_)
+        | SimError::InvalidCommandId { .. } => Refused::Line(error.to_string()),
         other => Refused::Fatal(other.into()),
     })
 }
@@ -253,10 +290,15 @@ mod tests {
         let request = parse(r#"{"command":"DepositMoney","data":{"amount":5}}"#).unwrap();
         assert_eq!(
             request,
-            Some(Request::Command { name: "DepositMoney".into(), data: json!({"amount": 5}) })
+            Some(Request::Command { name: "DepositMoney".into(), data: json!({"amount": 5}), id: None })
         );
         let without_data = parse(r#"{"command":"Ping"}"#).unwrap();
-        assert_eq!(without_data, Some(Request::Command { name: "Ping".into(), data: json!({}) }));
+        assert_eq!(without_data, Some(Request::Command { name: "Ping".into(), data: json!({}), id: None }));
+        let with_id = parse(r#"{"id":"p-1","command":"Ping"}"#).unwrap();
+        assert_eq!(
+            with_id,
+            Some(Request::Command { name: "Ping".into(), data: json!({}), id: Some("p-1".into()) })
+        );
         assert_eq!(parse(r#"{"advance":"1h"}"#).unwrap(), Some(Request::Advance("1h".into())));
     }
 
@@ -278,6 +320,8 @@ mod tests {
             (r#"{"advance":5}"#, "`advance` takes a duration"),
             (r#"{"command":5}"#, "`command` takes a command name"),
             (r#"{"advance":"1h","data":{}}"#, "`data` belongs to a command"),
+            (r#"{"id":5,"command":"A"}"#, "`id` takes a text"),
+            (r#"{"id":"x","advance":"1h"}"#, "`id` belongs to a command"),
         ];
         for (line, expected) in cases {
             let problem = parse(line).unwrap_err();

@@ -35,6 +35,8 @@ pub enum SimError {
     BeyondHead { at: u64, branch: String, head: u64 },
     #[error("no aggregate named `{name}`; the board's aggregates are: {known}")]
     UnknownAggregate { name: String, known: String },
+    #[error("the command id `{id}` cannot be used: {reason}")]
+    InvalidCommandId { id: String, reason: &'static str },
 }
 
 fn list(errors: &[PayloadError]) -> String {

@@ -232,6 +232,43 @@ impl Session {
     /// Check a command against the board and queue it. Nothing is written
     /// when the command is unknown or its payload does not match.
     pub fn submit(&mut self, name: &str, data: Value, source: Source) -> Result<String, SimError> {
+        self.submit_as(None, name, data, source)
+    }
+
+    /// [`Session::submit`] under an id the caller chose (a line's `id` in `squall run`'s
+    /// input), at most once: `Ok(None)`, and nothing written, when the current branch has
+    /// already processed or queued a command with that id, so input fed again is not applied
+    /// twice. Ids of the form `c<number>` are the session's own and refused.
+    pub fn submit_once(
+        &mut self,
+        id: &str,
+        name: &str,
+        data: Value,
+        source: Source,
+    ) -> Result<Option<String>, SimError> {
+        let invalid = |reason| SimError::InvalidCommandId { id: id.to_owned(), reason };
+        if id.is_empty() || id.len() > 200 {
+            return Err(invalid("it must have 1 to 200 characters"));
+        }
+        if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(invalid("it contains whitespace or control characters"));
+        }
+        if id.strip_prefix('c').is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())) {
+            return Err(invalid("ids like c12 are the ones squall gives commands; choose another"));
+        }
+        if self.store.find_command(&self.branch, id)?.is_some() || self.store.is_queued(&self.branch, id)? {
+            return Ok(None);
+        }
+        self.submit_as(Some(id.to_owned()), name, data, source).map(Some)
+    }
+
+    fn submit_as(
+        &mut self,
+        id: Option<String>,
+        name: &str,
+        data: Value,
+        source: Source,
+    ) -> Result<String, SimError> {
         let model = Arc::clone(&self.model);
         let spec = model.command(name)?;
         let element = &model.elements[spec.element];
@@ -241,7 +278,7 @@ impl Session {
             sticky: element.id.to_string(),
             errors,
         })?;
-        let id = self.fresh_command_id();
+        let id = id.unwrap_or_else(|| self.fresh_command_id());
         let actor = match source {
             Source::User => "user".to_owned(),
             Source::Scenario(name) => format!("scenario:{name}"),
