@@ -294,6 +294,18 @@ export async function runmodeSuite(browser) {
     });
     await shot('15-script-error');
 
+    await check('Replay rebuilds the read models and says what changed', async () => {
+      await tab('documents');
+      await page.locator('[data-testid=replay-run]').click();
+      const report = await page.locator('[data-testid=replay-report]').innerText();
+      expect(/events replayed/.test(report), `the replay reads "${report}"`);
+    });
+
+    await check('a reload in the middle of a run comes back to Run mode', async () => {
+      await page.reload();
+      await page.waitForSelector('[data-testid=run-bar]', { timeout: 15_000 });
+    });
+
     await check('a new run, once confirmed, starts with no events', async () => {
       acceptNext();
       await page.locator('[data-testid=run-new]').click();

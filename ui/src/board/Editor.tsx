@@ -45,6 +45,7 @@ import { RunMarksContext } from '../run/marks';
 import { RunBar } from '../run/RunBar';
 import { RunLeft, RunRight, type RunPick } from '../run/RunPanels';
 import { isRunKey, runKey } from '../run/keys';
+import { rememberedMode, rememberMode } from '../run/mode';
 import { useRun } from '../run/useRun';
 
 const GRID = 20;
@@ -115,7 +116,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
   const pointer = useRef<{ x: number; y: number } | null>(null);
   const clipboard = useRef<{ clip: Clipboard; times: number } | null>(null);
   const [dismissedRecovery, setDismissedRecovery] = useState(false);
-  const [mode, setMode] = useState<Mode>('design');
+  const [mode, setMode] = useState<Mode>(rememberedMode);
   const running = mode === 'run';
   const [runPick, setRunPick] = useState<RunPick | null>(null);
 
@@ -159,6 +160,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
         select(new Set());
       }
       setMode(next);
+      rememberMode(next);
       // The canvas narrows or widens with the panels: show the whole board in what it has now.
       setTimeout(() => void fitBoard(300), 60);
     },

@@ -3,10 +3,11 @@
 
 import type { LinkStatus } from '../api/api';
 import type { RecoveryOffer, State } from '../api/generated';
+import type { Mode } from '../run/mode';
 import type { ImageFormat } from './exportImage';
 
 /** Design mode edits the board; Run mode runs it (the board is read-only meanwhile). */
-export type Mode = 'design' | 'run';
+export type { Mode };
 
 interface ToolbarProps {
   file: string;

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { errorMessage } from '../api/api';
 import type { Board, DocumentPage, Id } from '../api/generated';
 import { cellText, columnsOf, markedLines } from './jsonDiff';
+import { Replay } from './Replay';
 import { useSettled } from './useSettled';
 import type { RunView } from './useRun';
 
@@ -150,6 +151,7 @@ export function Documents({ run, board, readModel, onReadModel }: Props) {
           </button>
         </div>
       ) : null}
+      <Replay run={run} />
     </section>
   );
 }
