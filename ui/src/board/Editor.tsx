@@ -25,7 +25,7 @@ import { BoardActionsContext, type BoardActions } from './actions';
 import type { Catalog } from './catalog';
 import { download, fileSlug, renderBoard, type ImageFormat } from './exportImage';
 import { frameAround, groupAt, stickyAt, type Rect } from './geometry';
-import { Banners, Toolbar, type Mode } from './Toolbar';
+import { Banners, Toolbar } from './Toolbar';
 import { LintPanel } from './LintPanel';
 import { useConnecting } from './useConnecting';
 import type { ArrowEdge, BoardNode } from './mapping';
@@ -43,10 +43,8 @@ import { FarCanvas } from './FarCanvas';
 import { FAR_STICKIES, seenFromFar } from './zoom';
 import { RunMarksContext } from '../run/marks';
 import { RunBar } from '../run/RunBar';
-import { RunLeft, RunRight, type RunPick } from '../run/RunPanels';
-import { isRunKey, runKey } from '../run/keys';
-import { rememberedMode, rememberMode } from '../run/mode';
-import { useRun } from '../run/useRun';
+import { RunLeft, RunRight } from '../run/RunPanels';
+import { useRunMode } from '../run/useRunMode';
 
 const GRID = 20;
 const AUTOSAVE_MS = 5000;
@@ -116,12 +114,8 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
   const pointer = useRef<{ x: number; y: number } | null>(null);
   const clipboard = useRef<{ clip: Clipboard; times: number } | null>(null);
   const [dismissedRecovery, setDismissedRecovery] = useState(false);
-  const [mode, setMode] = useState<Mode>(rememberedMode);
-  const running = mode === 'run';
-  const [runPick, setRunPick] = useState<RunPick | null>(null);
 
   const board = state.board;
-  const run = useRun(api, ws, board, running);
   const names = useMemo(() => new Map(board.elements.map((e) => [e.id, e.name])), [board.elements]);
   const missingScripts = useMemo(
     () => new Set(state.lint.diagnostics.filter((d) => d.code === 'missing-script').map((d) => d.elements[0])),
@@ -151,38 +145,20 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
     void fitBoard(0).finally(() => setPlaced(true));
   }, [fitBoard]);
 
-  const switchMode = useCallback(
-    (next: Mode) => {
-      if (next === mode) return;
-      // The board is read-only while it runs: nothing stays selected or half-renamed.
-      if (next === 'run') {
-        setEditing(null);
-        select(new Set());
-      }
-      setMode(next);
-      rememberMode(next);
-      // The canvas narrows or widens with the panels: show the whole board in what it has now.
-      setTimeout(() => void fitBoard(300), 60);
-    },
-    [fitBoard, mode, select],
-  );
-
-  const pickInRun = useCallback(
-    (id: Id) => {
-      setRunPick((p) => ({ id, seq: (p?.seq ?? 0) + 1 }));
-      const element = board.elements.find((e) => e.id === id);
-      run.choose(element?.kind === 'Command' ? id : null);
-    },
-    [board.elements, run],
-  );
-
-  const saveScenario = useCallback(
-    async (commandId: string, name: string) => {
-      const answer = await run.ask({ type: 'save_scenario', name, command_id: commandId });
-      if (answer?.type === 'scenario_saved') ws.toast(`Scenario “${answer.name}” is on the board now; Ctrl+Z takes it back.`, 'info');
-    },
-    [run, ws],
-  );
+  // Run mode: the board is read-only while it runs, so nothing stays selected or half-renamed;
+  // the canvas narrows or widens with the panels, so the whole board is shown in what it has now.
+  const runMode = useRunMode({
+    api,
+    ws,
+    board,
+    onEnterRun: useCallback(() => {
+      setEditing(null);
+      select(new Set());
+    }, [select]),
+    onModeChanged: useCallback(() => setTimeout(() => void fitBoard(300), 60), [fitBoard]),
+  });
+  const { running, run } = runMode;
+  const pickInRun = runMode.pickSticky;
 
   // ---- placing and finding --------------------------------------------------
 
@@ -349,20 +325,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
   // ---- keyboard -------------------------------------------------------------
 
   const onKey = (e: KeyboardEvent) => {
-    if (e.key === 'F5' && !e.ctrlKey && !e.metaKey && !e.altKey) {
-      // F5 would reload the page; here it switches between designing and running the board.
-      e.preventDefault();
-      switchMode(running ? 'design' : 'run');
-      return;
-    }
-    if (running && isRunKey(e)) {
-      const action = runKey(e, isTyping(e.target));
-      if (action) {
-        e.preventDefault();
-        run.control(action === 'toggle' ? (run.player.playing ? 'pause' : 'play') : action);
-      }
-      return;
-    }
+    if (runMode.onKey(e)) return;
     if (isTyping(e.target)) return;
     const mod = e.ctrlKey || e.metaKey;
     const key = e.key.toLowerCase();
@@ -374,9 +337,6 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
         else if (key === 'f') setSearch((s) => ({ ...s, open: true }));
         else if (key === 'z' && !e.shiftKey) undo();
         else redo();
-      } else if (e.key === 'Escape') {
-        setRunPick(null);
-        run.choose(null);
       }
       return;
     }
@@ -594,8 +554,8 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
           onFit={() => void fitBoard(300)}
           onExport={(format) => void exportImage(format)}
           exporting={exporting}
-          mode={mode}
-          onMode={switchMode}
+          mode={runMode.mode}
+          onMode={runMode.switchMode}
         />
         <Banners
           recovery={recovery}
@@ -617,12 +577,8 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
         <div className={running ? 'workspace run-workspace' : 'workspace'}>
           {!running ? (
             <Palette kinds={catalog.kinds} last={lastKind} onPick={(kind) => void addSticky(kind)} />
-          ) : run.status ? (
-            <RunLeft run={run} board={board} status={run.status} pick={runPick} onPick={pickInRun} />
           ) : (
-            <aside className="run-left">
-              <p className="prop-note run-loading">{run.loadError ? `The run cannot start: ${run.loadError}` : 'Starting the run…'}</p>
-            </aside>
+            <RunLeft run={run} board={board} pick={runMode.pick} onPick={pickInRun} />
           )}
           <div
             className={['canvas', exporting ? 'exporting' : '', running ? 'canvas-running' : ''].filter(Boolean).join(' ')}
@@ -699,11 +655,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
             </RunMarksContext.Provider>
           </div>
           {running ? (
-            run.status ? (
-              <RunRight run={run} board={board} status={run.status} pick={runPick} onSaveScenario={(id, name) => void saveScenario(id, name)} />
-            ) : (
-              <aside className="run-right" />
-            )
+            <RunRight run={run} board={board} pick={runMode.pick} onSaveScenario={(id, name) => void runMode.saveScenario(id, name)} />
           ) : (
           <aside className="side">
             {selectedElement ? (

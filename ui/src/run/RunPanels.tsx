@@ -34,12 +34,19 @@ const TABS: { tab: Tab; label: string }[] = [
 interface LeftProps {
   run: RunView;
   board: Board;
-  status: RunStatus;
   pick: RunPick | null;
   onPick(id: Id): void;
 }
 
-export function RunLeft({ run, board, status, pick, onPick }: LeftProps) {
+export function RunLeft({ run, board, pick, onPick }: LeftProps) {
+  const status = run.status;
+  if (!status) {
+    return (
+      <aside className="run-left">
+        <p className="prop-note run-loading">{run.loadError ? `The run cannot start: ${run.loadError}` : 'Starting the run…'}</p>
+      </aside>
+    );
+  }
   return (
     <aside className="run-left" data-testid="run-left">
       <Launcher run={run} board={board} status={status} picked={pick?.id ?? null} onPick={onPick} />
@@ -52,12 +59,17 @@ export function RunLeft({ run, board, status, pick, onPick }: LeftProps) {
 interface RightProps {
   run: RunView;
   board: Board;
-  status: RunStatus;
   pick: RunPick | null;
   onSaveScenario(commandId: string, name: string): void;
 }
 
-export function RunRight({ run, board, status, pick, onSaveScenario }: RightProps) {
+export function RunRight(props: RightProps) {
+  const status = props.run.status;
+  if (!status) return <aside className="run-right" />;
+  return <RunTabs {...props} status={status} />;
+}
+
+function RunTabs({ run, board, status, pick, onSaveScenario }: RightProps & { status: RunStatus }) {
   const [tab, setTab] = useState<Tab>('events');
   const [filter, setFilter] = useState<EventFilter>({});
   const [aggregate, setAggregate] = useState<Id | null>(null);
