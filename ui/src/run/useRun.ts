@@ -7,7 +7,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage, type Api } from '../api/api';
 import type { Board, Id, JsonValue, RunAnswer, RunRequest, RunStatus, StickyCount, Trace } from '../api/generated';
 import type { WorkspaceView } from '../board/useWorkspace';
-import { errorSticky, indexBoard, mergeHighlights, noHighlight, shortError, traceHighlight, type Highlight } from './chain';
+import { indexBoard, mergeHighlights, noHighlight, traceHighlight, type Highlight } from './chain';
+import { freshTraces, noteErrors, noteRejections, sendRun } from './notes';
 import { MarkStore } from './marks';
 import { advance, beatMs, idle, SPEEDS, type PlayerInput, type PlayerState } from './player';
 
@@ -47,8 +48,6 @@ export interface RunView {
   revision: number;
   newRun(): Promise<void>;
 }
-
-const traceKey = (t: Trace) => `${t.branch}:${t.command.id}`;
 
 /** Whether two statuses say the same (a status is small: 100 queued commands at most). */
 export function sameStatus(a: RunStatus, b: RunStatus): boolean {
@@ -128,29 +127,12 @@ export function useRun(api: Api, ws: WorkspaceView, board: Board, active: boolea
 
   const showTraces = useCallback(
     (traces: Trace[]) => {
-      const fresh = traces.filter((t) => !seen.current.has(traceKey(t)));
+      if (seen.current.size > 5000) seen.current = new Set();
+      const fresh = freshTraces(seen.current, traces);
       if (fresh.length === 0) return;
-      for (const t of fresh) seen.current.add(traceKey(t));
-      if (seen.current.size > 5000) seen.current = new Set(fresh.map(traceKey));
       setRecent((list) => [...fresh].reverse().concat(list).slice(0, RECENT));
-      setRejections((map) => {
-        const next = new Map(map);
-        for (const t of fresh) {
-          if (t.outcome === 'rejected') next.set(t.command.sticky.id, shortError(t.reason));
-          else next.delete(t.command.sticky.id);
-        }
-        return next;
-      });
-      setErrors((map) => {
-        const next = new Map(map);
-        for (const t of fresh) {
-          const where = errorSticky(t);
-          const first = t.errors[0];
-          if (first) next.set(where, shortError(first));
-          else next.delete(where);
-        }
-        return next;
-      });
+      setRejections((map) => noteRejections(map, fresh));
+      setErrors((map) => noteErrors(map, fresh));
       showQueue.current.push(...fresh);
       if (!showTimer.current) showNext();
     },
@@ -178,10 +160,9 @@ export function useRun(api: Api, ws: WorkspaceView, board: Board, active: boolea
 
   const send = useCallback(
     async (request: RunRequest): Promise<RunAnswer> => {
-      const response = await api.send({ type: 'run', request });
-      if (response.type !== 'run') throw new Error(`the backend answered a run request with “${response.type}”`);
-      apply(response.answer);
-      return response.answer;
+      const answer = await sendRun(api, request);
+      apply(answer);
+      return answer;
     },
     [api, apply],
   );
