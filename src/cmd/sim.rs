@@ -310,6 +310,8 @@ fn save_scenario(session: &Session, model: &Path, name: &str, command_id: &str) 
         }
         squall_model::Outcome::Rejected(reason) => format!("rejected: {reason}"),
         squall_model::Outcome::ReadModel { name, key, .. } => format!("{name}[{key}]"),
+        squall_model::Outcome::CommandRejected { name, .. } => format!("{name} rejected"),
+        squall_model::Outcome::All(all) => report::trace::plural(all.len(), "expectation", "expectations"),
     };
     let summary = format!(
         "saved scenario \"{name}\" to {}: given {}, when {}, then {then}",

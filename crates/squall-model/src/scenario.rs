@@ -57,4 +57,9 @@ pub enum Outcome {
     Rejected(String),
     /// After the command, this read model holds this document under this key.
     ReadModel { name: String, key: String, document: Value },
+    /// A command the cascade issued (a policy's, or the `when` command itself) named `name`
+    /// is refused with this reason.
+    CommandRejected { name: String, reason: String },
+    /// Every one of these holds; a failure names each that does not.
+    All(Vec<Outcome>),
 }

@@ -151,7 +151,16 @@ fn message() -> impl Strategy<Value = Message> {
 }
 
 fn outcome() -> impl Strategy<Value = Outcome> {
+    let single = one_outcome();
     prop_oneof![
+        3 => one_outcome(),
+        1 => prop::collection::vec(single, 0..3).prop_map(Outcome::All),
+    ]
+}
+
+fn one_outcome() -> impl Strategy<Value = Outcome> {
+    prop_oneof![
+        (text(), text()).prop_map(|(name, reason)| Outcome::CommandRejected { name, reason }),
         prop::collection::vec(message(), 0..3).prop_map(Outcome::Events),
         prop::collection::vec(message(), 0..3).prop_map(Outcome::EventsInAnyOrder),
         text().prop_map(Outcome::Rejected),

@@ -11,6 +11,7 @@ use squall_store::{Command, CommandMetadata, EventMetadata, NewEvent, Step, Stor
 use crate::error::SimError;
 use crate::session::{Options, Session, Source};
 use crate::trace::{self, Trace};
+use crate::value;
 use squall_model::contract;
 
 /// How one scenario went.
@@ -49,6 +50,17 @@ pub fn run(
 fn given(session: &mut Session, board: &Board, scenario: &Scenario) -> Result<u64, String> {
     let now = session.now();
     for (i, message) in scenario.given.iter().enumerate() {
+        if let Some(event) = board.element_named(Kind::Event, &message.name) {
+            value::check_json(&event.fields, &message.data).map_err(|errors| {
+                let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                format!(
+                    "given event {}, `{}`, does not match the board: {}",
+                    i + 1,
+                    message.name,
+                    list.join("; ")
+                )
+            })?;
+        }
         let stream = stream_of(board, message)?;
         let version =
             session.store().stream_version(squall_store::MAIN, &stream).map_err(|e| e.to_string())?;
@@ -128,9 +140,54 @@ fn when_then(session: &mut Session, scenario: &Scenario, given: u64) -> Result<O
     if let Some(stopped) = end.stopped {
         return Ok(Some(stopped));
     }
+    check(session, &scenario.then, &traces, given)
+}
+
+/// Whether `outcome` holds after the `when` command's cascade (`traces`); what differs when not.
+fn check(
+    session: &Session,
+    outcome: &Outcome,
+    traces: &[Trace],
+    given: u64,
+) -> Result<Option<String>, SimError> {
     let first = traces.first();
     let errors: Vec<&String> = traces.iter().flat_map(|t| &t.errors).collect();
-    Ok(match &scenario.then {
+    Ok(match outcome {
+        Outcome::All(all) => {
+            let mut failures = Vec::new();
+            for (i, outcome) in all.iter().enumerate() {
+                if let Some(failure) = check(session, outcome, traces, given)? {
+                    failures.push(format!("expectation {} of {}: {failure}", i + 1, all.len()));
+                }
+            }
+            (!failures.is_empty()).then(|| failures.join("\n"))
+        }
+        Outcome::CommandRejected { name, reason: expected } => {
+            let refusals: Vec<&String> = traces
+                .iter()
+                .filter(|t| t.command.name == *name)
+                .filter_map(|t| match &t.outcome {
+                    trace::Outcome::Rejected { reason } => Some(reason),
+                    trace::Outcome::Accepted => None,
+                })
+                .collect();
+            let ran = traces.iter().any(|t| t.command.name == *name);
+            if refusals.contains(&expected) {
+                None
+            } else if let Some(reason) = refusals.first() {
+                Some(format!(
+                    "expected command `{name}` to be refused with \"{expected}\", but it was refused with \"{reason}\""
+                ))
+            } else if ran {
+                Some(format!(
+                    "expected command `{name}` to be refused with \"{expected}\", but it was accepted"
+                ))
+            } else {
+                Some(format!(
+                    "expected command `{name}` to be refused with \"{expected}\", but no such command ran"
+                ))
+            }
+        }
         Outcome::Rejected(expected) => match first.map(|t| &t.outcome) {
             Some(trace::Outcome::Rejected { reason }) if reason == expected => None,
             Some(trace::Outcome::Rejected { reason }) => {
@@ -157,7 +214,7 @@ fn when_then(session: &mut Session, scenario: &Scenario, given: u64) -> Result<O
                 .filter(|e| e.position > given)
                 .map(|e| (e.event_type, e.payload))
                 .collect();
-            let any_order = matches!(scenario.then, Outcome::EventsInAnyOrder(_));
+            let any_order = matches!(outcome, Outcome::EventsInAnyOrder(_));
             let same = if any_order {
                 same_in_any_order(expected, &actual)
             } else {

@@ -105,3 +105,67 @@ fn given_a_scenario_expecting_events_in_any_order_then_its_ron_round_trips() {
     assert!(text.contains("then: EventsInAnyOrder([(name: \"MoneyDeposited\""), "{text}");
     assert_eq!(squall_model::parse(&text, "board.ron").unwrap().scenarios, board.scenarios);
 }
+
+/// The bank board with only `scenario`.
+fn bank_with(scenario: &str) -> squall_model::Board {
+    let mut board = squall_model::load(&workspace().join("models/bank_account.ron")).unwrap();
+    let text = format!("#![enable(implicit_some)]\n{scenario}");
+    board.scenarios = vec![ron::from_str(&text).unwrap()];
+    board
+}
+
+fn outcome_of(board: &squall_model::Board) -> Option<String> {
+    let results = run_all(board, &workspace().join("models"), &Options::default()).unwrap();
+    results[0].failure.clone()
+}
+
+/// Issue 11, item 8: given events were stored unchecked, so a typo in a field passed silently
+/// into the history and the scenario failed somewhere else, or passed by accident.
+#[test]
+fn given_events_that_do_not_match_the_board_then_the_scenario_fails_naming_the_field() {
+    let board = bank_with(
+        r#"(name: "Typo", given: [(name: "AccountOpened", data: {"account_id": "acc-1", "ownr": "Alice"})],
+            when: (name: "DepositMoney", data: {"account_id": "acc-1", "amount": 5}), then: Events([]))"#,
+    );
+
+    let failure = outcome_of(&board).unwrap();
+
+    assert!(failure.starts_with("given event 1, `AccountOpened`, does not match the board:"), "{failure}");
+    assert!(failure.contains("missing field `owner`"), "{failure}");
+    assert!(failure.contains("unexpected field `ownr`"), "{failure}");
+}
+
+/// Issue 11, item 8: a scenario checks several things at once — the events, a document, and a
+/// command a policy issued that was refused.
+#[test]
+fn given_several_expectations_then_each_is_checked_and_each_failure_is_reported() {
+    let scenario = |document_balance: &str, refusal: &str| {
+        format!(
+            r#"(name: "Deposit without a bonus account",
+                given: [(name: "AccountOpened", data: {{"account_id": "acc-1", "owner": "Alice"}})],
+                when: (name: "DepositMoney", data: {{"account_id": "acc-1", "amount": 100}}),
+                then: All([
+                    Events([(name: "MoneyDeposited", data: {{"account_id": "acc-1", "amount": 100}}),
+                            (name: "ThankYouEmailSent", data: {{"account_id": "acc-1"}})]),
+                    ReadModel(name: "AccountOverview", key: "acc-1", document: {{"account_id": "acc-1",
+                        "owner": "Alice", "balance": {document_balance},
+                        "recent_changes": ["opened for Alice", "deposited 100"]}}),
+                    CommandRejected(name: "DepositMoney", reason: "{refusal}"),
+                ]))"#
+        )
+    };
+
+    assert_eq!(outcome_of(&bank_with(&scenario("100", "account not open"))), None);
+
+    let failure = outcome_of(&bank_with(&scenario("99", "no such account"))).unwrap();
+    assert!(failure.contains("read model AccountOverview[acc-1]:"), "{failure}");
+    assert!(failure.contains("-   \"balance\": 99,"), "{failure}");
+    assert!(
+        failure.contains(
+            "expected command `DepositMoney` to be refused with \"no such account\", but it was refused \
+             with \"account not open\""
+        ),
+        "{failure}"
+    );
+    assert!(!failure.contains("MoneyDeposited"), "the events matched: {failure}");
+}

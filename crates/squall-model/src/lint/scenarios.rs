@@ -16,12 +16,17 @@ pub(super) fn check(board: &Board, sink: &mut Sink) {
             need(Kind::Event, &event.name);
         }
         need(Kind::Command, &scenario.when.name);
-        match &scenario.then {
-            Outcome::Events(events) | Outcome::EventsInAnyOrder(events) => {
-                events.iter().for_each(|e| need(Kind::Event, &e.name));
+        let mut outcomes = vec![&scenario.then];
+        while let Some(outcome) = outcomes.pop() {
+            match outcome {
+                Outcome::Events(events) | Outcome::EventsInAnyOrder(events) => {
+                    events.iter().for_each(|e| need(Kind::Event, &e.name));
+                }
+                Outcome::ReadModel { name, .. } => need(Kind::ReadModel, name),
+                Outcome::CommandRejected { name, .. } => need(Kind::Command, name),
+                Outcome::All(all) => outcomes.extend(all),
+                Outcome::Rejected(_) => {}
             }
-            Outcome::ReadModel { name, .. } => need(Kind::ReadModel, name),
-            Outcome::Rejected(_) => {}
         }
         for what in missing {
             sink.diagnostics.push(super::Diagnostic {

@@ -5,4 +5,4 @@ import type { JsonValue } from "./serde_json/JsonValue";
 /**
  * What a scenario expects.
  */
-export type Outcome = { "Events": Array<Message> } | { "EventsInAnyOrder": Array<Message> } | { "Rejected": string } | { "ReadModel": { name: string, key: string, document: JsonValue, } };
+export type Outcome = { "Events": Array<Message> } | { "EventsInAnyOrder": Array<Message> } | { "Rejected": string } | { "ReadModel": { name: string, key: string, document: JsonValue, } } | { "CommandRejected": { name: string, reason: string, } } | { "All": Array<Outcome> };
