@@ -5,6 +5,7 @@
 mod clock;
 pub mod constants;
 mod error;
+mod explain;
 pub mod model;
 pub mod projection;
 pub mod scenario;

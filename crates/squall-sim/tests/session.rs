@@ -273,6 +273,29 @@ fn given_two_policies_on_one_event_then_they_react_in_board_order_left_to_right_
     assert_eq!(reactions(below, top), ["Pinged", "WentRight", "WentLeft"]);
 }
 
+/// Issue 11, item 8: a script that computed with a missing field failed with Rhai's words
+/// ("Function not found: + ((), i64)"); the error says it in a modeller's, naming the field.
+#[test]
+fn given_a_script_that_adds_to_a_missing_field_then_the_error_names_the_field_in_plain_words() {
+    let mut model = TempModel::new("Counting");
+    gadget(
+        &mut model,
+        "fn handle_Ping(s, c) {\n    let next = s.count + 1;\n    [event(\"Pinged\", #{ id: c.id })]\n}\n",
+        &["Ping"],
+        &["Pinged"],
+    );
+    let mut session = model.open(Options::default());
+
+    session.submit("Ping", json!({"id": "g-1"}), Source::User).unwrap();
+    let trace = session.step().unwrap().unwrap();
+
+    let error = &trace.errors[0];
+    assert!(error.contains("gadget.rhai:2:"), "{error}");
+    assert!(error.contains("in `handle_Ping`: cannot add nothing (`()`) and a whole number"), "{error}");
+    assert!(error.contains("`s.count` is `()`: `s` has no field `count`, or it was never set"), "{error}");
+    assert!(!error.contains("Function not found"), "{error}");
+}
+
 #[test]
 fn bad_input_is_refused_with_a_clear_error_and_writes_nothing() {
     let mut session = open("bank_account.ron");

@@ -79,7 +79,7 @@ enum Refusal {
 
 impl From<ScriptError> for Refusal {
     fn from(error: ScriptError) -> Self {
-        Refusal::Failed(error.to_string())
+        Refusal::Failed(crate::explain::in_plain_words(error).to_string())
     }
 }
 
