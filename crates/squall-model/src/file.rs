@@ -80,12 +80,19 @@ pub fn parse(text: &str, origin: &str) -> Result<Board, LoadError> {
                 return Err(newer(header.format_version));
             }
             let ron::error::Position { line, col } = err.span.start;
-            return Err(LoadError::Syntax {
-                origin: origin.to_owned(),
-                line,
-                col,
-                message: explain(&err.code),
-            });
+            let after_type = text
+                .lines()
+                .nth(line.saturating_sub(1))
+                .and_then(|l| l.get(..col.saturating_sub(1)))
+                .is_some_and(|before| before.trim_end().ends_with("type:"));
+            let message = match &err.code {
+                // `type: "list<id>"`: the spelling of the docs and the app, quoted.
+                ron::Error::ExpectedIdentifier if after_type => {
+                    format!("a field type is written without quotes; {FIELD_TYPE_FORMS}")
+                }
+                code => explain(code),
+            };
+            return Err(LoadError::Syntax { origin: origin.to_owned(), line, col, message });
         }
     };
     if board.format_version > FORMAT_VERSION {
@@ -163,10 +170,19 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
 }
 
 /// RON's messages, reworded where a board author would not recognise them.
+/// How a file spells field types, which people (the docs, the app) write `list<id>`.
+const FIELD_TYPE_FORMS: &str = "in the file a field type is one of String, Int, Decimal, Bool, \
+    Timestamp, Id, Map, List(T) or Optional(T), e.g. List(Id) for list<id>";
+
 fn explain(code: &ron::Error) -> String {
     match code {
         ron::Error::NoSuchEnumVariant { expected, found, outer: Some(outer) } if outer == "Kind" => {
             format!("unknown element kind `{found}`; expected one of {}", expected.join(", "))
+        }
+        ron::Error::NoSuchEnumVariant { expected, found, outer: Some(outer) } if outer == "FieldType" => {
+            let close = expected.iter().find(|name| name.eq_ignore_ascii_case(found));
+            let guess = close.map(|name| format!("; did you mean `{name}`?")).unwrap_or_default();
+            format!("unknown field type `{found}`{guess}; {FIELD_TYPE_FORMS}")
         }
         other => other.to_string(),
     }
@@ -188,6 +204,30 @@ mod tests {
         assert_eq!(load(&path).unwrap().elements.len(), 1);
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, vec![std::ffi::OsString::from("board.ron")]);
+    }
+
+    /// Issue 11, item 11: the docs and the app write `list<id>`, the file `List(Id)`; a type
+    /// spelt the other way (or misspelt) is answered with the forms a file takes.
+    #[test]
+    fn a_misspelt_field_type_lists_the_forms_a_file_takes() {
+        let board = |ty: &str| {
+            format!(
+                "(format_version: 1, name: \"b\", elements: [(id: \"c\", kind: Command, name: \"C\", \
+                 position: (x: 0.0, y: 0.0), fields: [(name: \"a\", type: {ty})])])"
+            )
+        };
+        let forms = "String, Int, Decimal, Bool, Timestamp, Id, Map, List(T) or Optional(T)";
+        for (ty, hint) in [
+            ("Text", "unknown field type `Text`"),
+            ("decimal", "unknown field type `decimal`; did you mean `Decimal`?"),
+            ("List(Idd)", "unknown field type `Idd`"),
+            ("\"list<id>\"", "a field type is written without quotes"),
+        ] {
+            let err = parse(&board(ty), "b.ron").unwrap_err().to_string();
+            assert!(err.contains(hint), "{ty}: {err}");
+            assert!(err.contains(forms), "{ty}: {err}");
+            assert!(err.contains("e.g. List(Id) for list<id>"), "{ty}: {err}");
+        }
     }
 
     #[test]
