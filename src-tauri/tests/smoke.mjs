@@ -12,11 +12,14 @@
 // - File ▸ Save's shortcut, pressed on the X display, clears the mark and
 //   writes the file, which `squall check` accepts;
 // - View ▸ Zoom In's shortcut reaches the page as a `squall:view` event;
+// - in Run mode, a command submitted through the launcher is stepped: its
+//   trace arrives as a `run` push, the event log and the event sticky show it,
+//   and the store is kept in models/.squall/;
 // - a script removed and the model written by another program arrive as
 //   `lint_updated` and `file_changed` pushes;
 // - the settings name the file as the last opened.
 // Screenshots go to tests/output/: opened.png (the window as it opens, for
-// the README), window.png (the web view, from WebDriver), screen.png and screen-file-menu.png (the X display, with the
+// the README), window.png (the web view, from WebDriver), run.png (the web view in Run mode), screen.png and screen-file-menu.png (the X display, with the
 // native menu bar, and with the File menu open). The last line says
 // "N passed, N failed".
 //
@@ -187,6 +190,26 @@ async function addEvent(name) {
   return added.id;
 }
 
+/** The WebDriver id of the first element matching `css`, waiting for it. */
+async function element(css) {
+  return until(`an element ${css}`, async () => {
+    const found = await webdriver("POST", `/session/${session}/element`, { using: "css selector", value: css });
+    return Object.values(found)[0];
+  });
+}
+
+/** Click the element matching `css` through WebDriver, as a pointer would. */
+async function click(css) {
+  await webdriver("POST", `/session/${session}/element/${await element(css)}/click`, {});
+}
+
+/** Type `text` into the input matching `css`, replacing what it held. */
+async function type(css, text) {
+  const id = await element(css);
+  await webdriver("POST", `/session/${session}/element/${id}/clear`, {});
+  await webdriver("POST", `/session/${session}/element/${id}/value`, { text });
+}
+
 try {
   step(`a first start in ${work}, with a copy of models/ and scripts/`);
   cpSync(join(checkout, "models"), join(work, "models"), { recursive: true });
@@ -277,6 +300,38 @@ try {
   press("ctrl+equal");
   const views = await until("the view event", () => inPage(`done(window.__smokeViews.length > 0 && window.__smokeViews)`));
   check(views.length === 1 && views[0] === "zoom_in", `the page heard ${JSON.stringify(views)}`);
+
+  step("Run mode: a command submitted through the launcher runs, and its trace is drawn");
+  await inPage(`window.__smokePushes = []; done();`);
+  await click("[data-testid=mode-run]");
+  await element("[data-testid=run-bar]");
+  await click('.react-flow__node[data-id="cmd-open-account"]');
+  await element("[data-testid=command-form][data-command=cmd-open-account]");
+  await type('[data-field="account_id"] input', "acc-1");
+  await type('[data-field="owner"] input', "Alice");
+  await click("[data-testid=submit-play]");
+  const ran = await until("the run push with the command's trace", () =>
+    inPage(`done(window.__smokePushes.find((p) => p.type === "run" && p.traces.length > 0))`));
+  const trace = ran.traces[0];
+  check(trace.command.name === "OpenAccount" && trace.outcome === "accepted",
+    `the desktop pushed the step: ${trace.command.name} ${trace.outcome}`);
+  check(trace.events.map((e) => e.name).join() === "AccountOpened" && trace.events[0].data.owner === "Alice",
+    `its trace holds AccountOpened for Alice (${JSON.stringify(trace.events.map((e) => e.data))})`);
+  const logged = await until("the event in the log", () =>
+    inPage(`const rows = [...document.querySelectorAll("[data-testid=event-row]")].map((r) => r.innerText);
+      done(rows.find((r) => r.includes("AccountOpened")))`));
+  check(logged.includes("BankAccount-acc-1"), `the event log shows it: "${logged.replace(/\s+/g, " ")}"`);
+  const counted = await until("the count on the event sticky", () =>
+    inPage(`done(document.querySelector('.react-flow__node[data-id="evt-account-opened"] [data-testid=event-count]')?.textContent)`));
+  check(counted === "1", `the AccountOpened sticky counts 1 (${counted})`);
+  const store = join(work, "models/.squall/bank_account.sqlite");
+  check(existsSync(store), "the run is stored beside the model, in .squall/");
+  await sleep(500);
+  // The web view as WebDriver sees it: X's copy of the window may lag behind the page.
+  const runShot = await webdriver("GET", `/session/${session}/screenshot`);
+  writeFileSync(join(options.out, "run.png"), Buffer.from(runShot, "base64"));
+  console.log(`  saved run.png (the web view in Run mode) in ${options.out}`);
+  await click("[data-testid=mode-design]");
 
   step("screenshots");
   await sleep(500);
