@@ -117,3 +117,25 @@ fn the_request_type_names_its_variants_as_the_json_does() {
     assert!(request_ts.contains(r#""type": "judge_connection""#), "{request_ts}");
     assert!(request_ts.contains("from_kind: Kind"), "{request_ts}");
 }
+
+/// The UI's unit tests read the grammar the backend answers with from
+/// `ui/src/test/grammar.json`; like the bindings, it is regenerated here when
+/// it drifts (a lint code changing severity, a new rule), so the tests never
+/// check the UI against a grammar the backend no longer has.
+#[test]
+fn the_ui_tests_grammar_fixture_is_what_the_backend_answers() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/test/grammar.json");
+    let mut workspace = squall_api::Workspace::new("fixture", squall_api::Options::default());
+    let answer = workspace.handle(squall_api::Request::Grammar).unwrap();
+    let generated = format!("{}\n", serde_json::to_string_pretty(&answer).unwrap());
+    let committed = fs::read_to_string(&fixture).unwrap_or_default();
+    let same = serde_json::from_str::<serde_json::Value>(&committed).ok()
+        == serde_json::from_str::<serde_json::Value>(&generated).ok();
+    if !same {
+        fs::write(&fixture, &generated).unwrap();
+        panic!(
+            "{} did not match the backend's grammar; it has been regenerated, review and commit it",
+            fixture.display()
+        );
+    }
+}
