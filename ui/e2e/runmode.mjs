@@ -27,6 +27,11 @@ export async function runmodeSuite(browser) {
     console.log(`serving at ${url.replace(/token=.*/, 'token=…')}`);
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     const errors = collectErrors(page);
+    // Requests the backend refused, with its words, for a failure's message.
+    const refused = [];
+    page.on('response', async (r) => {
+      if (r.url().includes('/api') && r.status() >= 400) refused.push(`${r.status()} ${await r.text().catch(() => '')} for ${r.request().postData()}`);
+    });
     await page.goto(url);
     onFailureShoot(page);
     const shot = (name, on = page) => on.screenshot({ path: join(shots, `runmode-${name}.png`) });
@@ -226,6 +231,8 @@ export async function runmodeSuite(browser) {
       await other.waitForFunction(() => [...document.querySelectorAll('[data-testid=event-row]')].some((r) => r.textContent.includes('"amount":25')), null, { timeout: 10_000 });
       expect(otherErrors.length === 0, `the second page logged: ${otherErrors.join('\n')}`);
       await shot('13-second-browser', other);
+      // The deposit's cascade plays on to its end before the next check queues a command.
+      await quiet();
     });
 
     await check('an actor leads to its commands', async () => {
@@ -256,7 +263,10 @@ export async function runmodeSuite(browser) {
       });
       await page.keyboard.press('F10');
       await waitCount('evt-owner-changed', 1).catch(async (err) => {
-        throw new Error(`${err.message}; keys seen: ${await page.evaluate(() => window.__keys.join(', '))}; step button disabled: ${await page.locator('[data-testid=run-step]').isDisabled()}`);
+        const toasts = await page.locator('.toast').allInnerTexts();
+        throw new Error(
+          `${err.message}; keys seen: ${await page.evaluate(() => window.__keys.join(', '))}; step button disabled: ${await page.locator('[data-testid=run-step]').isDisabled()}; toasts: ${toasts.join(' | ')}; refused requests: ${refused.join(' | ')}`,
+        );
       });
       await page.keyboard.press('F5');
       await page.waitForSelector('.palette');

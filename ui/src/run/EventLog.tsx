@@ -14,6 +14,8 @@ import type { RunView } from './useRun';
 
 const ROW = 30;
 const LOG_SETTLE_MS = 150;
+/** A scroll this soon after a wheel, a press or a key is the person's. */
+const USER_SCROLL_MS = 1000;
 
 interface Page {
   epoch: string;
@@ -63,6 +65,10 @@ export function EventLog({ run, board, status, filter, onFilter, onSaveScenario 
   const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
   const [follow, setFollow] = useState(true);
   const scroller = useRef<HTMLDivElement>(null);
+  const userScrolled = useRef(0);
+  const noteUserScroll = () => {
+    userScrolled.current = Date.now();
+  };
   const asked = useRef(new Map<number, string>());
   const { send } = run;
   const index = useMemo(() => indexBoard(board), [board]);
@@ -230,8 +236,16 @@ export function EventLog({ run, board, status, filter, onFilter, onSaveScenario 
         ref={scroller}
         onScroll={(e) => {
           const el = e.currentTarget;
-          setFollow(el.scrollHeight - el.scrollTop - el.clientHeight < ROW * 1.5);
+          const atEnd = el.scrollHeight - el.scrollTop - el.clientHeight < ROW * 1.5;
+          // Only a person scrolling up stops following: the list's own scrolls to the end pass
+          // through places short of it while rows are measured.
+          if (atEnd) setFollow(true);
+          else if (Date.now() - userScrolled.current < USER_SCROLL_MS) setFollow(false);
         }}
+        onWheel={noteUserScroll}
+        onPointerDown={noteUserScroll}
+        onTouchStart={noteUserScroll}
+        onKeyDown={noteUserScroll}
       >
         {total === 0 ? <p className="prop-note run-log-empty">No events yet{filter.stream || filter.event_type || filter.correlation_id ? ' match' : ''}.</p> : null}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>

@@ -20,7 +20,19 @@ describe('the run controls', () => {
       [{ type: 'step' }, 3],
     ]);
     expect(effects).toEqual(['step']);
-    expect(state).toEqual({ playing: false, busy: 'step' });
+    expect(state).toMatchObject({ playing: false, busy: 'step' });
+  });
+
+  it('Step pressed while a step is on its way follows its answer, and pauses Play', () => {
+    const { state, effects } = play([
+      [{ type: 'play' }, 3],
+      [{ type: 'step' }, 3],
+      [{ type: 'answered', pending: 2 }, 2],
+      [{ type: 'answered', pending: 1 }, 1],
+      [{ type: 'tick' }, 1],
+    ]);
+    expect(effects).toEqual(['step', 'step']);
+    expect(state).toEqual(idle);
   });
 
   it('Step does nothing with an empty queue', () => {

@@ -9,6 +9,8 @@ export interface PlayerState {
   playing: boolean;
   /** A request on its way; nothing else is sent until it is answered. */
   busy: Busy;
+  /** Step was pressed while a request was on its way: one step follows its answer. */
+  stepNext: boolean;
 }
 
 export type PlayerInput =
@@ -25,33 +27,36 @@ export type PlayerInput =
 /** What the machine asks for: a request, a timer for the next tick, or nothing. */
 export type PlayerEffect = 'step' | 'run_until_quiet' | 'wait' | null;
 
-export const idle: PlayerState = { playing: false, busy: null };
+export const idle: PlayerState = { playing: false, busy: null, stepNext: false };
 
 export function advance(state: PlayerState, input: PlayerInput, pending: number): { state: PlayerState; effect: PlayerEffect } {
   const stay = { state, effect: null };
   switch (input.type) {
     case 'step':
-      if (state.busy || pending === 0) return { state: { ...state, playing: false }, effect: null };
-      // A step while playing pauses first: people step to look closely.
-      return { state: { playing: false, busy: 'step' }, effect: 'step' };
+      // A step while playing pauses first: people step to look closely. Pressed while a
+      // request is on its way, it is not lost: it follows the answer.
+      if (state.busy) return { state: { ...state, playing: false, stepNext: true }, effect: null };
+      if (pending === 0) return { state: { ...state, playing: false }, effect: null };
+      return { state: { playing: false, busy: 'step', stepNext: false }, effect: 'step' };
     case 'play':
-      if (state.busy) return { state: { ...state, playing: true }, effect: null };
+      if (state.busy) return { state: { ...state, playing: true, stepNext: false }, effect: null };
       if (pending === 0) return stay;
-      return { state: { playing: true, busy: 'step' }, effect: 'step' };
+      return { state: { playing: true, busy: 'step', stepNext: false }, effect: 'step' };
     case 'tick':
       if (!state.playing || state.busy) return stay;
       if (pending === 0) return { state: idle, effect: null };
-      return { state: { playing: true, busy: 'step' }, effect: 'step' };
+      return { state: { playing: true, busy: 'step', stepNext: false }, effect: 'step' };
     case 'pause':
-      return { state: { ...state, playing: false }, effect: null };
+      return { state: { ...state, playing: false, stepNext: false }, effect: null };
     case 'quiet':
       if (state.busy === 'quiet') return stay;
-      if (state.busy) return { state: { ...state, playing: false }, effect: null };
+      if (state.busy) return { state: { ...state, playing: false, stepNext: false }, effect: null };
       if (pending === 0) return stay;
-      return { state: { playing: false, busy: 'quiet' }, effect: 'run_until_quiet' };
+      return { state: { playing: false, busy: 'quiet', stepNext: false }, effect: 'run_until_quiet' };
     case 'answered': {
+      if (state.stepNext && input.pending > 0) return { state: { playing: false, busy: 'step', stepNext: false }, effect: 'step' };
       const playing = state.playing && input.pending > 0;
-      return { state: { playing, busy: null }, effect: playing ? 'wait' : null };
+      return { state: { playing, busy: null, stepNext: false }, effect: playing ? 'wait' : null };
     }
     case 'failed':
       return { state: idle, effect: null };
