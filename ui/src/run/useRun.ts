@@ -55,6 +55,8 @@ export function sameStatus(a: RunStatus, b: RunStatus): boolean {
 }
 
 export function useRun(api: Api, ws: WorkspaceView, board: Board, active: boolean): RunView {
+  // The workspace's toast and run pushes are stable; the workspace view itself is new with every state.
+  const { toast, onRun } = ws;
   const [status, setStatus] = useState<RunStatus | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [revision, setRevision] = useState(0);
@@ -152,10 +154,10 @@ export function useRun(api: Api, ws: WorkspaceView, board: Board, active: boolea
       if ('status' in answer) applyStatus(answer.status);
       if (answer.type === 'stepped') {
         showTraces(answer.traces);
-        if (answer.end?.stopped) ws.toast(`The run was stopped: ${answer.end.stopped}`);
+        if (answer.end?.stopped) toast(`The run was stopped: ${answer.end.stopped}`);
       }
     },
-    [applyStatus, showTraces, ws],
+    [applyStatus, showTraces, toast],
   );
 
   const send = useCallback(
@@ -172,21 +174,21 @@ export function useRun(api: Api, ws: WorkspaceView, board: Board, active: boolea
       try {
         return await send(request);
       } catch (err) {
-        ws.toast(errorMessage(err));
+        toast(errorMessage(err));
         return null;
       }
     },
-    [send, ws],
+    [send, toast],
   );
 
   // Other clients' steps, and our own echoed back (shown once: `seen`).
   useEffect(
     () =>
-      ws.onRun((push) => {
+      onRun((push) => {
         applyStatus(push.status);
         showTraces(push.traces);
       }),
-    [applyStatus, showTraces, ws],
+    [applyStatus, onRun, showTraces],
   );
 
   useEffect(() => {
@@ -223,12 +225,12 @@ export function useRun(api: Api, ws: WorkspaceView, board: Board, active: boolea
         send(request)
           .then(() => dispatchRef.current({ type: 'answered', pending: statusRef.current?.pending ?? 0 }))
           .catch((err: unknown) => {
-            ws.toast(errorMessage(err));
+            toast(errorMessage(err));
             dispatchRef.current({ type: 'failed' });
           });
       }
     },
-    [send, ws],
+    [send, toast],
   );
   useEffect(() => {
     dispatchRef.current = dispatch;
@@ -311,25 +313,28 @@ export function useRun(api: Api, ws: WorkspaceView, board: Board, active: boolea
     });
   }, [chosen, counts, errors, generation, highlight, marks, rejections, speedMs]);
 
-  return {
-    status,
-    loadError,
-    send,
-    ask,
-    submit,
-    player,
-    speedMs,
-    setSpeedMs,
-    control,
-    at,
-    setAt,
-    highlight,
-    focus,
-    recent,
-    chosen,
-    choose,
-    marks,
-    revision,
-    newRun,
-  };
+  return useMemo(
+    () => ({
+      status,
+      loadError,
+      send,
+      ask,
+      submit,
+      player,
+      speedMs,
+      setSpeedMs,
+      control,
+      at,
+      setAt,
+      highlight,
+      focus,
+      recent,
+      chosen,
+      choose,
+      marks,
+      revision,
+      newRun,
+    }),
+    [ask, at, chosen, control, focus, highlight, loadError, marks, newRun, player, recent, revision, send, setAt, speedMs, status, submit],
+  );
 }

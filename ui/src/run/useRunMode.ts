@@ -41,6 +41,7 @@ export function useRunMode({ api, ws, board, onEnterRun, onModeChanged }: Option
   const running = mode === 'run';
   const [pick, setPick] = useState<RunPick | null>(null);
   const run = useRun(api, ws, board, running);
+  const { toast } = ws;
 
   const switchMode = useCallback(
     (next: Mode) => {
@@ -65,9 +66,9 @@ export function useRunMode({ api, ws, board, onEnterRun, onModeChanged }: Option
   const saveScenario = useCallback(
     async (commandId: string, name: string) => {
       const answer = await run.ask({ type: 'save_scenario', name, command_id: commandId });
-      if (answer?.type === 'scenario_saved') ws.toast(`Scenario “${answer.name}” is on the board now; Ctrl+Z takes it back.`, 'info');
+      if (answer?.type === 'scenario_saved') toast(`Scenario “${answer.name}” is on the board now; Ctrl+Z takes it back.`, 'info');
     },
-    [run, ws],
+    [run, toast],
   );
 
   const onKey = (e: KeyboardEvent): boolean => {
