@@ -63,7 +63,7 @@ export function RunBar({ run, status }: { run: RunView; status: RunStatus }) {
           {pending === 0 ? 'queue empty' : `${pending.toLocaleString('en')} queued`}
         </span>
         <span className="run-stats" title="Processed commands in this branch, and how many were refused">
-          {status.commands.toLocaleString('en')} commands{status.rejected > 0 ? `, ${status.rejected.toLocaleString('en')} refused` : ''}
+          {status.commands.toLocaleString('en')} {status.commands === 1 ? 'command' : 'commands'}{status.rejected > 0 ? `, ${status.rejected.toLocaleString('en')} refused` : ''}
         </span>
         <div className="run-clock" role="group" aria-label="Virtual clock">
           <span className="run-clock-time" data-testid="run-clock" title={`The virtual clock scripts read with now(): ${status.now}`}>
