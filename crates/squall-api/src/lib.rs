@@ -19,6 +19,7 @@ mod recovery;
 mod request;
 mod response;
 mod run;
+mod script;
 mod watch;
 mod workspace;
 
@@ -31,5 +32,6 @@ pub use run::{
     EventPage, FieldSuggestions, InstanceInfo, LoggedEvent, QueryResult, QueuedCommand, RunAnswer,
     RunRequest, RunStatus, ScriptConstant, StickyCount, Suggestion,
 };
+pub use script::{ContractFunction, Direction, FieldInfo, HelperInfo, MessageInfo, ScriptDiagnostic, ScriptInfo};
 pub use watch::{FolderWatch, WatchError};
 pub use workspace::{Options, Workspace};

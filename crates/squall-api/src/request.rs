@@ -77,6 +77,26 @@ pub enum Request {
     CreateScript {
         id: Id,
     },
+    /// A sticky's script for the editor: its text and path (or the path and
+    /// starter text `create_script` would use), its diagnostics, and the
+    /// completion data of its contract.
+    ReadScript {
+        id: Id,
+    },
+    /// Diagnostics for a text not yet saved, as it is typed: Rhai's compile
+    /// errors and the contract's checks against the sticky's arrows.
+    /// Nothing is written.
+    CheckScript {
+        id: Id,
+        text: String,
+    },
+    /// Save the sticky's script, atomically. A sticky without a script gets
+    /// the path `create_script` would give it (one undo step, which leaves
+    /// the file). The run picks the new text up at once.
+    WriteScript {
+        id: Id,
+        text: String,
+    },
     /// Something about the board's run: submit, step, look, travel, branch.
     Run {
         request: RunRequest,

@@ -8,6 +8,7 @@ use squall_sim::Trace;
 use ts_rs::TS;
 
 use crate::run::{RunAnswer, RunStatus};
+use crate::script::ScriptInfo;
 
 /// The answer to a [`Request`](crate::Request).
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
@@ -43,6 +44,16 @@ pub enum Response {
     /// waits to be taken or discarded.
     Recovery {
         written: Option<String>,
+    },
+    /// The answer to read_script and check_script.
+    Script {
+        script: Box<ScriptInfo>,
+    },
+    /// The answer to write_script: the script as written and the workspace
+    /// after it (changed when the sticky got its script path).
+    ScriptWritten {
+        state: State,
+        script: Box<ScriptInfo>,
     },
     /// The answer to a run request.
     Run {

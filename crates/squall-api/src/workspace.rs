@@ -2,6 +2,7 @@
 //! Every host (the desktop shell, `squall serve`) holds one and passes it
 //! requests; none keeps board state of its own.
 
+mod script;
 mod starter;
 
 use std::path::{Path, PathBuf};
@@ -164,6 +165,9 @@ impl Workspace {
                 Ok(self.state_response())
             }
             Request::CreateScript { id } => self.create_script(id),
+            Request::ReadScript { id } => self.read_script(&id, None),
+            Request::CheckScript { id, text } => self.read_script(&id, Some(text)),
+            Request::WriteScript { id, text } => self.write_script(id, &text),
             Request::Run { request } => self.run(request),
         }
     }

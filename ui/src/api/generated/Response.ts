@@ -2,6 +2,7 @@
 import type { Grammar } from "./Grammar";
 import type { Id } from "./Id";
 import type { RunAnswer } from "./RunAnswer";
+import type { ScriptInfo } from "./ScriptInfo";
 import type { SearchHit } from "./SearchHit";
 import type { State } from "./State";
 import type { Verdict } from "./Verdict";
@@ -9,4 +10,4 @@ import type { Verdict } from "./Verdict";
 /**
  * The answer to a [`Request`](crate::Request).
  */
-export type Response = { "type": "state", state: State, } | { "type": "edited", state: State, created: Array<Id>, } | { "type": "grammar", grammar: Grammar, } | { "type": "verdict", verdict: Verdict, } | { "type": "search_results", hits: Array<SearchHit>, } | { "type": "file_status", changed: boolean, } | { "type": "recovery", written: string | null, } | { "type": "run", answer: RunAnswer, };
+export type Response = { "type": "state", state: State, } | { "type": "edited", state: State, created: Array<Id>, } | { "type": "grammar", grammar: Grammar, } | { "type": "verdict", verdict: Verdict, } | { "type": "search_results", hits: Array<SearchHit>, } | { "type": "file_status", changed: boolean, } | { "type": "recovery", written: string | null, } | { "type": "script", script: ScriptInfo, } | { "type": "script_written", state: State, script: ScriptInfo, } | { "type": "run", answer: RunAnswer, };
