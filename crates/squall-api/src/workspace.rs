@@ -166,8 +166,8 @@ impl Workspace {
             }
             Request::CreateScript { id } => self.create_script(id),
             Request::ReadScript { id } => self.read_script(&id, None),
-            Request::CheckScript { id, text } => self.read_script(&id, Some(text)),
-            Request::WriteScript { id, text } => self.write_script(id, &text),
+            Request::CheckScript { id, text } => self.read_script(&id, Some(&text)),
+            Request::WriteScript { id, text } => self.write_script(&id, &text),
             Request::Run { request } => self.run(request),
         }
     }

@@ -259,6 +259,18 @@ impl Runner {
         Ok(Some(Push::Run { status: Box::new(status), traces: Vec::new() }))
     }
 
+    /// After a script was written through the workspace: the open run takes
+    /// it up now, and where it stands is pushed to every client whether its
+    /// problem changed or not, so each sees the rules it now runs with.
+    pub(crate) fn script_written(&mut self, at: &BoardRef<'_>) -> Result<Option<Push>, Error> {
+        if self.open.is_none() {
+            return Ok(None);
+        }
+        let open = self.ensure(at)?;
+        let status = status::of(open, at)?;
+        Ok(Some(Push::Run { status: Box::new(status), traces: Vec::new() }))
+    }
+
     /// Turn a processed command and its cascade into a scenario, for the
     /// workspace to add to the board.
     pub(crate) fn record_scenario(
