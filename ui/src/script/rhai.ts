@@ -70,9 +70,18 @@ function quoted(stream: StringStream, quote: string): string {
   return 'string';
 }
 
+export const startState = (): RhaiState => ({ comment: 0, template: false, interp: 0, depth: 0 });
+
+/** The indentation of a line starting with `textAfter`: one unit per open bracket. */
+export function indentFor(state: RhaiState, textAfter: string, unit: number): number | null {
+  if (state.comment > 0 || state.template) return null;
+  const closing = /^\s*[)\]}]/.test(textAfter) ? 1 : 0;
+  return Math.max(0, state.depth - closing) * unit;
+}
+
 export const rhaiParser: StreamParser<RhaiState> = {
   name: 'rhai',
-  startState: () => ({ comment: 0, template: false, interp: 0, depth: 0 }),
+  startState,
   copyState: (s) => ({ ...s }),
   token(stream, state) {
     if (state.comment > 0) return blockComment(stream, state);
@@ -145,18 +154,16 @@ export const rhaiParser: StreamParser<RhaiState> = {
     closeBrackets: { brackets: ['(', '[', '{', '"', '`'] },
     indentOnInput: /^\s*[}\]]$/,
   },
-  indent(state, textAfter, cx) {
-    if (state.comment > 0 || state.template) return null;
-    const closing = /^\s*[)\]}]/.test(textAfter) ? 1 : 0;
-    return Math.max(0, state.depth - closing) * cx.unit;
-  },
+  indent: (state, textAfter, cx) => indentFor(state, textAfter, cx.unit),
 };
 
 export const rhaiLanguage = StreamLanguage.define(rhaiParser);
 
-/** The token classes of one line, as [text, class] pairs (spaces dropped); for tests. */
-export function tokenize(lines: string[]): [string, string | null][][] {
-  const state: RhaiState = { comment: 0, template: false, interp: 0, depth: 0 };
+/**
+ * The token classes of lines, as [text, class] pairs (spaces dropped), read
+ * the way StreamLanguage drives the parser; for tests. `state` is carried on.
+ */
+export function tokenize(lines: string[], state: RhaiState = startState()): [string, string | null][][] {
   return lines.map((line) => {
     const out: [string, string | null][] = [];
     const stream = new StringStream(line, 4, 2);
