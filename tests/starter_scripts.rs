@@ -1,6 +1,6 @@
 //! The starting scripts the app writes (squall-api's CreateScript) follow
 //! the script contract the simulator runs: a board given only starting
-//! scripts runs, and uncommenting a suggested line makes its flow go.
+//! scripts runs, its commands producing the events their names call for.
 
 // The whole file is tests; its helpers may fail loudly like the tests do.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -50,41 +50,39 @@ fn run(model: &Path, dir: &Path, lines: &[&str]) -> (PathBuf, String) {
 }
 
 const OPEN: &str = r#"{"command":"OpenAccount","data":{"account_id":"acc-1","owner":"Alice"}}"#;
-const DEPOSIT: &str = r#"{"command":"DepositMoney","data":{"account_id":"acc-1","amount":100}}"#;
 
 #[test]
-fn given_only_starting_scripts_when_the_board_runs_then_every_command_is_accepted_and_nothing_follows() {
+fn given_only_starting_scripts_when_a_command_runs_then_the_event_it_names_follows_and_the_read_model_keeps_it()
+ {
     let dir = tempfile::tempdir().unwrap();
     let model = with_starting_scripts(dir.path());
 
     squall().arg("check").arg(&model).assert().success();
-    let (db, out) = run(&model, dir.path(), &[OPEN, DEPOSIT]);
-
-    assert!(!out.contains("rejected") && !out.contains("error"), "{out}");
-    let events = squall().args(["events", "--db"]).arg(&db).assert().success();
-    let listed = String::from_utf8(events.get_output().stdout.clone()).unwrap();
-    assert!(!listed.contains("AccountOpened"), "a starting handler emits nothing yet:\n{listed}");
-}
-
-#[test]
-fn given_a_starting_script_when_its_suggested_line_is_uncommented_then_the_event_follows_and_the_read_model_keeps_it()
- {
-    let dir = tempfile::tempdir().unwrap();
-    let model = with_starting_scripts(dir.path());
-    let script = dir.path().join("scripts/bank/bank_account.rhai");
-    let text = std::fs::read_to_string(&script).unwrap();
-    let suggestion = r#"[event("AccountOpened", #{ account_id: command.account_id, owner: command.owner })]"#;
-    assert!(text.contains(&format!("// may return {suggestion}")), "{text}");
-    let handler = "fn handle_OpenAccount(state, command) {";
-    std::fs::write(&script, text.replacen(handler, &format!("{handler}\n    return {suggestion};"), 1))
-        .unwrap();
-
     let (db, out) = run(&model, dir.path(), &[OPEN]);
 
+    assert!(!out.contains("rejected") && !out.contains("error"), "{out}");
     assert!(out.contains("AccountOpened"), "{out}");
+    let events = squall().args(["events", "--db"]).arg(&db).assert().success();
+    let listed = String::from_utf8(events.get_output().stdout.clone()).unwrap();
+    assert!(!listed.contains("MoneyDeposited"), "only the event the command names:\n{listed}");
     let read =
         squall().args(["read-model", "--db"]).arg(&db).args(["AccountOverview", "acc-1"]).assert().success();
     let document: Value = serde_json::from_slice(&read.get_output().stdout).unwrap();
     assert_eq!(document["owner"], "Alice");
     assert_eq!(document["account_id"], "acc-1");
+}
+
+#[test]
+fn given_a_starting_handler_emptied_when_its_command_runs_then_the_trace_says_nothing_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = with_starting_scripts(dir.path());
+    let script = dir.path().join("scripts/bank/bank_account.rhai");
+    let text = std::fs::read_to_string(&script).unwrap();
+    let handler = "fn handle_OpenAccount(state, command) {";
+    std::fs::write(&script, text.replacen(handler, &format!("{handler}\n    return [];"), 1)).unwrap();
+
+    let (_, out) = run(&model, dir.path(), &[OPEN]);
+
+    assert!(!out.contains("AccountOpened"), "{out}");
+    assert!(out.contains("produced no events for OpenAccount"), "{out}");
 }

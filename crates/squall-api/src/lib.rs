@@ -32,6 +32,8 @@ pub use run::{
     EventPage, FieldSuggestions, InstanceInfo, LoggedEvent, QueryResult, QueuedCommand, RunAnswer,
     RunRequest, RunStatus, ScriptConstant, StickyCount, Suggestion,
 };
-pub use script::{ContractFunction, Direction, FieldInfo, HelperInfo, MessageInfo, ScriptDiagnostic, ScriptInfo};
+pub use script::{
+    ContractFunction, Direction, FieldInfo, HelperInfo, MessageInfo, ScriptDiagnostic, ScriptInfo,
+};
 pub use watch::{FolderWatch, WatchError};
 pub use workspace::{Options, Workspace};

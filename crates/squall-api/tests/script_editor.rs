@@ -304,3 +304,96 @@ fn given_a_script_that_stops_compiling_when_written_then_the_run_s_problem_is_pu
         "{pushes:?}"
     );
 }
+
+/// A board drawn in the app: `Place order` → `Order` → `Order placed`, each
+/// message with fields, the aggregate keyed by `order_id`, saved to a file.
+fn drawn_board(dir: &Path) -> (Workspace, Id, Id) {
+    use squall_api::{ElementPatch, Op};
+    use squall_model::{Field, FieldType, Kind, Point};
+
+    let mut workspace = Workspace::new("Shop", Options::default());
+    workspace.handle(Request::SaveAs { path: dir.join("shop.ron").display().to_string() }).unwrap();
+    let mut add = |kind: Kind, name: &str, patch: ElementPatch| -> Id {
+        let op = Op::AddElement {
+            kind,
+            name: name.into(),
+            position: Point { x: 0.0, y: 0.0 },
+            group: None,
+            patch: Some(patch),
+        };
+        match workspace.handle(Request::Edit { op: Box::new(op) }).unwrap() {
+            Response::Edited { created, .. } => created[0].clone(),
+            other => panic!("{other:?}"),
+        }
+    };
+    let field = |name: &str, ty: FieldType| Field { name: name.into(), ty };
+    let command = add(
+        Kind::Command,
+        "Place order",
+        ElementPatch {
+            fields: Some(vec![field("order_id", FieldType::Id), field("total", FieldType::Decimal)]),
+            ..Default::default()
+        },
+    );
+    let aggregate =
+        add(Kind::Aggregate, "Order", ElementPatch { key: Some("order_id".into()), ..Default::default() });
+    let event = add(
+        Kind::Event,
+        "Order placed",
+        ElementPatch {
+            fields: Some(vec![
+                field("order_id", FieldType::Id),
+                field("total", FieldType::Decimal),
+                field("note", FieldType::String),
+            ]),
+            ..Default::default()
+        },
+    );
+    for (from, to) in [(&command, &aggregate), (&aggregate, &event)] {
+        let op = Op::Connect { from: from.clone(), to: to.clone(), label: None };
+        workspace.handle(Request::Edit { op: Box::new(op) }).unwrap();
+    }
+    (workspace, command, aggregate)
+}
+
+#[test]
+fn given_a_freshly_drawn_board_when_its_aggregate_gets_a_starter_then_a_command_produces_its_event_with_the_copied_fields()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let (workspace, command, aggregate) = drawn_board(dir.path());
+    let mut bank = Bank { dir, workspace };
+    bank.workspace.handle(Request::CreateScript { id: aggregate.clone() }).unwrap();
+    assert_eq!(bank.script(Request::ReadScript { id: aggregate }).diagnostics, Vec::new());
+
+    let traces = bank.act(command.as_str(), json!({"order_id": "o-1", "total": 12.5}));
+
+    assert!(matches!(traces[0].outcome, Outcome::Accepted), "{:?}", traces[0]);
+    assert_eq!(traces[0].events.len(), 1, "{:?}", traces[0]);
+    let placed = &traces[0].events[0];
+    assert_eq!(placed.name, "Order placed");
+    assert_eq!(placed.data["order_id"], "o-1");
+    assert_eq!(placed.data["total"].to_string().trim_matches('"'), "12.5");
+    assert_eq!(placed.data["note"], "", "a field the command lacks starts empty");
+}
+
+#[test]
+fn given_a_handler_that_returns_nothing_when_its_command_runs_then_the_trace_says_so() {
+    let mut bank = Bank::new();
+    let text = the_script().replacen(
+        "fn handle_OpenAccount(state, command) {",
+        "fn handle_OpenAccount(state, command) {\n    return [];",
+        1,
+    );
+    bank.write(AGGREGATE, &text);
+
+    let traces = bank.act("cmd-open-account", json!({"account_id": "acc-1", "owner": "Alice"}));
+
+    assert!(traces[0].events.is_empty());
+    let notes: Vec<&str> = traces[0].logs.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(
+        notes,
+        [
+            "squall: aggregate `BankAccount` (agg-bank-account) produced no events for OpenAccount: the command is accepted and changes nothing"
+        ]
+    );
+}

@@ -74,11 +74,15 @@ fn given_an_aggregate_without_a_script_when_one_is_created_then_it_is_written_na
     ] {
         assert!(text.contains(function), "{function} missing from:\n{text}");
     }
-    // What the handler may send on, filled from the command where the fields agree.
+    // The event the command names, filled from the command where the fields agree.
+    let handler = text.split("fn handle_DepositMoney").nth(1).unwrap().split("\n}").next().unwrap();
     assert!(
-        text.contains(r#"// may return [event("MoneyDeposited", #{ account_id: command.account_id, amount: command.amount })]"#),
+        handler.contains(
+            r#"[event("MoneyDeposited", #{ account_id: command.account_id, amount: command.amount })]"#
+        ),
         "{text}"
     );
+    assert!(handler.contains("// It may also send AccountOpened, MoneyWithdrawn, OwnerChanged."), "{text}");
     assert!(!missing_scripts(&state).contains(&"agg-bank-account".to_owned()));
     assert!(state.dirty && state.can_undo);
 }
@@ -100,7 +104,12 @@ fn given_every_sticky_without_a_script_when_each_gets_one_then_no_script_is_miss
     assert_eq!(missing_scripts(&state), Vec::<String>::new());
     let policy = std::fs::read_to_string(f.file("scripts/bank_account/send_thank_you_email.rhai")).unwrap();
     assert!(policy.contains("fn on_MoneyDeposited(event)"), "{policy}");
-    assert!(policy.contains(r#"// may return [command("SendThankYouEmail", #{ account_id: event.account_id, amount: event.amount })]"#), "{policy}");
+    assert!(
+        policy.contains(
+            r#"[command("SendThankYouEmail", #{ account_id: event.account_id, amount: event.amount })]"#
+        ),
+        "{policy}"
+    );
     let overview = std::fs::read_to_string(f.file("scripts/bank_account/account_overview.rhai")).unwrap();
     assert!(
         overview.contains("fn project_OwnerChanged(doc, event)")

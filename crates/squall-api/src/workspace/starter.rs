@@ -2,16 +2,18 @@
 //! cannot be simulated, and the lint says so; a person drawing a board in
 //! the app cannot make a file. The workspace writes one for them: a script
 //! with a function for every message the sticky's arrows bring, named by the
-//! script contract (docs/scripting.md), doing nothing yet, and listing in
-//! comments what the sticky may send on.
+//! script contract (docs/scripting.md). It runs as it is: a handler emits
+//! the events its arrows name, a policy issues its commands, their fields
+//! copied from the message received where the names and types agree.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use squall_model::contract;
-use squall_model::{Board, Element, Kind};
+use squall_model::{Board, Element, FieldType, Kind};
 
 use crate::Error;
+use crate::script::neighbours;
 
 /// Where a starting script goes and what it says.
 #[derive(Debug)]
@@ -104,28 +106,6 @@ fn one_line(name: &str) -> String {
         .collect()
 }
 
-/// The elements of `kind` with an arrow into `element`, and those it has an arrow to.
-fn neighbours<'a>(board: &'a Board, element: &Element, kind: Kind) -> (Vec<&'a Element>, Vec<&'a Element>) {
-    let find = |id: &squall_model::Id| board.elements.iter().find(|e| &e.id == id && e.kind == kind);
-    let mut into = Vec::new();
-    let mut out = Vec::new();
-    for c in &board.connections {
-        if c.to == element.id
-            && let Some(from) = find(&c.from)
-            && !into.iter().any(|e: &&Element| e.id == from.id)
-        {
-            into.push(from);
-        }
-        if c.from == element.id
-            && let Some(to) = find(&c.to)
-            && !out.iter().any(|e: &&Element| e.id == to.id)
-        {
-            out.push(to);
-        }
-    }
-    (into, out)
-}
-
 /// `account_id (id), amount (decimal)`: a message's fields, for a comment.
 fn fields_of(message: &Element) -> String {
     if message.fields.is_empty() {
@@ -134,20 +114,111 @@ fn fields_of(message: &Element) -> String {
     message.fields.iter().map(|f| format!("{} ({})", one_line(&f.name), f.ty)).collect::<Vec<_>>().join(", ")
 }
 
-/// `event("MoneyDeposited", #{ account_id: command.account_id, amount: () })`:
-/// a message to send, filled from the one received where the field names agree.
-fn example(helper: &str, message: &Element, received: &str, from: Option<&Element>) -> String {
+/// `event("MoneyDeposited", #{ account_id: command.account_id, amount: 0.0 })`:
+/// a message to send, filled from the one received where a field of the same
+/// name and type is there, and with a neutral value of its type where not
+/// (`()` for an id, which has none). `None` when the message's name would
+/// not survive in a string, so the starter cannot send it by name.
+fn message(helper: &str, message: &Element, received: &str, from: &Element) -> Option<String> {
+    if one_line(&message.name) != message.name {
+        return None;
+    }
     let values: Vec<String> = message
         .fields
         .iter()
+        .filter(|f| is_identifier(&f.name))
         .map(|f| {
-            let known = from.is_some_and(|m| m.fields.iter().any(|g| g.name == f.name));
-            let name = one_line(&f.name);
-            if known { format!("{name}: {received}.{name}") } else { format!("{name}: ()") }
+            let known = from.fields.iter().any(|g| g.name == f.name && g.ty == f.ty);
+            if known {
+                format!("{0}: {received}.{0}", f.name)
+            } else {
+                format!("{}: {}", f.name, neutral(&f.ty))
+            }
         })
         .collect();
     let data = if values.is_empty() { "#{}".to_owned() } else { format!("#{{ {} }}", values.join(", ")) };
-    format!("{helper}(\"{}\", {data})", one_line(&message.name))
+    Some(format!("{helper}(\"{}\", {data})", message.name))
+}
+
+/// A value of the type that the board accepts and that means nothing yet.
+fn neutral(ty: &FieldType) -> &'static str {
+    match ty {
+        FieldType::String => "\"\"",
+        FieldType::Int => "0",
+        FieldType::Decimal => "0.0",
+        FieldType::Bool => "false",
+        FieldType::Timestamp => "now()",
+        FieldType::Map => "#{}",
+        FieldType::List(_) => "[]",
+        FieldType::Optional(_) | FieldType::Id => "()",
+    }
+}
+
+/// A field name a script can write as `command.name` and as a map key.
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The words of a name, lower case: `MoneyDeposited` → `money`, `deposited`.
+fn words(name: &str) -> Vec<String> {
+    snake_case(name).split('_').filter(|w| !w.is_empty()).map(str::to_owned).collect()
+}
+
+/// Of the messages a sticky may send, those that most likely follow from
+/// `from`: the ones sharing the most words with it, a word standing for its
+/// past tense (`DepositMoney` → `MoneyDeposited`, not `MoneyWithdrawn`). All
+/// of them when none shares a word, so that a board whose names say nothing
+/// still runs.
+fn likely<'a>(from: &Element, sendable: &[&'a Element]) -> Vec<&'a Element> {
+    let received = words(&from.name);
+    let same =
+        |a: &str, b: &str| a == b || (a.len().min(b.len()) >= 4 && (a.starts_with(b) || b.starts_with(a)));
+    let score = |m: &Element| words(&m.name).iter().filter(|w| received.iter().any(|r| same(r, w))).count();
+    let best = sendable.iter().map(|m| score(m)).max().unwrap_or(0);
+    if best == 0 {
+        return sendable.to_vec();
+    }
+    sendable.iter().copied().filter(|m| score(m) == best).collect()
+}
+
+/// The body of a function that sends what likely follows from `from` (the
+/// list it returns), filled from the message received; the messages the
+/// starter cannot write and those it left out become comments.
+fn sends(s: &mut String, helper: &str, sendable: &[&Element], received: &str, from: &Element) {
+    let sent = likely(from, sendable);
+    let others: Vec<&Element> =
+        sendable.iter().copied().filter(|m| !sent.iter().any(|e| e.id == m.id)).collect();
+    if !others.is_empty() {
+        let _ = writeln!(s, "    // It may also send {}.", names(&others));
+    }
+    let mut code = Vec::new();
+    for m in &sent {
+        match message(helper, m, received, from) {
+            Some(line) => code.push(line),
+            None => {
+                let _ =
+                    writeln!(s, "    // {helper} \"{}\": its name cannot be written here", one_line(&m.name));
+            }
+        }
+        let skipped: Vec<String> =
+            m.fields.iter().filter(|f| !is_identifier(&f.name)).map(|f| one_line(&f.name)).collect();
+        if !skipped.is_empty() {
+            let _ = writeln!(s, "    // {} also has {}: fill them in", one_line(&m.name), skipped.join(", "));
+        }
+    }
+    match code.as_slice() {
+        [] => {
+            let _ = writeln!(s, "    []");
+        }
+        [one] => {
+            let _ = writeln!(s, "    [{one}]");
+        }
+        many => {
+            let _ = writeln!(s, "    [\n        {}\n    ]", many.join(",\n        "));
+        }
+    }
 }
 
 fn names(elements: &[&Element]) -> String {
@@ -183,10 +254,9 @@ fn aggregate(s: &mut String, board: &Board, element: &Element) {
     for command in &commands {
         let _ = writeln!(s, "\n// {}: {}", one_line(&command.name), fields_of(command));
         let _ = writeln!(s, "fn {}(state, command) {{", contract::handler(&command.name));
-        for event in &events {
-            let _ = writeln!(s, "    // may return [{}]", example("event", event, "command", Some(command)));
-        }
-        let _ = writeln!(s, "    []\n}}");
+        let _ = writeln!(s, "    // Accepts every command: `throw \"why\";` refuses one.");
+        sends(s, "event", &events, "command", command);
+        let _ = writeln!(s, "}}");
     }
     for event in &events {
         let _ = writeln!(s, "\n// {}: {}", one_line(&event.name), fields_of(event));
@@ -204,10 +274,8 @@ fn policy(s: &mut String, board: &Board, element: &Element) {
     for event in &events {
         let _ = writeln!(s, "\n// {}: {}", one_line(&event.name), fields_of(event));
         let _ = writeln!(s, "fn {}(event) {{", contract::reaction(&event.name));
-        for command in &commands {
-            let _ = writeln!(s, "    // may return [{}]", example("command", command, "event", Some(event)));
-        }
-        let _ = writeln!(s, "    []\n}}");
+        sends(s, "command", &commands, "event", event);
+        let _ = writeln!(s, "}}");
     }
 }
 
@@ -238,10 +306,8 @@ fn external_system(s: &mut String, board: &Board, element: &Element) {
     for (message, what) in received {
         let _ = writeln!(s, "\n// {}: {}", one_line(&message.name), fields_of(message));
         let _ = writeln!(s, "fn {}({what}) {{", contract::reaction(&message.name));
-        for event in &events_out {
-            let _ = writeln!(s, "    // may return [{}]", example("event", event, what, Some(message)));
-        }
-        let _ = writeln!(s, "    []\n}}");
+        sends(s, "event", &events_out, what, message);
+        let _ = writeln!(s, "}}");
     }
 }
 

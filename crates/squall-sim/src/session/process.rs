@@ -233,6 +233,8 @@ impl Session {
             }
             _ => Origin::User,
         };
+        let step_events_empty = step.events.is_empty();
+        let command_name = command.command_type.clone();
         let position_of = |event_id: &str| {
             step.events.iter().zip(positions).find(|(e, _)| e.metadata.event_id == event_id).map(|(_, &p)| p)
         };
@@ -295,6 +297,22 @@ impl Session {
         } else {
             (Vec::new(), Vec::new())
         };
+        let mut logs = work.logs;
+        if accepted
+            && step_events_empty
+            && let Some(by) = work.handled_by
+        {
+            // A starter script, or a rule that decided nothing should happen:
+            // either way the person running the board should not have to guess.
+            logs.push(LogLine {
+                sticky: self.sticky_ref(by),
+                text: format!(
+                    "squall: {} produced no events for {}: the command is accepted and changes nothing",
+                    self.model.elements[by].describe(),
+                    command_name
+                ),
+            });
+        }
         Trace {
             branch: self.branch.clone(),
             at: now.to_owned(),
@@ -315,7 +333,7 @@ impl Session {
             events,
             documents,
             issued,
-            logs: work.logs,
+            logs,
             errors,
         }
     }
