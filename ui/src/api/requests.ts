@@ -63,7 +63,7 @@ export const judge = (fromKind: Kind, toKind: Kind): Request => ({
 
 /** The workspace's state, from any response that carries one. */
 export function stateOf(response: Response): State | null {
-  return response.type === 'state' || response.type === 'edited' ? response.state : null;
+  return response.type === 'state' || response.type === 'edited' || response.type === 'script_written' ? response.state : null;
 }
 
 /** The ids an edit minted (added or pasted elements, in order). */

@@ -45,6 +45,7 @@ import { RunMarksContext } from '../run/marks';
 import { RunBar } from '../run/RunBar';
 import { RunLeft, RunRight } from '../run/RunPanels';
 import { useRunMode } from '../run/useRunMode';
+import { ScriptPanel, type ScriptJump } from '../script/ScriptPanel';
 
 const GRID = 20;
 const AUTOSAVE_MS = 5000;
@@ -114,6 +115,11 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
   const pointer = useRef<{ x: number; y: number } | null>(null);
   const clipboard = useRef<{ clip: Clipboard; times: number } | null>(null);
   const [dismissedRecovery, setDismissedRecovery] = useState(false);
+  // The sticky whose script is open, and the line to show in it.
+  const [scriptOf, setScriptOf] = useState<{ id: Id; jump: ScriptJump | null } | null>(null);
+  const openScript = useCallback((id: Id, line: number | null = null) => {
+    setScriptOf({ id, jump: line === null ? null : { line, seq: Date.now() } });
+  }, []);
 
   const board = state.board;
   const names = useMemo(() => new Map(board.elements.map((e) => [e.id, e.name])), [board.elements]);
@@ -239,9 +245,9 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
     async (id: Id) => {
       const response = await ws.request({ type: 'create_script', id });
       const script = response ? stateOf(response)?.board.elements.find((e) => e.id === id)?.script : null;
-      if (script) ws.toast(`The script is ${script}: fill it in`, 'info');
+      if (script) openScript(id);
     },
-    [ws],
+    [openScript, ws],
   );
 
   const undo = useCallback(() => {
@@ -578,7 +584,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
           {!running ? (
             <Palette kinds={catalog.kinds} last={lastKind} onPick={(kind) => void addSticky(kind)} />
           ) : (
-            <RunLeft run={run} board={board} pick={runMode.pick} onPick={pickInRun} />
+            <RunLeft run={run} board={board} pick={runMode.pick} onPick={pickInRun} onOpenScript={openScript} />
           )}
           <div
             className={['canvas', exporting ? 'exporting' : '', running ? 'canvas-running' : ''].filter(Boolean).join(' ')}
@@ -668,6 +674,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
                 canCreateScript={state.path !== null}
                 onPatch={(patch) => void ws.edit(req.updateElement(selectedElement.id, patch))}
                 onCreateScript={() => void createScript(selectedElement.id)}
+                onEditScript={() => openScript(selectedElement.id)}
               />
             ) : selectedGroup ? (
               <GroupProperties
@@ -694,6 +701,18 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
           </aside>
           )}
         </div>
+        {scriptOf && board.elements.some((e) => e.id === scriptOf.id) ? (
+          <ScriptPanel
+            key={scriptOf.id}
+            api={api}
+            request={ws.request}
+            id={scriptOf.id}
+            name={names.get(scriptOf.id) ?? ''}
+            jump={scriptOf.jump}
+            run={running ? run : null}
+            onClose={() => setScriptOf(null)}
+          />
+        ) : null}
         <Toasts toasts={ws.toasts} onDismiss={ws.dismissToast} />
       </div>
       </VerdictContext.Provider>

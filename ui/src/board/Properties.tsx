@@ -212,9 +212,11 @@ interface ElementPropertiesProps {
   canCreateScript: boolean;
   onPatch(patch: ElementPatch): void;
   onCreateScript(): void;
+  /** Open the script panel on the sticky's script. */
+  onEditScript(): void;
 }
 
-export function ElementProperties({ element, info, fieldTypes, scriptMissing, canCreateScript, onPatch, onCreateScript }: ElementPropertiesProps) {
+export function ElementProperties({ element, info, fieldTypes, scriptMissing, canCreateScript, onPatch, onCreateScript, onEditScript }: ElementPropertiesProps) {
   const allow = Object.entries(element.allow ?? {});
   return (
     <div className="properties">
@@ -264,7 +266,11 @@ export function ElementProperties({ element, info, fieldTypes, scriptMissing, ca
             >
               Create script
             </button>
-          ) : null}
+          ) : (
+            <button type="button" className="script-create" onClick={onEditScript} data-testid="edit-script" title="Open the script in the editor">
+              Edit script
+            </button>
+          )}
         </div>
       ) : null}
       {KEYED.has(element.kind) ? (

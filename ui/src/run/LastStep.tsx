@@ -1,8 +1,8 @@
 // The last processed command in words, next to the launcher: what it
 // emitted and issued, or why it was refused (also drawn on its sticky).
 
-import type { Trace } from '../api/generated';
-import { shortError } from './chain';
+import type { Id, Trace } from '../api/generated';
+import { errorSticky, fileLine, shortError } from './chain';
 
 export interface StepSummary {
   title: string;
@@ -22,9 +22,19 @@ export function stepSummary(trace: Trace): StepSummary {
   return { title, detail: parts.join('; '), rejected: false };
 }
 
-export function LastStep({ trace }: { trace: Trace | undefined }) {
+/** The sticky whose script a step ran, and the line of its first script error, if any. */
+export function scriptPlace(trace: Trace): { id: Id; line: number | null } | null {
+  const error = trace.errors[0];
+  const at = error ? fileLine(error) : null;
+  const line = at ? Number(at.split(':').pop()) : null;
+  if (!trace.handled_by && line === null) return null;
+  return { id: errorSticky(trace), line };
+}
+
+export function LastStep({ trace, onOpenScript }: { trace: Trace | undefined; onOpenScript?(id: Id, line: number | null): void }) {
   if (!trace) return null;
   const summary = stepSummary(trace);
+  const place = scriptPlace(trace);
   return (
     <div className={summary.rejected ? 'run-last run-last-rejected' : 'run-last'} data-testid="last-step" role="status">
       <div>
@@ -35,6 +45,17 @@ export function LastStep({ trace }: { trace: Trace | undefined }) {
         <div className="run-last-errors" title={trace.errors.join('\n')}>
           {trace.errors.map(shortError).join('\n')}
         </div>
+      ) : null}
+      {place && onOpenScript ? (
+        <button
+          type="button"
+          className="run-last-script"
+          data-testid="last-step-script"
+          onClick={() => onOpenScript(place.id, place.line)}
+          title={place.line === null ? 'Open the script that handled this command' : `Open the script at line ${place.line}`}
+        >
+          {place.line === null ? 'Edit script' : `Edit script at line ${place.line}`}
+        </button>
       ) : null}
     </div>
   );

@@ -36,9 +36,11 @@ interface LeftProps {
   board: Board;
   pick: RunPick | null;
   onPick(id: Id): void;
+  /** Open a sticky's script, at a line of a script error. */
+  onOpenScript?(id: Id, line: number | null): void;
 }
 
-export function RunLeft({ run, board, pick, onPick }: LeftProps) {
+export function RunLeft({ run, board, pick, onPick, onOpenScript }: LeftProps) {
   const status = run.status;
   if (!status) {
     return (
@@ -50,7 +52,7 @@ export function RunLeft({ run, board, pick, onPick }: LeftProps) {
   return (
     <aside className="run-left" data-testid="run-left">
       <Launcher run={run} board={board} status={status} picked={pick?.id ?? null} onPick={onPick} />
-      <LastStep trace={run.recent[0]} />
+      <LastStep trace={run.recent[0]} onOpenScript={onOpenScript} />
       <QueuePanel board={board} status={status} />
     </aside>
   );

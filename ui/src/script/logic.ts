@@ -3,7 +3,7 @@
 // tooltip says. Pure, so it is tested without an editor.
 
 import type { Text } from '@codemirror/state';
-import type { ScriptDiagnostic, ScriptInfo } from '../api/generated';
+import type { Id, JsonValue, ScriptDiagnostic, ScriptInfo, Trace } from '../api/generated';
 import { ATOMS, BUILTINS, KEYWORDS } from './rhai';
 
 /**
@@ -133,4 +133,13 @@ export function errorLine(error: string, path: string): number | null {
   const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const m = new RegExp(`${escaped}:(\\d+)`).exec(error);
   return m ? Number(m[1]) : null;
+}
+
+/** The last command a person submitted (not a policy or scenario), to send again after a rule changed. */
+export function lastUserCommand(recent: Trace[]): { sticky: Id; name: string; data: Record<string, JsonValue> } | null {
+  const trace = recent.find((t) => t.command.origin.by === 'user');
+  if (!trace) return null;
+  const data = trace.command.data;
+  const fields = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, JsonValue>) : {};
+  return { sticky: trace.command.sticky.id, name: trace.command.name, data: fields };
 }
