@@ -86,3 +86,25 @@ fn given_a_starting_handler_emptied_when_its_command_runs_then_the_trace_says_no
     assert!(!out.contains("AccountOpened"), "{out}");
     assert!(out.contains("produced no events for OpenAccount"), "{out}");
 }
+
+const DEPOSIT: &str = r#"{"command":"DepositMoney","data":{"account_id":"acc-1","amount":100}}"#;
+
+#[test]
+fn given_only_starting_scripts_when_a_deposit_runs_then_its_cascade_ends_without_going_round_the_ceo_bonus() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = with_starting_scripts(dir.path());
+
+    let (db, out) = run(&model, dir.path(), &[OPEN, DEPOSIT]);
+
+    assert!(!out.contains("rejected") && !out.contains("error"), "{out}");
+    let events = squall().args(["events", "--db"]).arg(&db).assert().success();
+    let listed = String::from_utf8(events.get_output().stdout.clone()).unwrap();
+    assert_eq!(
+        listed.matches("MoneyDeposited").count(),
+        1,
+        "the CEO bonus holds its deposit back:\n{listed}"
+    );
+    assert!(listed.contains("ThankYouEmailSent"), "the thank-you email policy and the mailer run:\n{listed}");
+    let bonus = std::fs::read_to_string(dir.path().join("scripts/bank/ceo_bonus.rhai")).unwrap();
+    assert!(bonus.contains("// DepositMoney leads back to MoneyDeposited"), "{bonus}");
+}

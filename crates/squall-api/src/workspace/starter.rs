@@ -187,7 +187,33 @@ fn likely<'a>(from: &Element, sendable: &[&'a Element]) -> Vec<&'a Element> {
 /// list it returns), filled from the message received; the messages the
 /// starter cannot write and those it left out become comments.
 fn sends(s: &mut String, helper: &str, sendable: &[&Element], received: &str, from: &Element) {
-    let sent = likely(from, sendable);
+    sends_unless(s, helper, sendable, received, from, &[]);
+}
+
+/// As [`sends`], leaving `held` (messages that would lead straight back to
+/// `from`) in a comment, so that a starting board does not loop until the
+/// cascade guard stops it.
+fn sends_unless(
+    s: &mut String,
+    helper: &str,
+    sendable: &[&Element],
+    received: &str,
+    from: &Element,
+    held: &[&Element],
+) {
+    let mut sent = likely(from, sendable);
+    for m in held.iter().filter(|m| sent.iter().any(|e| e.id == m.id)) {
+        let _ = writeln!(
+            s,
+            "    // {} leads back to {}: issuing it on every one would never end.",
+            one_line(&m.name),
+            one_line(&from.name)
+        );
+        if let Some(line) = message(helper, m, received, from) {
+            let _ = writeln!(s, "    // Decide when to, then return [{line}]");
+        }
+    }
+    sent.retain(|e| !held.iter().any(|m| m.id == e.id));
     let others: Vec<&Element> =
         sendable.iter().copied().filter(|m| !sent.iter().any(|e| e.id == m.id)).collect();
     if !others.is_empty() {
@@ -219,6 +245,16 @@ fn sends(s: &mut String, helper: &str, sendable: &[&Element], received: &str, fr
             let _ = writeln!(s, "    [\n        {}\n    ]", many.join(",\n        "));
         }
     }
+}
+
+/// Whether what handles `command` has an arrow to `event`: a policy issuing
+/// it on `event` goes round for ever once the handler emits `event` again.
+fn leads_back(board: &Board, command: &Element, event: &Element) -> bool {
+    board
+        .connections
+        .iter()
+        .filter(|c| c.from == command.id)
+        .any(|handled| board.connections.iter().any(|c| c.from == handled.to && c.to == event.id))
 }
 
 fn names(elements: &[&Element]) -> String {
@@ -274,7 +310,8 @@ fn policy(s: &mut String, board: &Board, element: &Element) {
     for event in &events {
         let _ = writeln!(s, "\n// {}: {}", one_line(&event.name), fields_of(event));
         let _ = writeln!(s, "fn {}(event) {{", contract::reaction(&event.name));
-        sends(s, "command", &commands, "event", event);
+        let held: Vec<&Element> = commands.iter().copied().filter(|c| leads_back(board, c, event)).collect();
+        sends_unless(s, "command", &commands, "event", event, &held);
         let _ = writeln!(s, "}}");
     }
 }
