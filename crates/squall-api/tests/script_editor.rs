@@ -397,3 +397,19 @@ fn given_a_handler_that_returns_nothing_when_its_command_runs_then_the_trace_say
         ]
     );
 }
+
+#[test]
+fn given_a_sticky_naming_a_script_nobody_wrote_when_read_then_the_starter_is_offered_and_a_write_creates_it()
+{
+    let mut bank = Bank::new();
+    std::fs::remove_file(bank.script_file()).unwrap();
+
+    let info = bank.script(Request::ReadScript { id: Id::from(AGGREGATE) });
+
+    assert_eq!((info.path.as_str(), info.text.as_deref()), (SCRIPT, None));
+    let starter = info.starter.unwrap();
+    assert!(starter.contains("fn handle_OpenAccount(state, command)"), "{starter}");
+    let (state, _) = bank.write(AGGREGATE, &starter);
+    assert_eq!(std::fs::read_to_string(bank.script_file()).unwrap(), starter);
+    assert!(!state.can_undo, "the sticky named its script already: the board did not change");
+}

@@ -8,7 +8,7 @@ use std::path::{Component, Path, PathBuf};
 use squall_model::{Element, Id};
 
 use super::Workspace;
-use super::starter::Starter;
+use super::starter::{self, Starter};
 use crate::run::BoardRef;
 use crate::script::{self, ScriptInfo};
 use crate::{ElementPatch, Error, Op, Response};
@@ -119,12 +119,19 @@ impl Workspace {
         let checked = typed.or(on_disk.as_deref());
         let inspected = script::inspect(&self.board, element, &located.relative, checked.unwrap_or_default());
         let diagnostics = if checked.is_some() { inspected.diagnostics } else { Vec::new() };
+        // A file the sticky does not name yet is not its script.
+        let text = if located.named { on_disk } else { None };
+        // A script the sticky names but nobody wrote yet starts like a new one.
+        let starter = match (&located.starter, &text) {
+            (Some(starter), _) => Some(starter.clone()),
+            (None, None) => Some(starter::text(&self.board, element)),
+            (None, Some(_)) => None,
+        };
         ScriptInfo {
             id: element.id.clone(),
             path: located.relative.clone(),
-            // A file the sticky does not name yet is not its script.
-            text: if located.named { on_disk } else { None },
-            starter: located.starter.clone(),
+            text,
+            starter,
             diagnostics,
             functions: inspected.functions,
             messages: inspected.messages,

@@ -265,7 +265,7 @@ fn names(elements: &[&Element]) -> String {
 }
 
 /// The whole starting script. Writing to a `String` cannot fail.
-fn text(board: &Board, element: &Element) -> String {
+pub(super) fn text(board: &Board, element: &Element) -> String {
     let mut s = String::new();
     let label = element.kind.label();
     let _ = writeln!(s, "// {label} \"{}\": a starting script, to be filled in.", one_line(&element.name));
