@@ -24,11 +24,12 @@ import { build, failOutside, shots, tallied } from './harness.mjs';
 import { perfSuite } from './perf.mjs';
 import { runmodeSuite } from './runmode.mjs';
 import { runperfSuite } from './runperf.mjs';
+import { scripteditorSuite } from './scripteditor.mjs';
 import { walkthroughSuite } from './walkthrough.mjs';
 
 const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-const SUITES = { board: boardSuite, walkthrough: walkthroughSuite, perf: perfSuite, runmode: runmodeSuite, runperf: runperfSuite };
+const SUITES = { board: boardSuite, walkthrough: walkthroughSuite, perf: perfSuite, runmode: runmodeSuite, runperf: runperfSuite, scripteditor: scripteditorSuite };
 
 function chosen() {
   const at = process.argv.indexOf('--only');

@@ -1,0 +1,148 @@
+// The script editor as a workshop uses it: open BankAccount's script from
+// its properties, break a line and see the compile error underlined there
+// with its message, undo it; then in Run mode be refused a withdrawal,
+// open the script from the last step, allow an overdraft down to -1000,
+// save, resend the refused withdrawal and see it accepted.
+
+import { cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { check, collectErrors, expect, onFailureShoot, repo, serve, shots, tempDir, tearDown } from './harness.mjs';
+
+function workCopy() {
+  const dir = tempDir('scripteditor');
+  mkdirSync(join(dir, 'models'));
+  cpSync(join(repo, 'models', 'bank_account.ron'), join(dir, 'models', 'bank_account.ron'));
+  cpSync(join(repo, 'scripts', 'bank_account'), join(dir, 'scripts', 'bank_account'), { recursive: true });
+  return { dir, model: join(dir, 'models', 'bank_account.ron'), script: join(dir, 'scripts', 'bank_account', 'bank_account.rhai') };
+}
+
+const RULE = 'if command.amount > state.balance {';
+
+export async function scripteditorSuite(browser) {
+  const { dir, model, script } = workCopy();
+  const { server, url: urlPromise } = serve(model);
+  let page;
+  try {
+    const url = await urlPromise;
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const errors = collectErrors(page);
+    await page.goto(url);
+    onFailureShoot(page);
+    const shot = (name) => page.screenshot({ path: join(shots, `scripteditor-${name}.png`) });
+    const sticky = (id) => page.locator(`.react-flow__node[data-id="${id}"]`);
+    const panel = page.locator('[data-testid=script-panel]');
+    const line = (text) => panel.locator('.cm-line', { hasText: text });
+    const problems = (text) =>
+      page.waitForFunction((t) => document.querySelector('[data-testid=script-problems]')?.textContent === t, text, { timeout: 10_000 });
+    const lastStep = (part) =>
+      page.waitForFunction((p) => document.querySelector('[data-testid=last-step]')?.textContent?.includes(p), part, { timeout: 15_000 });
+    const fill = async (values) => {
+      for (const [field, value] of Object.entries(values)) await page.locator(`[data-field="${field}"] input`).fill(value);
+      await page.locator('[data-testid=submit-play]').click();
+    };
+    const quiet = () => page.waitForFunction(() => document.querySelector('[data-testid=run-pending]')?.textContent === 'queue empty', null, { timeout: 15_000 });
+
+    await check('Edit script in the aggregate’s properties opens its script, highlighted and checked clean', async () => {
+      await page.waitForSelector('.sticky', { timeout: 15_000 });
+      await sticky('agg-bank-account').click();
+      await page.locator('[data-testid=edit-script]').click();
+      await panel.locator('.cm-content').waitFor({ timeout: 10_000 });
+      const path = await panel.locator('.script-path').innerText();
+      expect(path.includes('bank_account.rhai'), `the panel names "${path}"`);
+      await problems('no errors');
+      const keyword = await line('fn handle_WithdrawMoney').locator('span').first().evaluate((s) => getComputedStyle(s).color);
+      expect(keyword !== 'rgb(0, 0, 0)', 'the keyword fn is not coloured');
+    });
+    await shot('01-open');
+
+    let lineNo = 0;
+    await check('a syntax error is underlined at its line, with the message on hover and a gutter mark', async () => {
+      const lines = await panel.locator('.cm-line').allInnerTexts();
+      lineNo = lines.findIndex((t) => t.includes(RULE)) + 1;
+      expect(lineNo > 0, 'the overdraft rule is not in view');
+      await line(RULE).click();
+      await page.keyboard.press('End');
+      await page.keyboard.type(' let = ;');
+      await problems('1 error');
+      expect(await page.locator('[data-testid=script-dirty]').isVisible(), 'the panel does not say the script changed');
+      const range = panel.locator('.cm-lintRange-error').first();
+      await range.waitFor({ timeout: 5_000 });
+      const underlined = await range.evaluate((r) => r.closest('.cm-line')?.textContent ?? '');
+      expect(underlined.includes(RULE), `the underline is on "${underlined}", not on line ${lineNo}`);
+      expect((await panel.locator('.cm-lint-marker-error').count()) === 1, 'no error mark in the gutter');
+      await range.hover();
+      const tip = page.locator('.cm-tooltip-lint');
+      await tip.waitFor({ timeout: 5_000 });
+      const message = await tip.innerText();
+      expect(message.length > 5, `the hover reads "${message}"`);
+      console.log(`  the error reads: ${message.replace(/\s+/g, ' ')}`);
+    });
+    await shot('02-syntax-error');
+
+    await check('undoing the change clears the error', async () => {
+      await page.keyboard.press('Escape');
+      await line(RULE).click();
+      await page.keyboard.press('Control+z');
+      await problems('no errors');
+      expect((await panel.locator('.cm-lintRange-error').count()) === 0, 'the underline stayed');
+      expect(!(await page.locator('[data-testid=script-dirty]').isVisible()), 'the script still reads as changed');
+      await page.locator('[data-testid=script-close]').click();
+    });
+
+    await check('in Run mode, acc-1 opened with 100 is refused a withdrawal of 500', async () => {
+      await page.locator('[data-testid=mode-run]').click();
+      await page.waitForSelector('[data-testid=run-bar]', { timeout: 10_000 });
+      await sticky('cmd-open-account').click();
+      await page.waitForSelector('[data-testid=command-form][data-command=cmd-open-account]');
+      await fill({ account_id: 'acc-1', owner: 'Alice' });
+      await lastStep('OpenAccount');
+      await quiet();
+      await sticky('cmd-deposit-money').click();
+      await page.waitForSelector('[data-testid=command-form][data-command=cmd-deposit-money]');
+      await fill({ account_id: 'acc-1', amount: '100' });
+      await quiet();
+      await sticky('cmd-withdraw-money').click();
+      await page.waitForSelector('[data-testid=command-form][data-command=cmd-withdraw-money]');
+      await fill({ account_id: 'acc-1', amount: '500' });
+      await lastStep('refused: insufficient funds');
+    });
+    await shot('03-refused');
+
+    await check('the last step opens the script; allowing an overdraft to -1000 and saving writes the file', async () => {
+      await page.locator('[data-testid=last-step-script]').click();
+      await panel.locator('.cm-content').waitFor({ timeout: 10_000 });
+      await problems('no errors');
+      await line(RULE).click();
+      await page.keyboard.press('End');
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.type(' + 1000.0');
+      await page.waitForSelector('[data-testid=script-dirty]');
+      await problems('no errors');
+      await page.keyboard.press('Control+s');
+      await page.locator('[data-testid=script-after-save]').waitFor({ timeout: 10_000 });
+      expect(!(await page.locator('[data-testid=script-dirty]').isVisible()), 'the script still reads as changed after the save');
+      const text = readFileSync(script, 'utf8');
+      expect(text.includes('if command.amount > state.balance + 1000.0 {'), 'the file on disk does not have the new rule');
+    });
+    await shot('04-saved');
+
+    await check('resending the refused withdrawal is accepted now, and replaying the read models reports', async () => {
+      const resend = page.locator('[data-testid=script-resend]');
+      const label = await resend.innerText();
+      expect(label.includes('WithdrawMoney'), `the resend button reads "${label}"`);
+      await resend.click();
+      await lastStep('→ MoneyWithdrawn');
+      await quiet();
+      await page.locator('[data-testid=script-panel] [data-testid=replay-run]').click();
+      await page.locator('[data-testid=script-panel] [data-testid=replay-report]').waitFor({ timeout: 10_000 });
+      const report = await page.locator('[data-testid=script-panel] [data-testid=replay-report]').innerText();
+      expect(report.includes('events replayed'), `the replay report reads "${report}"`);
+    });
+    await shot('05-accepted');
+
+    expect(errors.length === 0, `the page logged errors: ${errors.join(' | ')}`);
+  } finally {
+    await tearDown({ page, server, dir });
+  }
+}
