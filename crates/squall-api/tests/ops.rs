@@ -323,11 +323,7 @@ fn given_positions_off_the_board_when_moved_pasted_added_or_resized_then_each_is
         })
         .unwrap_err();
     let pasted = f
-        .edit(Op::Paste {
-            elements: vec![deposit],
-            connections: vec![],
-            offset: Some(at(1e308, 1e308)),
-        })
+        .edit(Op::Paste { elements: vec![deposit], connections: vec![], offset: Some(at(1e308, 1e308)) })
         .unwrap_err();
     let added = f
         .edit(Op::AddElement {
