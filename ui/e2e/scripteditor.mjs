@@ -34,6 +34,8 @@ export async function scripteditorSuite(browser) {
     const line = (text) => panel.locator('.cm-line', { hasText: text });
     const problems = (text) =>
       page.waitForFunction((t) => document.querySelector('[data-testid=script-problems]')?.textContent === t, text, { timeout: 10_000 });
+    // Playwright scrolls a clicked line into view sideways; back to the left edge, as a person sees it.
+    const scrollLeft = () => panel.locator('.cm-scroller').evaluate((s) => (s.scrollLeft = 0));
     const lastStep = (part) =>
       page.waitForFunction((p) => document.querySelector('[data-testid=last-step]')?.textContent?.includes(p), part, { timeout: 15_000 });
     const fill = async (values) => {
@@ -76,6 +78,7 @@ export async function scripteditorSuite(browser) {
       const message = await tip.innerText();
       expect(message.length > 5, `the hover reads "${message}"`);
       console.log(`  the error reads: ${message.replace(/\s+/g, ' ')}`);
+      await scrollLeft();
     });
     await shot('02-syntax-error');
 
@@ -119,6 +122,7 @@ export async function scripteditorSuite(browser) {
       await page.keyboard.type(' + 1000.0');
       await page.waitForSelector('[data-testid=script-dirty]');
       await problems('no errors');
+      await scrollLeft();
       await page.keyboard.press('Control+s');
       await page.locator('[data-testid=script-after-save]').waitFor({ timeout: 10_000 });
       expect(!(await page.locator('[data-testid=script-dirty]').isVisible()), 'the script still reads as changed after the save');

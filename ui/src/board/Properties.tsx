@@ -267,7 +267,7 @@ export function ElementProperties({ element, info, fieldTypes, scriptMissing, ca
               Create script
             </button>
           ) : (
-            <button type="button" className="script-create" onClick={onEditScript} data-testid="edit-script" title="Open the script in the editor">
+            <button type="button" className="script-edit" onClick={onEditScript} data-testid="edit-script" title="Open the script in the editor">
               Edit script
             </button>
           )}
