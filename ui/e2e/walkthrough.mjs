@@ -169,6 +169,9 @@ export async function walkthroughSuite(browser) {
         await pick(name);
         await page.locator('button', { hasText: 'Create script' }).click();
         await page.waitForFunction(() => !document.querySelector('.script-create'), null, { timeout: 5000 });
+        // The new script opens in the script panel, over the board; closed to reach the next sticky.
+        await page.locator('[data-testid=script-panel] .cm-content').waitFor({ timeout: 5000 });
+        await page.locator('[data-testid=script-close]').click();
       }
       const script = readFileSync(join(dir, 'scripts', 'bank', 'bank_account.rhai'), 'utf8');
       expect(script.includes('fn handle_DepositMoney(state, command)'), `the aggregate's script reads:\n${script}`);
