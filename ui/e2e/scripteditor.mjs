@@ -2,7 +2,8 @@
 // its properties, break a line and see the compile error underlined there
 // with its message, undo it; then in Run mode be refused a withdrawal,
 // open the script from the last step, allow an overdraft down to -1000,
-// save, resend the refused withdrawal and see it accepted.
+// save, resend the refused withdrawal and see it accepted; misspell a field
+// and follow the step's script error to its line.
 
 import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -144,6 +145,31 @@ export async function scripteditorSuite(browser) {
       expect(report.includes('events replayed'), `the replay report reads "${report}"`);
     });
     await shot('05-accepted');
+
+    await check('a runtime error in a step links to the script at its line, marked', async () => {
+      await line('state.balance -= event.amount;').click();
+      await page.keyboard.press('End');
+      await page.keyboard.press('ArrowLeft');
+      for (let i = 0; i < 4; i += 1) await page.keyboard.press('Backspace');
+      await page.keyboard.type('out');
+      await page.keyboard.press('Control+s');
+      await page.waitForFunction(() => !document.querySelector('[data-testid=script-dirty]'), null, { timeout: 10_000 });
+      await page.locator('[data-testid=script-close]').click();
+      await page.locator('[data-field="amount"] input').fill('10');
+      await page.locator('[data-testid=submit-play]').click();
+      const link = page.locator('[data-testid=last-step-script]');
+      await page.waitForFunction(() => /at line \d+/.test(document.querySelector('[data-testid=last-step-script]')?.textContent ?? ''), null, { timeout: 15_000 });
+      const label = await link.innerText();
+      await link.click();
+      const marked = panel.locator('.cm-script-error-line');
+      await marked.waitFor({ timeout: 10_000 });
+      await scrollLeft();
+      const text = await marked.innerText();
+      expect(text.includes('event.amout'), `"${label}" marks the line "${text}"`);
+      const number = await panel.locator('.cm-lineNumbers .cm-activeLineGutter').innerText();
+      expect(label.endsWith(`line ${number}`), `"${label}" but the cursor is on line ${number}`);
+    });
+    await shot('06-runtime-error');
 
     expect(errors.length === 0, `the page logged errors: ${errors.join(' | ')}`);
   } finally {
