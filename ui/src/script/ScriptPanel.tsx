@@ -59,7 +59,8 @@ const errorLineField = StateField.define<DecorationSet>({
 function jumpTo(view: EditorView, lineNo: number) {
   const line = view.state.doc.line(Math.min(Math.max(1, lineNo), view.state.doc.lines));
   view.dispatch({
-    selection: { anchor: line.from, head: line.to },
+    // The cursor at the line's start, so the mark shows rather than a selection over it.
+    selection: { anchor: line.from },
     effects: [setErrorLine.of(line.number), EditorView.scrollIntoView(line.from, { y: 'center' })],
   });
   view.focus();
