@@ -90,7 +90,28 @@ export async function scripteditorSuite(browser) {
       await problems('no errors');
       expect((await panel.locator('.cm-lintRange-error').count()) === 0, 'the underline stayed');
       expect(!(await page.locator('[data-testid=script-dirty]').isVisible()), 'the script still reads as changed');
+    });
+
+    await check('completion offers the command’s fields with their types, and a helper’s signature on hover', async () => {
+      await line(RULE).click();
+      await page.keyboard.press('End');
+      await page.keyboard.press('Enter');
+      await page.keyboard.type('command.am');
+      const list = page.locator('.cm-tooltip-autocomplete');
+      await list.waitFor({ timeout: 5_000 });
+      const offered = await list.innerText();
+      expect(offered.includes('amount') && offered.includes('decimal'), `the completion offers "${offered}"`);
+      await scrollLeft();
+      await shot('02b-completion');
+      await page.keyboard.press('Escape');
+      await line('[event("MoneyWithdrawn"').locator('span', { hasText: /^event$/ }).hover();
+      const tip = page.locator('.cm-script-hover');
+      await tip.waitFor({ timeout: 5_000 });
+      const text = await tip.innerText();
+      expect(text.startsWith('event(name, data)'), `the hover on event reads "${text}"`);
+      // Closing drops the unsaved change.
       await page.locator('[data-testid=script-close]').click();
+      expect(!readFileSync(script, 'utf8').includes('command.am\n'), 'the unsaved change reached the file');
     });
 
     await check('in Run mode, acc-1 opened with 100 is refused a withdrawal of 500', async () => {

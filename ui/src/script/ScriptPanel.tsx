@@ -18,7 +18,7 @@ import type { Id, Request, Response, ScriptInfo } from '../api/generated';
 import { Replay } from '../run/Replay';
 import type { RunView } from '../run/useRun';
 import { contextAt, diagnosticRange, hoverText, lastUserCommand, offers } from './logic';
-import { rhaiLanguage } from './rhai';
+import { rhaiHighlight, rhaiLanguage } from './rhai';
 import './script.css';
 
 /** A line to show, e.g. where a run's script error happened; `seq` tells two jumps to one line apart. */
@@ -167,6 +167,7 @@ export function ScriptPanel({ api, request, id, name, jump, run, onClose }: Prop
           closeBrackets(),
           indentOnInput(),
           rhaiLanguage,
+          syntaxHighlighting(rhaiHighlight),
           syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
           search({ top: true }),
           highlightSelectionMatches(),
