@@ -53,8 +53,11 @@ export async function scripteditorSuite(browser) {
       const path = await panel.locator('.script-path').innerText();
       expect(path.includes('bank_account.rhai'), `the panel names "${path}"`);
       await problems('no errors');
-      const keyword = await line('fn handle_WithdrawMoney').locator('span').first().evaluate((s) => getComputedStyle(s).color);
-      expect(keyword !== 'rgb(0, 0, 0)', 'the keyword fn is not coloured');
+      const colour = (text, part) => line(text).locator('span', { hasText: part }).first().evaluate((s) => getComputedStyle(s).color);
+      const keyword = await colour('fn handle_WithdrawMoney', /^fn$/);
+      const fn = await colour('fn handle_WithdrawMoney', /^handle_WithdrawMoney$/);
+      const string = await colour('throw "insufficient funds"', /insufficient/);
+      expect(new Set([keyword, fn, string, 'rgb(0, 0, 0)']).size === 4, `fn, the function's name and a string are coloured ${keyword}, ${fn}, ${string}`);
     });
     await shot('01-open');
 

@@ -168,7 +168,7 @@ export function ScriptPanel({ api, request, id, name, jump, run, onClose }: Prop
           indentOnInput(),
           rhaiLanguage,
           syntaxHighlighting(rhaiHighlight),
-          syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+          syntaxHighlighting(defaultHighlightStyle),
           search({ top: true }),
           highlightSelectionMatches(),
           lintGutter(),
