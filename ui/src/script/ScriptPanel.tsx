@@ -243,7 +243,7 @@ export function ScriptPanel({ api, request, id, name, jump, run, onClose }: Prop
   const last = run ? lastUserCommand(run.recent) : null;
 
   return (
-    <section className="script-panel" data-testid="script-panel" aria-label={`Script of ${name}`}>
+    <section className={run ? 'script-panel script-panel-run' : 'script-panel'} data-testid="script-panel" aria-label={`Script of ${name}`}>
       <header className="script-head">
         <strong>{name}</strong>
         <span className="script-path" title={info?.path}>

@@ -1,7 +1,7 @@
 import { Text } from '@codemirror/state';
 import { describe, expect, it } from 'vitest';
 import type { ScriptInfo } from '../api/generated';
-import { contextAt, diagnosticRange, errorLine, hoverText, offers } from './logic';
+import { contextAt, diagnosticRange, hoverText, offers } from './logic';
 
 const doc = Text.of(['fn initial() {', '  let s = "🙂" + y;', '  x +', '}']);
 const text = (r: { from: number; to: number }) => doc.sliceString(r.from, r.to);
@@ -71,13 +71,5 @@ describe('completion', () => {
     expect(hoverText(info, 'event')).toBe('event(name, data)\nAn event to return.');
     expect(hoverText(info, 'handle_WithdrawMoney')).toContain('for WithdrawMoney');
     expect(hoverText(info, 'balance')).toBeNull();
-  });
-});
-
-describe('a run error in this script', () => {
-  it('gives the line of a file:line:col of this script, not of another', () => {
-    expect(errorLine('/tmp/m/scripts/bank_account/bank_account.rhai:45:25 in `handle_X`: boom', 'scripts/bank_account/bank_account.rhai')).toBe(45);
-    expect(errorLine('bank_account.rhai:12 in handle_X', 'scripts/bank_account/bank_account.rhai')).toBe(12);
-    expect(errorLine('other.rhai:3:1 boom', 'scripts/bank_account.rhai')).toBeNull();
   });
 });

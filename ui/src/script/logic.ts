@@ -127,14 +127,6 @@ export function hoverText(info: Pick<ScriptInfo, 'functions' | 'helpers'>, word:
   return null;
 }
 
-/** `bank_account.rhai:12` or a full path with `:line:col` in a run's script error → the line, if it is this script's. */
-export function errorLine(error: string, path: string): number | null {
-  const file = path.split('/').pop() ?? path;
-  const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const m = new RegExp(`${escaped}:(\\d+)`).exec(error);
-  return m ? Number(m[1]) : null;
-}
-
 /** The last command a person submitted (not a policy or scenario), to send again after a rule changed. */
 export function lastUserCommand(recent: Trace[]): { sticky: Id; name: string; data: Record<string, JsonValue> } | null {
   const trace = recent.find((t) => t.command.origin.by === 'user');
