@@ -5,7 +5,7 @@
 // save, resend the refused withdrawal and see it accepted; misspell a field
 // and follow the step's script error to its line.
 
-import { cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { check, collectErrors, expect, onFailureShoot, repo, serve, shots, tempDir, tearDown } from './harness.mjs';
 
@@ -93,6 +93,17 @@ export async function scripteditorSuite(browser) {
       await problems('no errors');
       expect((await panel.locator('.cm-lintRange-error').count()) === 0, 'the underline stayed');
       expect(!(await page.locator('[data-testid=script-dirty]').isVisible()), 'the script still reads as changed');
+    });
+
+    await check('an edit made in an outside editor shows when the window is back in focus', async () => {
+      const before = readFileSync(script, 'utf8');
+      writeFileSync(script, before.replace('throw "insufficient funds";', 'throw "not enough money";'));
+      await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+      await line('throw "not enough money"').waitFor({ timeout: 10_000 });
+      expect(!(await page.locator('[data-testid=script-dirty]').isVisible()), 'the outside edit reads as unsaved');
+      writeFileSync(script, before);
+      await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+      await line('throw "insufficient funds"').waitFor({ timeout: 10_000 });
     });
 
     await check('completion offers the command’s fields with their types, and a helper’s signature on hover', async () => {

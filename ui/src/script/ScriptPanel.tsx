@@ -211,6 +211,32 @@ export function ScriptPanel({ api, request, id, name, jump, run, onClose }: Prop
     if (jump && view.current) jumpTo(view.current, jump.line);
   }, [jump, hasText]);
 
+  // An edit made in an outside editor is taken up when the window is back in
+  // focus, unless the panel holds changes of its own (those win until saved).
+  const dirtyRef = useRef(false);
+  useEffect(() => {
+    dirtyRef.current = dirty;
+  }, [dirty]);
+  useEffect(() => {
+    if (!hasText) return;
+    const onFocus = () => {
+      if (dirtyRef.current) return;
+      void api
+        .send({ type: 'read_script', id })
+        .then((answer) => {
+          const v = view.current;
+          if (answer.type !== 'script' || answer.script.text === null || !v || dirtyRef.current) return;
+          const text = answer.script.text;
+          if (text === v.state.doc.toString()) return;
+          savedText.current = text;
+          v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: text } });
+        })
+        .catch(() => {});
+    };
+    window.addEventListener('focus', onFocus);
+    return () => window.removeEventListener('focus', onFocus);
+  }, [api, hasText, id]);
+
   const save = useCallback(async () => {
     const v = view.current;
     if (!v) return;
