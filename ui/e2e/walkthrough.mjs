@@ -202,6 +202,36 @@ export async function walkthroughSuite(browser) {
       console.log(`walkthrough: squall check: ${text.stdout.trim().split('\n').pop()}`);
     });
 
+    await check('walkthrough: the drawn board runs on its starting scripts, no code written (issue 10)', async () => {
+      await page.locator('[data-testid=mode-run]').click();
+      await page.waitForSelector('[data-testid=run-bar]', { timeout: 10_000 });
+      const submit = async (command, values) => {
+        await byName(command).locator('.sticky-kind').click();
+        await page.waitForSelector('[data-testid=command-form]', { timeout: 5000 });
+        for (const [field, value] of Object.entries(values)) await page.locator(`[data-field="${field}"] input`).fill(value);
+        await page.locator('[data-testid=submit-play]').click();
+        await page.waitForFunction(() => document.querySelector('[data-testid=run-pending]')?.textContent === 'queue empty', null, { timeout: 15_000 });
+      };
+      await submit('OpenAccount', { account_id: 'acc-1', owner: 'Alice' });
+      await submit('DepositMoney', { account_id: 'acc-1', amount: '50' });
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=event-row]').length >= 2, null, { timeout: 10_000 });
+      const rows = (await page.locator('[data-testid=event-row]').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+      const has = (type, text) => rows.some((r) => r.includes(type) && r.includes(text));
+      expect(has('AccountOpened', '"owner":"Alice"'), `AccountOpened with the command's fields copied:\n${rows.join('\n')}`);
+      expect(has('MoneyDeposited', '"amount":50'), `MoneyDeposited with the amount copied:\n${rows.join('\n')}`);
+      // The policy's starting script sends the thank-you email; the email service, left without a script, takes it in.
+      const stats = await page
+        .waitForFunction(() => {
+          const text = document.querySelector('.run-stats')?.textContent ?? '';
+          return text.startsWith('3 ') && text;
+        }, null, { timeout: 10_000 })
+        .then((handle) => handle.jsonValue())
+        .catch(async () => page.locator('.run-stats').innerText());
+      expect(stats === '3 commands', `OpenAccount, DepositMoney and the policy's SendThankYouEmail, none refused: "${stats}"`);
+      await page.screenshot({ path: join(shots, 'walkthrough-4-runs.png') });
+      await page.locator('[data-testid=mode-design]').click();
+    });
+
     await check('walkthrough: the page logged no errors', async () => {
       expect(errors.length === 0, errors.join('\n'));
     });

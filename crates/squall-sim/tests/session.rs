@@ -142,6 +142,32 @@ fn given_an_aggregate_without_appliers_when_one_instance_handles_two_commands_th
 }
 
 #[test]
+fn given_an_external_system_without_a_script_when_sent_a_command_or_an_event_then_it_absorbs_them() {
+    // Regression: the lint says a scriptless external system absorbs what it
+    // is sent, but the simulator refused its commands with "has no script",
+    // so a board drawn as the README shows stopped at its email service.
+    let mut model = TempModel::new("Mailer");
+    gadget(
+        &mut model,
+        "fn handle_Touch(s, c) { [event(\"Touched\", #{ id: c.id })] }\n",
+        &["Touch"],
+        &["Touched"],
+    );
+    model.add("ext-mail", Kind::ExternalSystem, "Mail", &[]);
+    model.add("cmd-send", Kind::Command, "Send", &["id"]);
+    model.arrows(&[("actor-user", "cmd-send"), ("cmd-send", "ext-mail"), ("evt-touched", "ext-mail")]);
+    let mut session = model.open(Options::default());
+
+    let touched = run(&mut session, "Touch", json!({"id": "g-1"}));
+    let sent = run(&mut session, "Send", json!({"id": "g-1"}));
+
+    assert!(!touched[0].is_rejected(), "{:?}", touched[0].errors);
+    assert!(!sent[0].is_rejected(), "{:?}", sent[0].errors);
+    assert_eq!(sent[0].handled_by.as_ref().map(|s| s.name.as_str()), Some("Mail"));
+    assert!(sent[0].events.is_empty());
+}
+
+#[test]
 fn given_a_policy_cycle_without_a_guard_when_it_runs_then_it_is_stopped_and_named_and_the_session_goes_on() {
     let mut model = TempModel::new("Echo");
     gadget(

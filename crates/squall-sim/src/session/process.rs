@@ -653,6 +653,11 @@ impl Session {
         causation: &str,
         known_version: Option<u64>,
     ) -> Result<(), Refusal> {
+        // An external system without a script absorbs what it is sent: it
+        // produced nothing, and has no script to name in errors.
+        if produced.is_empty() {
+            return Ok(());
+        }
         let script = self.script(by)?;
         let model = Arc::clone(&self.model);
         for outgoing in produced {
