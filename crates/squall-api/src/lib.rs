@@ -12,6 +12,7 @@
 //! This crate knows nothing of Tauri, HTTP or the UI.
 
 mod change;
+pub mod confine;
 mod error;
 mod history;
 mod ops;

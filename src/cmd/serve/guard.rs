@@ -10,7 +10,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use squall_api::{ElementPatch, ErrorBody, Op, Request as ApiRequest};
+use squall_api::{ElementPatch, ErrorBody, Op, Request as ApiRequest, confine};
 
 use super::Shared;
 
@@ -129,7 +129,7 @@ pub fn confine(request: ApiRequest, root: &Path) -> Result<ApiRequest, squall_ap
         ApiRequest::Open { path, discard } => ApiRequest::Open { path: model_file(&path, root)?, discard },
         ApiRequest::SaveAs { path } => ApiRequest::SaveAs { path: model_file(&path, root)? },
         ApiRequest::Edit { op } => {
-            scripts_of(&op).try_for_each(|script| script_file(script, root))?;
+            scripts_of(&op).try_for_each(|script| confine::script(script, root))?;
             ApiRequest::Edit { op }
         }
         other => other,
@@ -166,59 +166,13 @@ fn model_file(path: &str, root: &Path) -> Result<String, squall_api::Error> {
         )));
     }
     let file = root.join(relative);
-    if !really_inside(&file, root) {
+    if !confine::really_inside(&file, root) {
         return Err(squall_api::Error::BadRequest(format!(
             "`{path}`: a symbolic link leads out of {}; files are opened and saved inside it",
             root.display()
         )));
     }
     Ok(file.display().to_string())
-}
-
-fn script_file(script: &str, root: &Path) -> Result<(), squall_api::Error> {
-    let project = root.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(root);
-    let refuse = || {
-        squall_api::Error::BadRequest(format!(
-            "script `{script}`: scripts are `.rhai` files named relative to the model, inside {}",
-            project.display()
-        ))
-    };
-    let relative = Path::new(script);
-    if relative.is_absolute() || relative.extension().is_none_or(|ext| ext != "rhai") {
-        return Err(refuse());
-    }
-    // Lexically first: `..` may climb from the model's folder to the project, not beyond.
-    let mut depth: usize = root.strip_prefix(project).map_or(0, |rest| rest.components().count());
-    for component in relative.components() {
-        match component {
-            Component::Normal(_) => depth += 1,
-            Component::ParentDir => depth = depth.checked_sub(1).ok_or_else(refuse)?,
-            Component::CurDir => {}
-            Component::RootDir | Component::Prefix(_) => return Err(refuse()),
-        }
-    }
-    if !really_inside(&root.join(relative), project) {
-        return Err(refuse());
-    }
-    Ok(())
-}
-
-/// Whether `path`, with its symbolic links followed, is inside `folder`. The
-/// nearest part of it that exists is resolved; what does not exist yet is
-/// created inside that part.
-fn really_inside(path: &Path, folder: &Path) -> bool {
-    let Ok(folder) = folder.canonicalize() else { return false };
-    let mut existing = path;
-    loop {
-        // A dangling link is refused: where it leads is not known until written.
-        if existing.symlink_metadata().is_ok() {
-            return existing.canonicalize().is_ok_and(|real| real.starts_with(&folder));
-        }
-        match existing.parent() {
-            Some(parent) if existing.file_name().is_some() => existing = parent,
-            _ => return false,
-        }
-    }
 }
 
 #[cfg(test)]
@@ -236,12 +190,12 @@ mod tests {
     #[test]
     fn scripts_beside_the_models_folder_are_allowed_and_host_files_are_not() {
         let (_dir, models) = project();
-        assert!(script_file("../scripts/bank/account.rhai", &models).is_ok());
-        assert!(script_file("new/folder/later.rhai", &models).is_ok());
+        assert!(confine::script("../scripts/bank/account.rhai", &models).is_ok());
+        assert!(confine::script("new/folder/later.rhai", &models).is_ok());
         for outside in
             ["/etc/shadow", "../../../../etc/shadow", "../scripts/notes.txt", "../../x.rhai", "/tmp/x.rhai"]
         {
-            let err = script_file(outside, &models).unwrap_err();
+            let err = confine::script(outside, &models).unwrap_err();
             assert!(err.to_string().contains("scripts are `.rhai` files"), "{outside}: {err}");
         }
     }
