@@ -4,7 +4,9 @@
 // The whole file is tests; its helpers may fail loudly like the tests do.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::PathBuf;
 
 use serde_json::{Value, json};
 use squall_api::{
@@ -13,8 +15,6 @@ use squall_api::{
 };
 use squall_sim::Trace;
 use squall_sim::trace::Outcome;
-
-const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 
 /// `models/bank_account.ron` and `scripts/bank_account/` copied into a fresh folder.
 struct Bank {
@@ -25,16 +25,7 @@ struct Bank {
 
 impl Bank {
     fn new() -> Bank {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("models")).unwrap();
-        std::fs::create_dir_all(dir.path().join("scripts/bank_account")).unwrap();
-        let model = dir.path().join("models/bank_account.ron");
-        std::fs::copy(Path::new(ROOT).join("models/bank_account.ron"), &model).unwrap();
-        for entry in std::fs::read_dir(Path::new(ROOT).join("scripts/bank_account")).unwrap() {
-            let path = entry.unwrap().path();
-            std::fs::copy(&path, dir.path().join("scripts/bank_account").join(path.file_name().unwrap()))
-                .unwrap();
-        }
+        let (dir, model) = support::runnable_bank_account();
         let workspace = Workspace::open(&model, Options::default()).unwrap();
         Bank { dir, model, workspace }
     }

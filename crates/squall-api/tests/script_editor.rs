@@ -4,6 +4,8 @@
 // The whole file is tests; its helpers may fail loudly like the tests do.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
@@ -15,7 +17,6 @@ use squall_model::lint::Severity;
 use squall_sim::Trace;
 use squall_sim::trace::Outcome;
 
-const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 const AGGREGATE: &str = "agg-bank-account";
 const SCRIPT: &str = "../scripts/bank_account/bank_account.rhai";
 
@@ -27,16 +28,7 @@ struct Bank {
 
 impl Bank {
     fn new() -> Bank {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("models")).unwrap();
-        std::fs::create_dir_all(dir.path().join("scripts/bank_account")).unwrap();
-        let model = dir.path().join("models/bank_account.ron");
-        std::fs::copy(Path::new(ROOT).join("models/bank_account.ron"), &model).unwrap();
-        for entry in std::fs::read_dir(Path::new(ROOT).join("scripts/bank_account")).unwrap() {
-            let path = entry.unwrap().path();
-            std::fs::copy(&path, dir.path().join("scripts/bank_account").join(path.file_name().unwrap()))
-                .unwrap();
-        }
+        let (dir, model) = support::runnable_bank_account();
         let workspace = Workspace::open(&model, Options::default()).unwrap();
         Bank { dir, workspace }
     }
@@ -82,7 +74,10 @@ impl Bank {
 }
 
 fn the_script() -> String {
-    std::fs::read_to_string(Path::new(ROOT).join("scripts/bank_account/bank_account.rhai")).unwrap()
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/bank_account/bank_account.rhai"),
+    )
+    .unwrap()
 }
 
 fn messages(diagnostics: &[ScriptDiagnostic]) -> Vec<String> {

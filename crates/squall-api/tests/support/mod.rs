@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use squall_api::{Op, Options, Request, Response, State, Workspace};
 use squall_model::Board;
@@ -68,4 +68,21 @@ impl Fixture {
 
 pub fn id(text: &str) -> squall_model::Id {
     squall_model::Id::from(text)
+}
+
+/// `models/bank_account.ron` and `scripts/bank_account/` copied into a fresh
+/// folder, laid out as `squall new` does, so the board runs; the folder and the model's path.
+pub fn runnable_bank_account() -> (tempfile::TempDir, PathBuf) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = tempfile::tempdir().unwrap();
+    let scripts = dir.path().join("scripts/bank_account");
+    std::fs::create_dir_all(dir.path().join("models")).unwrap();
+    std::fs::create_dir_all(&scripts).unwrap();
+    let model = dir.path().join("models/bank_account.ron");
+    std::fs::copy(root.join("models/bank_account.ron"), &model).unwrap();
+    for entry in std::fs::read_dir(root.join("scripts/bank_account")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, scripts.join(path.file_name().unwrap())).unwrap();
+    }
+    (dir, model)
 }
