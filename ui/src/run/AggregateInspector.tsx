@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import { errorMessage } from '../api/api';
 import type { AggregateView, Board, Id, InstanceInfo } from '../api/generated';
 import { changedOnly, diffRows, shortValue } from './jsonDiff';
-import { useSettled } from './useSettled';
+import { useSettledRun } from './useSettled';
 import type { RunView } from './useRun';
 
 interface Props {
@@ -47,11 +47,7 @@ export function AggregateInspector({ run, board, aggregate, onAggregate }: Props
   const [instance, setInstance] = useState<string | null>(null);
   const [view, setView] = useState<AggregateView | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const { send, revision: latest } = run;
-  // Asked again once a playing run pauses, not after every step.
-  const revision = useSettled(latest);
-  // Dragging the scrubber passes many positions; the one it rests on is asked for.
-  const at = useSettled(run.at, 100);
+  const { send, revision, at } = useSettledRun(run);
 
   useEffect(() => {
     if (!chosen) return;

@@ -6,7 +6,7 @@ import { errorMessage } from '../api/api';
 import type { Board, DocumentPage, Id } from '../api/generated';
 import { cellText, columnsOf, markedLines } from './jsonDiff';
 import { Replay } from './Replay';
-import { useSettled } from './useSettled';
+import { useSettledRun } from './useSettled';
 import type { RunView } from './useRun';
 
 const LIMIT = 25;
@@ -26,11 +26,7 @@ export function Documents({ run, board, readModel, onReadModel }: Props) {
   const [asJson, setAsJson] = useState(false);
   const [page, setPage] = useState<DocumentPage | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const { send, revision: latest } = run;
-  // Asked again once a playing run pauses, not after every step.
-  const revision = useSettled(latest);
-  // Dragging the scrubber passes many positions; the one it rests on is asked for.
-  const at = useSettled(run.at, 100);
+  const { send, revision, at } = useSettledRun(run);
 
   useEffect(() => {
     if (!chosen) return;
