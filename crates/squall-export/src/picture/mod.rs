@@ -1,0 +1,1 @@
+//! The board as a picture: plain SVG, and PNG rasterised from it.
