@@ -104,7 +104,28 @@ pub(crate) fn plan(board: &Board, op: Op) -> Result<Planned, Error> {
             }
             Ok(Planned::of(Change::InsertScenario { at: None, scenario }))
         }
+        Op::Batch { ops } => batch(board, ops),
     }
+}
+
+/// Plan each op on a scratch copy of the board as the ones before it left
+/// it, so a later op sees an earlier one's result (a frame resized after its
+/// members moved), while the real board stays untouched until the whole
+/// batch is known to apply.
+fn batch(board: &Board, ops: Vec<Op>) -> Result<Planned, Error> {
+    if ops.is_empty() {
+        return Ok(Planned::of(Change::Batch(vec![])));
+    }
+    let mut scratch = board.clone();
+    let mut changes = Vec::with_capacity(ops.len());
+    let mut created = Vec::new();
+    for op in ops {
+        let planned = plan(&scratch, op)?;
+        planned.change.clone().apply(&mut scratch)?;
+        changes.push(planned.change);
+        created.extend(planned.created);
+    }
+    Ok(Planned { change: Change::Batch(changes), created })
 }
 
 fn add_element(

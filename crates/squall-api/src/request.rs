@@ -197,6 +197,12 @@ pub enum Op {
     AddScenario {
         scenario: Box<Scenario>,
     },
+    /// Several edits as one undo step (a tidy-up moves stickies and reshapes
+    /// their frame). Each is checked against the board as the ones before it
+    /// left it; if any is refused, none is made.
+    Batch {
+        ops: Vec<Op>,
+    },
 }
 
 /// One element or group and where it goes.

@@ -386,6 +386,120 @@ fn given_an_element_and_a_group_when_resized_then_undo_restores_their_sizes() {
     assert_eq!(f.board(), before);
 }
 
+// ---- batch ----
+
+#[test]
+fn given_a_tidy_up_when_members_move_and_their_frame_is_reshaped_in_one_batch_then_one_undo_puts_all_back() {
+    let mut f = bank_account();
+    let before = f.board();
+
+    let (state, _) = f
+        .edit(Op::Batch {
+            ops: vec![
+                Op::MoveElements {
+                    moves: vec![
+                        Move { id: id("cmd-deposit-money"), position: at(100.0, 100.0) },
+                        Move { id: id("evt-money-deposited"), position: at(400.0, 100.0) },
+                    ],
+                },
+                Op::Resize {
+                    id: id("ctx-banking"),
+                    size: Size { width: 2400.0, height: 1000.0 },
+                    position: Some(at(-20.0, -40.0)),
+                },
+            ],
+        })
+        .unwrap();
+
+    assert_eq!(state.board.element("cmd-deposit-money").unwrap().position, at(100.0, 100.0));
+    assert_eq!(state.board.element("evt-money-deposited").unwrap().position, at(400.0, 100.0));
+    let frame = state.board.group("ctx-banking").unwrap();
+    assert_eq!((frame.position, frame.size), (at(-20.0, -40.0), Size { width: 2400.0, height: 1000.0 }));
+    assert_eq!(
+        state.board.element("actor-owner").unwrap().position,
+        before.element("actor-owner").unwrap().position,
+        "reshaping a frame does not carry its members along"
+    );
+    let undone = f.undo();
+    assert_eq!(undone.board, before);
+    assert!(!undone.can_undo, "the batch was one undo step");
+    assert_eq!(f.redo().board, state.board);
+}
+
+#[test]
+fn given_a_batch_then_each_op_is_checked_against_the_board_the_ones_before_it_left() {
+    let mut f = bank_account();
+
+    // The resize keeps the sticky's position: the one the move gave it, not the one it had.
+    let (state, _) = f
+        .edit(Op::Batch {
+            ops: vec![
+                Op::MoveElements {
+                    moves: vec![Move { id: id("cmd-deposit-money"), position: at(300.0, 300.0) }],
+                },
+                Op::Resize {
+                    id: id("cmd-deposit-money"),
+                    size: Size { width: 200.0, height: 120.0 },
+                    position: None,
+                },
+            ],
+        })
+        .unwrap();
+
+    let deposit = state.board.element("cmd-deposit-money").unwrap();
+    assert_eq!((deposit.position, deposit.size), (at(300.0, 300.0), Size { width: 200.0, height: 120.0 }));
+}
+
+#[test]
+fn given_a_batch_whose_second_op_is_refused_then_nothing_of_it_is_made_and_the_refusal_says_why() {
+    let mut f = bank_account();
+    let before = f.board();
+
+    let err = f
+        .edit(Op::Batch {
+            ops: vec![
+                Op::MoveElements {
+                    moves: vec![Move { id: id("cmd-deposit-money"), position: at(5.0, 5.0) }],
+                },
+                connect("evt-money-withdrawn", "cmd-withdraw-money"),
+            ],
+        })
+        .unwrap_err();
+
+    assert!(err.to_string().contains("put a policy between them"), "{err}");
+    assert_eq!(f.board(), before);
+    assert!(!f.workspace.state().can_undo);
+}
+
+#[test]
+fn given_an_empty_batch_then_no_undo_step_is_recorded() {
+    let mut f = bank_account();
+
+    let (state, created) = f.edit(Op::Batch { ops: vec![] }).unwrap();
+
+    assert!(created.is_empty());
+    assert!(!state.can_undo && !state.dirty);
+}
+
+#[test]
+fn given_a_batch_that_adds_two_stickies_then_both_ids_come_back_in_order() {
+    let mut f = bank_account();
+    let add = |name: &str| Op::AddElement {
+        kind: Kind::Event,
+        name: name.into(),
+        position: at(0.0, 0.0),
+        group: None,
+        patch: None,
+    };
+
+    let (state, created) = f.edit(Op::Batch { ops: vec![add("First"), add("Second")] }).unwrap();
+
+    let names: Vec<&str> =
+        created.iter().map(|id| state.board.element(id.as_str()).unwrap().name.as_str()).collect();
+    assert_eq!(names, ["First", "Second"]);
+    assert_eq!(f.undo().board.elements.len(), 17);
+}
+
 // ---- delete_elements ----
 
 #[test]

@@ -143,6 +143,8 @@ fn scripts_of(op: &Op) -> Box<dyn Iterator<Item = &str> + '_> {
             Box::new(script_of(patch).into_iter())
         }
         Op::Paste { elements, .. } => Box::new(elements.iter().filter_map(|e| e.script.as_deref())),
+        // A batch's ops are checked as if sent one by one, or a script path could hide inside one.
+        Op::Batch { ops } => Box::new(ops.iter().flat_map(scripts_of)),
         _ => Box::new(std::iter::empty()),
     }
 }
@@ -198,6 +200,21 @@ mod tests {
             let err = confine::script(outside, &models).unwrap_err();
             assert!(err.to_string().contains("scripts are `.rhai` files"), "{outside}: {err}");
         }
+    }
+
+    #[test]
+    fn a_script_path_inside_a_batch_is_confined_like_one_sent_alone() {
+        let (_dir, models) = project();
+        let patch = ElementPatch { script: Some("/etc/shadow".into()), ..ElementPatch::default() };
+        let hidden = Op::Batch {
+            ops: vec![Op::Batch {
+                ops: vec![Op::UpdateElement { id: squall_model::Id("agg-x".into()), patch }],
+            }],
+        };
+
+        let err = confine(ApiRequest::Edit { op: Box::new(hidden) }, &models).unwrap_err();
+
+        assert!(err.to_string().contains("scripts are `.rhai` files"), "{err}");
     }
 
     #[cfg(unix)]
