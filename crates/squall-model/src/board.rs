@@ -222,9 +222,10 @@ impl Board {
         self.groups.iter().find(|g| g.id.as_str() == id)
     }
 
-    /// The first element of `kind` called `name`.
+    /// The element of `kind` that `name` means: its plain name while no other
+    /// element of the kind shares it, or `Context/Name` (see [`crate::naming`]).
     pub fn element_named(&self, kind: Kind, name: &str) -> Option<&Element> {
-        self.elements.iter().find(|e| e.kind == kind && e.name == name)
+        crate::naming::Naming::new(self).resolve(kind, name).ok()
     }
 
     /// Put the board in its one canonical order, so that saving is

@@ -4,8 +4,15 @@
 //! names from here. See docs/scripting.md.
 
 /// The Rhai identifier for a command or event name: its words in
-/// PascalCase, so `Send thank-you email` becomes `SendThankYouEmail`.
+/// PascalCase, so `Send thank-you email` becomes `SendThankYouEmail`. A
+/// qualified name keeps its context apart: `Sales/PlaceOrder` becomes
+/// `Sales_PlaceOrder` (see [`crate::naming`]).
 pub fn identifier(name: &str) -> String {
+    let parts: Vec<String> = name.split(crate::naming::SEPARATOR).map(words).collect();
+    parts.join("_")
+}
+
+fn words(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut upper_next = true;
     for c in name.chars() {
@@ -47,6 +54,13 @@ pub fn projection(event: &str) -> String {
     format!("project_{}", identifier(event))
 }
 
+/// Read model: the keys of the documents an event updates —
+/// `keys_<Event>(event)`, returning a list; each is then projected with
+/// `project_<Event>(doc, event, key)`.
+pub fn keys(event: &str) -> String {
+    format!("keys_{}", identifier(event))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,5 +70,6 @@ mod tests {
         assert_eq!(identifier("DepositMoney"), "DepositMoney");
         assert_eq!(identifier("Send thank-you email"), "SendThankYouEmail");
         assert_eq!(handler("money deposited"), "handle_MoneyDeposited");
+        assert_eq!(handler("Sales/Place order"), "handle_Sales_PlaceOrder");
     }
 }

@@ -36,6 +36,10 @@ pub const RULES: &[Rule] = &[
     rule(Kind::Event, "is projected into", Kind::ReadModel, true),
     rule(Kind::Event, "is sent to", Kind::ExternalSystem, true),
     rule(Kind::Policy, "issues", Kind::Command, true),
+    // An automation reading its todo list (event modelling): the policy may
+    // read the read model's documents. Reading sets nothing off, so the
+    // simulator does not follow it and it closes no policy cycle.
+    rule(Kind::ReadModel, "is read by", Kind::Policy, false),
 ];
 
 /// What the grammar says about an arrow from one kind to another.
@@ -106,8 +110,8 @@ fn refusal(from: Kind, to: Kind) -> String {
         (Policy, Event | Aggregate | ExternalSystem | Policy) => {
             "a policy reacts by issuing a command; point it at a command"
         }
-        (ReadModel, Command | Policy | Aggregate) => {
-            "a read model informs an actor, who then decides on a command"
+        (ReadModel, Command | Aggregate) => {
+            "a read model informs an actor, who then decides on a command, or is read by a policy"
         }
         _ => "",
     };
@@ -152,6 +156,7 @@ mod tests {
             (Event, ReadModel),
             (Event, ExternalSystem),
             (Policy, Command),
+            (ReadModel, Policy),
         ];
         for from in Kind::ALL {
             for to in Kind::ALL {

@@ -13,6 +13,7 @@ pub mod flow;
 pub mod grammar;
 mod kind;
 pub mod lint;
+pub mod naming;
 mod scenario;
 mod validate;
 

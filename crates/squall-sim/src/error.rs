@@ -11,6 +11,8 @@ pub enum SimError {
     BoardHasErrors(Vec<String>),
     #[error("unknown command `{name}`; the board's commands are: {known}")]
     UnknownCommand { name: String, known: String },
+    #[error(transparent)]
+    Ambiguous(squall_model::naming::Unresolved),
     #[error("unknown event `{name}`; the board's events are: {known}")]
     UnknownEvent { name: String, known: String },
     #[error("{kind} `{name}` ({sticky}): {}", list(.errors))]

@@ -2,15 +2,18 @@
 //! each event, what each sticky may emit or issue. Built once from the
 //! flow graph, so a step never searches the board.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use petgraph::Direction::Outgoing;
+use petgraph::Direction::{Incoming, Outgoing};
 use squall_model::flow::Flow;
 use squall_model::lint::{self, Severity};
+use squall_model::naming::{Naming, Unresolved};
 use squall_model::{Board, Element, Field, Kind};
 
 use crate::error::SimError;
+use crate::script::{Readable, Reader};
 use squall_model::contract;
 
 /// Index of a scripted element in `RunModel::elements`.
@@ -40,10 +43,11 @@ pub struct EventSpec {
     pub policies: Vec<Sticky>,
     pub read_models: Vec<Sticky>,
     pub externals: Vec<Sticky>,
-    /// `apply_<Event>`, `on_<Event>` and `project_<Event>`.
+    /// `apply_<Event>`, `on_<Event>`, `project_<Event>` and `keys_<Event>`.
     pub applier_fn: String,
     pub reaction_fn: String,
     pub projection_fn: String,
+    pub keys_fn: String,
 }
 
 /// A board prepared for simulation.
@@ -54,12 +58,19 @@ pub struct RunModel {
     pub dir: PathBuf,
     /// Elements by index (all of them, in board order).
     pub elements: Vec<Element>,
+    /// Each element's key (`squall_model::naming`): the name the store,
+    /// traces and script functions know it by, qualified where ambiguous.
+    keys: Vec<String>,
+    /// Commands and events by key.
     pub commands: HashMap<String, CommandSpec>,
     pub events: HashMap<String, EventSpec>,
-    /// For aggregates, policies and external systems: the names of the
-    /// events or commands they have an arrow to — all a script may produce.
-    pub may_produce: HashMap<Sticky, HashSet<String>>,
-    /// The names of the read models, whose checkpoints every step moves.
+    /// For aggregates, policies and external systems: the events or
+    /// commands they have an arrow to — all a script may produce.
+    pub may_produce: HashMap<Sticky, Vec<Sticky>>,
+    /// For policies: the read models with an arrow to them — all a policy
+    /// may read with `document()` — and the names that mean each.
+    pub readers: HashMap<Sticky, Arc<Reader>>,
+    /// The keys of the read models, whose checkpoints every step moves.
     pub read_model_names: Vec<String>,
 }
 
@@ -79,6 +90,8 @@ impl RunModel {
         }
 
         let elements = board.elements.clone();
+        let naming = Naming::new(&board);
+        let keys: Vec<String> = elements.iter().map(|e| naming.key(e)).collect();
         let index: HashMap<&str, Sticky> =
             elements.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
         let flow = Flow::new(&board);
@@ -86,7 +99,8 @@ impl RunModel {
 
         let mut commands = HashMap::new();
         let mut events = HashMap::new();
-        let mut may_produce: HashMap<Sticky, HashSet<String>> = HashMap::new();
+        let mut may_produce: HashMap<Sticky, Vec<Sticky>> = HashMap::new();
+        let mut readers: HashMap<Sticky, Arc<Reader>> = HashMap::new();
         for node in flow.graph.node_indices() {
             let element = flow.element(node);
             let me = sticky(node);
@@ -102,13 +116,14 @@ impl RunModel {
                                 Handler::External(h)
                             }
                         });
+                    let key = &keys[me];
                     commands.insert(
-                        element.name.clone(),
+                        key.clone(),
                         CommandSpec {
                             element: me,
                             handler,
-                            handler_fn: contract::handler(&element.name),
-                            reaction_fn: contract::reaction(&element.name),
+                            handler_fn: contract::handler(key),
+                            reaction_fn: contract::reaction(key),
                         },
                     );
                 }
@@ -118,51 +133,138 @@ impl RunModel {
                         reacting.sort_by(|&a, &b| timeline(&elements[a], &elements[b]));
                         reacting
                     };
+                    let key = &keys[me];
                     events.insert(
-                        element.name.clone(),
+                        key.clone(),
                         EventSpec {
                             element: me,
                             policies: by_kind(Kind::Policy),
                             read_models: by_kind(Kind::ReadModel),
                             externals: by_kind(Kind::ExternalSystem),
-                            applier_fn: contract::applier(&element.name),
-                            reaction_fn: contract::reaction(&element.name),
-                            projection_fn: contract::projection(&element.name),
+                            applier_fn: contract::applier(key),
+                            reaction_fn: contract::reaction(key),
+                            projection_fn: contract::projection(key),
+                            keys_fn: contract::keys(key),
                         },
                     );
                 }
                 Kind::Aggregate | Kind::ExternalSystem => {
-                    let names =
-                        outgoing(&[Kind::Event]).into_iter().map(|e| elements[e].name.clone()).collect();
-                    may_produce.insert(me, names);
+                    may_produce.insert(me, outgoing(&[Kind::Event]));
                 }
                 Kind::Policy => {
-                    let names =
-                        outgoing(&[Kind::Command]).into_iter().map(|c| elements[c].name.clone()).collect();
-                    may_produce.insert(me, names);
+                    may_produce.insert(me, outgoing(&[Kind::Command]));
+                    let mut models: Vec<Readable> = flow
+                        .neighbours(node, Incoming, &[Kind::ReadModel])
+                        .map(sticky)
+                        .map(|rm| Readable {
+                            sticky: rm,
+                            key: keys[rm].clone(),
+                            qualified: naming.qualified(&elements[rm]),
+                            name: elements[rm].name.clone(),
+                        })
+                        .collect();
+                    models.sort_by_key(|m| m.sticky);
+                    models.dedup_by_key(|m| m.sticky);
+                    readers.insert(me, Arc::new(Reader { who: element.describe(), models }));
                 }
                 _ => {}
             }
         }
-        let read_model_names =
-            elements.iter().filter(|e| e.kind == Kind::ReadModel).map(|e| e.name.clone()).collect();
-        Ok(RunModel { dir: dir.to_owned(), elements, commands, events, may_produce, read_model_names, board })
+        let read_model_names = (0..elements.len())
+            .filter(|&i| elements[i].kind == Kind::ReadModel)
+            .map(|i| keys[i].clone())
+            .collect();
+        Ok(RunModel {
+            dir: dir.to_owned(),
+            elements,
+            keys,
+            commands,
+            events,
+            may_produce,
+            readers,
+            read_model_names,
+            board,
+        })
+    }
+
+    /// The name the store and traces know a sticky by (`squall_model::naming`).
+    pub fn key(&self, sticky: Sticky) -> &str {
+        &self.keys[sticky]
+    }
+
+    /// The stream prefix of an aggregate or external system: `Account`, or
+    /// `Sales_Account` when another context has an `Account` too.
+    pub fn stream(&self, sticky: Sticky) -> String {
+        contract::identifier(&self.keys[sticky])
+    }
+
+    /// The sticky of `kind` a name means: its key, its qualified name, or
+    /// its plain name while unambiguous.
+    fn resolve(&self, kind: Kind, name: &str) -> Result<Sticky, Unresolved> {
+        let element = Naming::new(&self.board).resolve(kind, name)?;
+        // The board and `elements` are the same list.
+        Ok(self.elements.iter().position(|e| e.id == element.id).unwrap_or_default())
     }
 
     pub fn fields(&self, sticky: Sticky) -> &[Field] {
         &self.elements[sticky].fields
     }
 
-    /// The command sticky called `name`, or an error listing the commands.
+    /// The command sticky called `name` (see [`RunModel::key`]), or an error
+    /// listing the commands or the qualified names to choose from.
     pub fn command(&self, name: &str) -> Result<&CommandSpec, SimError> {
-        self.commands.get(name).ok_or_else(|| SimError::UnknownCommand {
+        if let Some(spec) = self.commands.get(name) {
+            return Ok(spec);
+        }
+        match self.resolve(Kind::Command, name) {
+            Ok(sticky) => self.commands.get(&self.keys[sticky]),
+            Err(ambiguous @ Unresolved::Ambiguous { .. }) => return Err(SimError::Ambiguous(ambiguous)),
+            Err(Unresolved::Unknown { .. }) => None,
+        }
+        .ok_or_else(|| SimError::UnknownCommand {
             name: name.to_owned(),
             known: sorted(self.commands.keys()),
         })
     }
 
+    /// The event sticky called `name`, by key or as [`RunModel::command`] resolves.
     pub fn event(&self, name: &str) -> Option<&EventSpec> {
-        self.events.get(name)
+        self.events.get(name).or_else(|| {
+            let sticky = self.resolve(Kind::Event, name).ok()?;
+            self.events.get(&self.keys[sticky])
+        })
+    }
+
+    /// The read model called `name`, or an error listing the read models.
+    pub fn read_model(&self, name: &str) -> Result<Sticky, SimError> {
+        match self.resolve(Kind::ReadModel, name) {
+            Ok(sticky) => Ok(sticky),
+            Err(ambiguous @ Unresolved::Ambiguous { .. }) => Err(SimError::Ambiguous(ambiguous)),
+            Err(Unresolved::Unknown { .. }) => Err(SimError::UnknownReadModel {
+                name: name.to_owned(),
+                known: sorted(self.read_model_names.iter()),
+            }),
+        }
+    }
+
+    /// The aggregate called `name`, or an error listing the aggregates.
+    pub fn aggregate(&self, name: &str) -> Result<Sticky, SimError> {
+        match self.resolve(Kind::Aggregate, name) {
+            Ok(sticky) => Ok(sticky),
+            Err(ambiguous @ Unresolved::Ambiguous { .. }) => Err(SimError::Ambiguous(ambiguous)),
+            Err(Unresolved::Unknown { .. }) => Err(SimError::UnknownAggregate {
+                name: name.to_owned(),
+                known: sorted(self.scripted(Kind::Aggregate).map(|(i, _)| &self.keys[i])),
+            }),
+        }
+    }
+
+    /// What a script of `by` means by `name` among the stickies it has an
+    /// arrow to (`targets`): a plain name is enough when it is unique there.
+    pub fn resolve_among(&self, targets: &[Sticky], kind: Kind, name: &str) -> Result<Sticky, Unresolved> {
+        let naming = Naming::new(&self.board);
+        let element = naming.resolve_among(targets.iter().map(|&t| &self.elements[t]), kind, name)?;
+        Ok(targets.iter().copied().find(|&t| self.elements[t].id == element.id).unwrap_or_default())
     }
 
     /// The element with id `id`, which must be of `kind`; the error lists those that are.

@@ -5,7 +5,8 @@ use std::path::Path;
 
 use serde::Serialize;
 use serde_json::Value;
-use squall_model::{Board, Kind, Message, Outcome, Scenario};
+use squall_model::naming::Naming;
+use squall_model::{Board, Element, Kind, Message, Outcome, Scenario};
 use squall_store::{Command, CommandMetadata, EventMetadata, NewEvent, Step, Store};
 
 use crate::error::SimError;
@@ -49,19 +50,20 @@ pub fn run(
 /// policies up to date with them. Returns how many there were.
 fn given(session: &mut Session, board: &Board, scenario: &Scenario) -> Result<u64, String> {
     let now = session.now();
+    let naming = Naming::new(board);
     for (i, message) in scenario.given.iter().enumerate() {
-        if let Some(event) = board.element_named(Kind::Event, &message.name) {
-            value::check_json(&event.fields, &message.data).map_err(|errors| {
-                let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
-                format!(
-                    "given event {}, `{}`, does not match the board: {}",
-                    i + 1,
-                    message.name,
-                    list.join("; ")
-                )
-            })?;
-        }
-        let stream = stream_of(board, message)?;
+        let event =
+            naming.resolve(Kind::Event, &message.name).map_err(|e| format!("given event {}: {e}", i + 1))?;
+        value::check_json(&event.fields, &message.data).map_err(|errors| {
+            let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            format!(
+                "given event {}, `{}`, does not match the board: {}",
+                i + 1,
+                message.name,
+                list.join("; ")
+            )
+        })?;
+        let stream = stream_of(board, &naming, event, message)?;
         let version =
             session.store().stream_version(squall_store::MAIN, &stream).map_err(|e| e.to_string())?;
         let id = format!("given-{}", i + 1);
@@ -81,7 +83,7 @@ fn given(session: &mut Session, board: &Board, scenario: &Scenario) -> Result<u6
         step.events.push(NewEvent {
             stream_id: stream,
             expected_version: version,
-            event_type: message.name.clone(),
+            event_type: naming.key(event),
             payload: message.data.clone(),
             metadata: EventMetadata {
                 event_id: format!("{id}.1"),
@@ -99,10 +101,7 @@ fn given(session: &mut Session, board: &Board, scenario: &Scenario) -> Result<u6
 
 /// The stream an event belongs to: the emitting aggregate's instance, or
 /// the external system's stream.
-fn stream_of(board: &Board, message: &Message) -> Result<String, String> {
-    let event = board
-        .element_named(Kind::Event, &message.name)
-        .ok_or_else(|| format!("given event `{}` is not on the board", message.name))?;
+fn stream_of(board: &Board, naming: &Naming, event: &Element, message: &Message) -> Result<String, String> {
     let emitter = board
         .connections
         .iter()
@@ -113,7 +112,7 @@ fn stream_of(board: &Board, message: &Message) -> Result<String, String> {
             format!("given event `{}` is emitted by no aggregate or external system", message.name)
         })?;
     if emitter.kind == Kind::ExternalSystem {
-        return Ok(contract::identifier(&emitter.name));
+        return Ok(contract::identifier(&naming.key(emitter)));
     }
     let key = emitter.key.as_deref().unwrap_or("id");
     let id = match message.data.get(key) {
@@ -126,7 +125,7 @@ fn stream_of(board: &Board, message: &Message) -> Result<String, String> {
             ));
         }
     };
-    Ok(format!("{}-{id}", contract::identifier(&emitter.name)))
+    Ok(format!("{}-{id}", contract::identifier(&naming.key(emitter))))
 }
 
 fn when_then(session: &mut Session, scenario: &Scenario, given: u64) -> Result<Option<String>, SimError> {
@@ -163,6 +162,8 @@ fn check(
             (!failures.is_empty()).then(|| failures.join("\n"))
         }
         Outcome::CommandRejected { name, reason: expected } => {
+            let key = session.message_key(Kind::Command, name);
+            let name = &key;
             let refusals: Vec<&String> = traces
                 .iter()
                 .filter(|t| t.command.name == *name)
@@ -215,6 +216,11 @@ fn check(
                 .map(|e| (e.event_type, e.payload))
                 .collect();
             let any_order = matches!(outcome, Outcome::EventsInAnyOrder(_));
+            // The store knows events by key: `Sales/OrderPlaced` where the name is shared.
+            let expected: &Vec<Message> = &expected
+                .iter()
+                .map(|e| Message { name: session.message_key(Kind::Event, &e.name), ..e.clone() })
+                .collect();
             let same = if any_order {
                 same_in_any_order(expected, &actual)
             } else {

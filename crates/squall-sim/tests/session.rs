@@ -8,93 +8,12 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::temp_model::{TempModel, gadget, reason, rows};
 use common::{open, open_with, run, workspace};
 use serde_json::{Value, json};
-use squall_model::{Board, Connection, Element, Field, FieldType, Kind, Point};
+use squall_model::{Field, FieldType, Kind, Point};
 use squall_sim::{EventSummary, Options, Session, SimError, Source};
 use squall_store::{Durability, Store};
-
-/// A board written by hand, with its scripts in a temporary model folder.
-struct TempModel {
-    dir: tempfile::TempDir,
-    board: Board,
-}
-
-impl TempModel {
-    fn new(name: &str) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("models")).unwrap();
-        std::fs::create_dir_all(dir.path().join("scripts")).unwrap();
-        TempModel { dir, board: Board::new(name) }
-    }
-
-    fn models(&self) -> PathBuf {
-        self.dir.path().join("models")
-    }
-
-    /// A sticky; `x` spreads them out so the board stays valid to look at.
-    fn add(&mut self, id: &str, kind: Kind, name: &str, fields: &[&str]) -> &mut Element {
-        let x = 200.0 * self.board.elements.len() as f64;
-        let mut element = Element::new(id, kind, name, Point { x, y: 0.0 });
-        element.fields = fields.iter().map(|f| Field { name: (*f).to_owned(), ty: FieldType::Id }).collect();
-        self.board.elements.push(element);
-        self.board.elements.last_mut().unwrap()
-    }
-
-    /// A scripted sticky whose script is `text`, saved as `scripts/<file>`.
-    fn scripted(&mut self, id: &str, kind: Kind, name: &str, key: Option<&str>, file: &str, text: &str) {
-        std::fs::write(self.dir.path().join("scripts").join(file), text).unwrap();
-        let element = self.add(id, kind, name, &[]);
-        element.script = Some(format!("../scripts/{file}"));
-        element.key = key.map(str::to_owned);
-    }
-
-    fn arrows(&mut self, pairs: &[(&str, &str)]) {
-        for (from, to) in pairs {
-            self.board.connections.push(Connection::new(*from, *to));
-        }
-    }
-
-    fn open(&self, options: Options) -> Session {
-        let path = self.models().join("board.ron");
-        squall_model::save(&path, &self.board).unwrap();
-        let board = squall_model::load(&path).unwrap();
-        Session::open(board, &self.models(), Store::open_in_memory().unwrap(), options).unwrap()
-    }
-}
-
-/// Rows in the store's tables: queue, command log, events.
-fn rows(session: &Session) -> (i64, i64, i64) {
-    let result = session
-        .store()
-        .query("SELECT (SELECT count(*) FROM queue), (SELECT count(*) FROM commands), (SELECT count(*) FROM events)")
-        .unwrap();
-    let row = &result.rows[0];
-    (row[0].as_i64().unwrap(), row[1].as_i64().unwrap(), row[2].as_i64().unwrap())
-}
-
-fn reason(trace: &squall_sim::Trace) -> &str {
-    match &trace.outcome {
-        squall_sim::trace::Outcome::Rejected { reason } => reason,
-        squall_sim::trace::Outcome::Accepted => panic!("expected a rejection: {trace:?}"),
-    }
-}
-
-/// An aggregate `Gadget` keyed by `id` that handles `commands`, emitting `events`.
-fn gadget(model: &mut TempModel, script: &str, commands: &[&str], events: &[&str]) {
-    model.add("actor-user", Kind::Actor, "User", &[]);
-    model.scripted("agg-gadget", Kind::Aggregate, "Gadget", Some("id"), "gadget.rhai", script);
-    for command in commands {
-        let id = format!("cmd-{}", command.to_lowercase());
-        model.add(&id, Kind::Command, command, &["id"]);
-        model.arrows(&[("actor-user", &id), (&id, "agg-gadget")]);
-    }
-    for event in events {
-        let id = format!("evt-{}", event.to_lowercase());
-        model.add(&id, Kind::Event, event, &["id"]);
-        model.arrows(&[("agg-gadget", &id)]);
-    }
-}
 
 #[test]
 fn given_a_script_that_loops_forever_when_its_command_runs_then_the_step_fails_and_the_session_goes_on() {
@@ -447,7 +366,7 @@ fn given_a_read_model_keyed_by_a_field_its_event_lacks_then_the_refusal_names_th
         reason(&trace),
         "read model `Tags` (rm-tags) files its documents by the key `tag`, but event `Tagged` has no \
          `tag`; this is the read model's configuration, not the command: set the read model's key to \
-         a field every event it projects carries"
+         a field every event it projects carries, or define `keys_Tagged(event)`"
     );
 }
 

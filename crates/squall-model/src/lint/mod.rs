@@ -82,7 +82,8 @@ codes! {
     UnknownKeyField = "unknown-key-field", Error, "An aggregate's id field missing from a command it handles, or a read model's key missing from an event it projects: the simulator would refuse those commands.";
     PolicyCycle = "policy-cycle", Warning, "Commands that lead back to themselves through policies; a simulation may loop forever.";
     Unreachable = "unreachable", Info, "An element no flow reaches from an actor or an external system.";
-    DuplicateName = "duplicate-name", Warning, "Two elements of one kind with the same name in one bounded context.";
+    DuplicateName = "duplicate-name", Error, "Two elements of one kind with the same name in one bounded context: nothing tells them apart, not even the simulator.";
+    SharedName = "shared-name", Warning, "A command, event or read model name used in several bounded contexts: inputs, scenarios and scripts must qualify it, e.g. `Sales/PlaceOrder`.";
     EmptyName = "empty-name", Warning, "An element without a name.";
     EventNameTense = "event-name-tense", Info, "An event name that is not in the past tense.";
     CommandNameMood = "command-name-mood", Info, "A command name that is not an imperative.";

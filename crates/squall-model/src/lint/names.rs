@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use super::{Code, Sink, quoted};
 use crate::Kind;
-use crate::board::{Board, Element, GroupKind, Id};
+use crate::board::{Board, Element};
+use crate::naming::{Naming, same_name};
 
 pub(super) fn check(board: &Board, sink: &mut Sink) {
     check_duplicates(board, sink);
@@ -42,20 +43,18 @@ const UNIQUE_KINDS: [Kind; 6] =
 
 fn check_duplicates(board: &Board, sink: &mut Sink) {
     // Elements outside every bounded context share the board's own context.
-    let mut context_of: HashMap<&Id, &str> = HashMap::new();
-    for group in board.groups.iter().filter(|g| g.kind == GroupKind::BoundedContext) {
-        for member in &group.members {
-            context_of.insert(member, group.name.as_str());
-        }
-    }
+    let naming = Naming::new(board);
     let mut seen: HashMap<(Option<&str>, Kind, String), Vec<&Element>> = HashMap::new();
+    let mut contexts: HashMap<(Kind, String), Vec<&Element>> = HashMap::new();
     for element in board.elements.iter().filter(|e| UNIQUE_KINDS.contains(&e.kind)) {
-        let name = normalise(&element.name);
+        let name = same_name(&element.name);
         if name.is_empty() {
             continue;
         }
-        let context = context_of.get(&element.id).copied();
-        seen.entry((context, element.kind, name)).or_default().push(element);
+        seen.entry((naming.context(element), element.kind, name.clone())).or_default().push(element);
+        if NAMED_BY_PEOPLE.contains(&element.kind) {
+            contexts.entry((element.kind, name)).or_default().push(element);
+        }
     }
     let mut duplicates: Vec<_> = seen.into_iter().filter(|(_, elements)| elements.len() > 1).collect();
     duplicates.sort_by(|a, b| a.1[0].id.cmp(&b.1[0].id));
@@ -68,7 +67,7 @@ fn check_duplicates(board: &Board, sink: &mut Sink) {
         sink.report(
             Code::DuplicateName,
             format!(
-                "{} {}s are named {} {place} ({})",
+                "{} {}s are named {} {place} ({}); rename one, or move it to another bounded context",
                 elements.len(),
                 kind.label().to_lowercase(),
                 quoted(elements[0]),
@@ -77,12 +76,36 @@ fn check_duplicates(board: &Board, sink: &mut Sink) {
             &elements,
         );
     }
+    let mut shared: Vec<_> = contexts
+        .into_values()
+        .filter(|elements| {
+            let mut places: Vec<Option<&str>> = elements.iter().map(|e| naming.context(e)).collect();
+            places.sort_unstable();
+            places.dedup();
+            places.len() > 1
+        })
+        .collect();
+    shared.sort_by(|a, b| a[0].id.cmp(&b[0].id));
+    for elements in shared {
+        let mut qualified: Vec<String> =
+            elements.iter().map(|e| format!("`{}`", naming.qualified(e))).collect();
+        qualified.sort();
+        qualified.dedup();
+        sink.report(
+            Code::SharedName,
+            format!(
+                "{} {} is in several bounded contexts: inputs, scenarios and scripts must name it {}",
+                elements[0].kind.label().to_lowercase(),
+                quoted(elements[0]),
+                qualified.join(" or ")
+            ),
+            &elements,
+        );
+    }
 }
 
-/// Case, spaces and punctuation do not make two names different.
-fn normalise(name: &str) -> String {
-    name.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
-}
+/// The kinds people name in inputs, scenarios and scripts.
+const NAMED_BY_PEOPLE: [Kind; 3] = [Kind::Command, Kind::Event, Kind::ReadModel];
 
 /// "MoneyDeposited" → money, deposited; "Send thank-you email" → send, thank, you, email.
 fn words(name: &str) -> Vec<String> {
@@ -212,7 +235,7 @@ fn is_imperative(words: &[String]) -> bool {
 mod tests {
     use super::*;
     use crate::lint::test_boards::{board, codes_of};
-    use crate::{Group, Kind::*, Point, Size};
+    use crate::{Group, GroupKind, Kind::*, Point, Size};
 
     #[test]
     fn names_split_into_words() {
@@ -265,5 +288,6 @@ mod tests {
             members: vec!["e1".into(), "e2".into()],
         });
         assert_eq!(codes_of(&b)[&Code::DuplicateName], vec!["e1,e2"]);
+        assert_eq!(codes_of(&b)[&Code::SharedName], vec!["e1,e2,e3"]);
     }
 }

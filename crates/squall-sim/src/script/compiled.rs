@@ -28,6 +28,8 @@ pub struct Compiled {
     /// Set when the top level defines constants: an engine that has them as `global::`.
     engine: Option<Arc<Engine>>,
     functions: HashSet<String>,
+    /// Each function's name and number of parameters: Rhai tells overloads apart by it.
+    signatures: HashSet<(String, usize)>,
     /// Where each function is defined: the line named when an error (an
     /// exhausted operation budget) carries no position of its own.
     definitions: HashMap<String, usize>,
@@ -58,6 +60,7 @@ impl Script {
         let mut ast = engine.engine().compile(text).map_err(|e| ScriptError::from_parse(path, &e))?;
         ast.set_source(path);
         let functions = ast.iter_functions().map(|f| f.name.to_owned()).collect();
+        let signatures = ast.iter_functions().map(|f| (f.name.to_owned(), f.params.len())).collect();
         let digest = Sha256::digest(text.as_bytes());
         let hash = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
         let definitions = definitions(text);
@@ -71,6 +74,7 @@ impl Script {
             ast,
             engine: own_engine,
             functions,
+            signatures,
             definitions,
             uses_random,
         })))
@@ -84,6 +88,11 @@ impl Script {
 
     pub fn has(&self, function: &str) -> bool {
         self.0.functions.contains(function)
+    }
+
+    /// Whether the script defines `function` with `params` parameters.
+    pub fn has_with(&self, function: &str, params: usize) -> bool {
+        self.0.signatures.contains(&(function.to_owned(), params))
     }
 
     /// Call `function` with `args`, binding `this` when given. Errors name

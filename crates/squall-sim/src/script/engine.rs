@@ -10,6 +10,7 @@ use rhai::{Dynamic, Engine, EvalAltResult, INT, Map, Module, Position};
 use rust_decimal::Decimal;
 
 use super::guard;
+use super::reads::{Reader, Reads};
 
 /// How much one script call may do before it is stopped.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,6 +71,7 @@ pub(crate) struct CallContext {
     pub now: String,
     pub rng: fastrand::Rng,
     pub logs: Vec<String>,
+    pub reads: Reads,
 }
 
 /// How many script calls an engine (and its clones) made, and the time spent inside them:
@@ -110,6 +112,7 @@ impl ScriptEngine {
             now: "1970-01-01T00:00:00Z".to_owned(),
             rng: fastrand::Rng::with_seed(seed),
             logs: Vec::new(),
+            reads: Reads::default(),
         }));
         let standard = StandardPackage::new().as_shared_module();
         let engine = configured(limits, &context, &standard, None);
@@ -145,6 +148,40 @@ impl ScriptEngine {
 
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// Who calls `document()` in the calls that follow, if anyone may.
+    pub(crate) fn set_reader(&self, reader: Option<Arc<Reader>>) {
+        lock(&self.context).reads.set_reader(reader);
+    }
+
+    /// Hand over a document `document()` asked for.
+    pub(crate) fn answer(&self, read_model: usize, key: String, document: Option<Dynamic>) {
+        lock(&self.context).reads.answer(read_model, key, document);
+    }
+
+    /// A document changed during a step: it must be handed over again.
+    pub(crate) fn forget_document(&self, read_model: usize, key: &str) {
+        lock(&self.context).reads.forget(read_model, key);
+    }
+
+    /// Documents handed over are only good for one step.
+    pub(crate) fn forget_documents(&self) {
+        lock(&self.context).reads.forget_all();
+    }
+
+    /// Documents `document()` asked for since the last look, not handed over.
+    pub(crate) fn take_misses(&self) -> Vec<(usize, String)> {
+        lock(&self.context).reads.take_misses()
+    }
+
+    /// The random sequence as it stands, to repeat a call exactly.
+    pub(crate) fn rng(&self) -> fastrand::Rng {
+        lock(&self.context).rng.clone()
+    }
+
+    pub(crate) fn set_rng(&self, rng: fastrand::Rng) {
+        lock(&self.context).rng = rng;
     }
 
     /// Script calls made so far by this engine and its clones, on any thread.
@@ -219,6 +256,8 @@ fn configured(
 
     let ctx = Arc::clone(context);
     engine.register_fn("now", move || lock(&ctx).now.clone());
+    let ctx = Arc::clone(context);
+    engine.register_fn("document", move |name: &str, key: Dynamic| lock(&ctx).reads.read(name, &key));
     let ctx = Arc::clone(context);
     engine.register_fn("random", move || {
         // Nine decimal digits: plenty for a simulation, exact to print.

@@ -5,10 +5,12 @@ mod compiled;
 mod engine;
 mod error;
 mod guard;
+mod reads;
 
 pub use compiled::{Call, Script};
 pub use engine::{CallStats, Limits, Made, Outgoing, ScriptEngine};
 pub use error::ScriptError;
+pub use reads::{Readable, Reader};
 
 /// Compile `text` as the simulator would, without running any of it (its
 /// top-level constants included): Rhai's first syntax error, with its line

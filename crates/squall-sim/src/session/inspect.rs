@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use rhai::Dynamic;
 use serde_json::Value;
-use squall_model::{Kind, contract};
+use squall_model::Kind;
 
 use super::Session;
 use crate::error::SimError;
@@ -42,7 +42,7 @@ impl Session {
     /// `bank_account-acc-1`.
     pub fn stream_of(&self, aggregate: &str, instance: &str) -> Result<String, SimError> {
         let sticky = self.model.sticky(aggregate, Kind::Aggregate)?;
-        Ok(format!("{}-{instance}", contract::identifier(&self.model.elements[sticky].name)))
+        Ok(format!("{}-{instance}", self.model.stream(sticky)))
     }
 
     /// The state of aggregate sticky `aggregate`'s instance `instance` as of
@@ -121,7 +121,7 @@ impl Session {
     /// The read model's name, for reading its stored documents.
     pub fn read_model_name(&self, read_model: &str) -> Result<String, SimError> {
         let sticky = self.model.sticky(read_model, Kind::ReadModel)?;
-        Ok(self.model.elements[sticky].name.clone())
+        Ok(self.model.key(sticky).to_owned())
     }
 
     fn position_or_head(&self, at: Option<u64>) -> Result<u64, SimError> {

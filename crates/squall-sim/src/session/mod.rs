@@ -4,6 +4,7 @@
 mod cascade;
 mod inspect;
 mod process;
+mod reading;
 mod replay;
 mod travel;
 mod views;
@@ -216,6 +217,16 @@ impl Session {
         self.engine.call_stats()
     }
 
+    /// The key (see `squall_model::naming`) of the command or event `name`
+    /// means; `name` itself when it means none, so a comparison fails visibly.
+    pub fn message_key(&self, kind: squall_model::Kind, name: &str) -> String {
+        let sticky = match kind {
+            squall_model::Kind::Command => self.model.command(name).ok().map(|spec| spec.element),
+            _ => self.model.event(name).map(|spec| spec.element),
+        };
+        sticky.map_or_else(|| name.to_owned(), |s| self.model.key(s).to_owned())
+    }
+
     pub fn board(&self) -> &squall_model::Board {
         &self.model.board
     }
@@ -302,7 +313,7 @@ impl Session {
     /// [`Session::submit`] naming the command by its sticky's id.
     pub fn submit_sticky(&mut self, sticky: &str, data: Value, source: Source) -> Result<String, SimError> {
         let index = self.model.sticky(sticky, squall_model::Kind::Command)?;
-        let name = self.model.elements[index].name.clone();
+        let name = self.model.key(index).to_owned();
         self.submit(&name, data, source)
     }
 

@@ -8,7 +8,7 @@ use rhai::{Dynamic, Map};
 use serde_json::Value;
 use squall_store::{Command, CommandMetadata, EventMetadata, NewEvent, Step};
 
-use super::{Instance, Session};
+use super::{Instance, Session, reading};
 use crate::error::SimError;
 use crate::model::{EventSpec, Handler, Sticky};
 use crate::projection::{self, Projected};
@@ -17,7 +17,7 @@ use crate::trace::{
     self, DocumentChange, IssuedCommand, LogLine, Origin, StickyRef, Trace, TracedCommand, TracedEvent,
 };
 use crate::value;
-use squall_model::contract;
+use squall_model::naming::Unresolved;
 
 /// External systems may answer events with events; this bounds how deep
 /// such an exchange goes within one step.
@@ -97,6 +97,8 @@ impl Session {
         let now = self.clock.now();
         self.engine.set_now(&now);
         self.engine.take_logs();
+        // Documents handed to policies in an earlier step may have changed since.
+        self.engine.forget_documents();
 
         let mut work = Work {
             command: queued.command,
@@ -140,7 +142,7 @@ impl Session {
             step.documents = documents
                 .iter_mut()
                 .map(|doc| {
-                    let read_model = self.model.elements[doc.read_model].name.clone();
+                    let read_model = self.model.key(doc.read_model).to_owned();
                     let key = doc.key.clone();
                     match &mut doc.after {
                         Some((json, _)) => {
@@ -368,7 +370,7 @@ impl Session {
             Some(Handler::External(external)) => {
                 work.handled_by = Some(external);
                 let produced = self.call_reaction(external, &spec.reaction_fn, payload, work)?;
-                let stream = contract::identifier(&model.elements[external].name);
+                let stream = model.stream(external);
                 let causation = work.command.id.clone();
                 self.append(work, external, &stream, produced, &causation, None)
             }
@@ -397,7 +399,7 @@ impl Session {
                 )));
             }
         };
-        let stream = format!("{}-{key}", contract::identifier(&element.name));
+        let stream = format!("{}-{key}", model.stream(aggregate));
         work.stream_id = Some(stream.clone());
         let script = self.script(aggregate)?;
         if !script.has(handler) {
@@ -488,7 +490,7 @@ impl Session {
                 }
                 let event = work.events[index].value.clone();
                 let produced = self.call_reaction(external, &spec.reaction_fn, event, work)?;
-                let stream = contract::identifier(&model.elements[external].name);
+                let stream = model.stream(external);
                 let causation = work.events[index].new.metadata.event_id.clone();
                 self.append(work, external, &stream, produced, &causation, None)?;
                 depth.resize(work.events.len(), depth[index] + 1);
@@ -498,6 +500,8 @@ impl Session {
         Ok(())
     }
 
+    /// Project one event into the documents of one read model: the one its
+    /// key field names, or those `keys_<Event>` lists.
     fn project(
         &mut self,
         work: &mut Work,
@@ -510,17 +514,52 @@ impl Session {
         if !script.has(function) {
             return Ok(());
         }
-        let event = &work.events[index];
         let element = &self.model.elements[read_model];
-        let Some(key) = document_key(element, &event.new.payload) else {
-            let field = element.key.as_deref().unwrap_or_default();
-            return Err(Refusal::Failed(format!(
-                "read model `{}` ({}) files its documents by the key `{field}`, but event `{}` has no \
-                 `{field}`; this is the read model's configuration, not the command: set the read \
-                 model's key to a field every event it projects carries",
-                element.name, element.id, event.new.event_type,
-            )));
+        let keys = if script.has(&spec.keys_fn) {
+            let event = work.events[index].value.clone();
+            let returned = match script.call(&self.engine, &spec.keys_fn, (event,), None)? {
+                Call::Returned(returned) => returned,
+                Call::Thrown(reason) => {
+                    return Err(Refusal::Failed(format!(
+                        "{}: `{}` threw: {reason}",
+                        script.path, spec.keys_fn
+                    )));
+                }
+            };
+            projection::keys(returned, &spec.keys_fn)
+                .map_err(|e| Refusal::Failed(format!("{}: {e}", script.path)))?
+        } else {
+            let event = &work.events[index];
+            let Some(key) = document_key(element, &event.new.payload) else {
+                let field = element.key.as_deref().unwrap_or_default();
+                return Err(Refusal::Failed(format!(
+                    "read model `{}` ({}) files its documents by the key `{field}`, but event `{}` has no \
+                     `{field}`; this is the read model's configuration, not the command: set the read \
+                     model's key to a field every event it projects carries, or define `{}(event)`",
+                    element.name, element.id, event.new.event_type, spec.keys_fn,
+                )));
+            };
+            vec![key]
         };
+        let with_key = script.has_with(function, 3);
+        for key in keys {
+            self.project_document(work, read_model, &script, function, with_key, index, key)?;
+        }
+        Ok(())
+    }
+
+    /// Project the step's event `index` into the document `key` of `read_model`.
+    #[allow(clippy::too_many_arguments)]
+    fn project_document(
+        &mut self,
+        work: &mut Work,
+        read_model: Sticky,
+        script: &Script,
+        function: &str,
+        with_key: bool,
+        index: usize,
+        key: String,
+    ) -> Result<(), Refusal> {
         let touched = work.documents.iter().position(|d| d.read_model == read_model && d.key == key);
         let doc = match touched {
             Some(i) => work.documents[i].after.as_ref().map_or(Dynamic::UNIT, |(_, value)| value.clone()),
@@ -530,9 +569,14 @@ impl Session {
             None if work.traced => Some(if doc.is_unit() { None } else { Some(json(&doc)?) }),
             _ => None,
         };
-        let event_value = event.value.clone();
+        let event_value = work.events[index].value.clone();
         let existed = !doc.is_unit();
-        let returned = match script.call(&self.engine, function, (doc, event_value), None)? {
+        let called = if with_key {
+            script.call(&self.engine, function, (doc, event_value, Dynamic::from(key.clone())), None)?
+        } else {
+            script.call(&self.engine, function, (doc, event_value), None)?
+        };
+        let returned = match called {
             Call::Returned(returned) => returned,
             Call::Thrown(reason) => {
                 return Err(Refusal::Failed(format!("{}: `{function}` threw: {reason}", script.path)));
@@ -553,6 +597,7 @@ impl Session {
             Projected::Absent if touched.is_none() => return Ok(()),
             Projected::Absent => None,
         };
+        self.engine.forget_document(read_model, &key);
         match touched {
             Some(i) => work.documents[i].after = after,
             None => work.documents.push(Document { read_model, key, before: before.flatten(), after }),
@@ -578,7 +623,27 @@ impl Session {
             None => self.policy_states.get(&policy).cloned().unwrap_or_else(|| Dynamic::from_map(Map::new())),
         };
         let event_value = work.events[index].value.clone();
-        let called = script.call(&self.engine, function, (event_value,), Some(&mut state));
+        let documents = &work.documents;
+        let load = |read_model: Sticky, key: &str| {
+            // What this step has projected so far, then what the store holds.
+            if let Some(doc) = documents.iter().find(|d| d.read_model == read_model && d.key == key) {
+                return Ok(doc.after.as_ref().map(|(_, value)| value.clone()));
+            }
+            if let Some(cached) = self.cache.documents.get(&(read_model, key.to_owned())) {
+                return Ok(cached.clone());
+            }
+            let stored = self.store.document(&self.branch, self.model.key(read_model), key)?;
+            Ok(stored.map(|json| value::to_rhai(&json, None)))
+        };
+        let called = reading::call_policy(
+            &self.engine,
+            (&script, function),
+            self.model.readers.get(&policy),
+            &event_value,
+            &mut state,
+            load,
+        )
+        .map_err(|e| Refusal::Failed(e.to_string()))?;
         match slot {
             Some(i) => work.policy_states[i].1 = state,
             None => work.policy_states.push((policy, state)),
@@ -731,11 +796,15 @@ impl Session {
         } else {
             vec![returned]
         };
-        let allowed = self.model.may_produce.get(&by);
+        let allowed = self.model.may_produce.get(&by).map_or(&[][..], Vec::as_slice);
+        let kind = match expected {
+            Made::Event => squall_model::Kind::Event,
+            Made::Command => squall_model::Kind::Command,
+        };
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.into_iter().enumerate() {
             let type_name = item.type_name().to_owned();
-            let Some(outgoing) = item.try_cast::<Outgoing>() else {
+            let Some(mut outgoing) = item.try_cast::<Outgoing>() else {
                 return Err(Refusal::Failed(format!(
                     "{}: `{function}` returned a {type_name} at index {i}; return a list of {what}(\"Name\", #{{ ... }})",
                     script.path
@@ -750,23 +819,27 @@ impl Session {
                     element.describe()
                 )));
             }
-            let on_board = match expected {
-                Made::Event => self.model.event(&outgoing.name).is_some(),
-                Made::Command => self.model.commands.contains_key(&outgoing.name),
-            };
-            if !on_board {
-                return Err(Refusal::Failed(format!(
-                    "{}: `{function}` produced {what} `{}`, which is not on the board",
-                    script.path, outgoing.name
-                )));
-            }
-            if !allowed.is_some_and(|names| names.contains(&outgoing.name)) {
-                return Err(Refusal::Failed(format!(
-                    "{}: `{function}` produced {what} `{}`, but {} has no arrow to it on the board",
-                    script.path,
-                    outgoing.name,
-                    element.describe()
-                )));
+            match self.model.resolve_among(allowed, kind, &outgoing.name) {
+                // From here on the message goes by its key, as the store knows it.
+                Ok(target) => self.model.key(target).clone_into(&mut outgoing.name),
+                Err(ambiguous @ Unresolved::Ambiguous { .. }) => {
+                    return Err(Refusal::Failed(format!("{}: `{function}`: {ambiguous}", script.path)));
+                }
+                Err(Unresolved::Unknown { .. }) => {
+                    let on_board = match expected {
+                        Made::Event => self.model.event(&outgoing.name).is_some(),
+                        Made::Command => self.model.command(&outgoing.name).is_ok(),
+                    };
+                    let why = if on_board {
+                        format!("but {} has no arrow to it on the board", element.describe())
+                    } else {
+                        "which is not on the board".to_owned()
+                    };
+                    return Err(Refusal::Failed(format!(
+                        "{}: `{function}` produced {what} `{}`, {why}",
+                        script.path, outgoing.name
+                    )));
+                }
             }
             out.push(outgoing);
         }
@@ -832,7 +905,7 @@ impl Session {
         if let Some(doc) = self.cache.documents.get(&slot) {
             return Ok(doc.clone().unwrap_or(Dynamic::UNIT));
         }
-        let stored = self.store.document(&self.branch, &self.model.elements[read_model].name, key)?;
+        let stored = self.store.document(&self.branch, self.model.key(read_model), key)?;
         let doc = stored.map(|json| value::to_rhai(&json, None));
         let value = doc.clone().unwrap_or(Dynamic::UNIT);
         self.cache.documents.insert(slot, doc);

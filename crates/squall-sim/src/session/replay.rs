@@ -41,6 +41,10 @@ struct Run<'m> {
     read_model: Sticky,
     script: Script,
     function: String,
+    /// Whether `function` takes the document's key as a third parameter.
+    with_key: bool,
+    /// `keys_<Event>`, when the script lists the documents an event updates.
+    keys: Option<String>,
     /// The read model's name, for errors.
     name: &'m str,
     /// The event's fields.
@@ -68,6 +72,8 @@ impl<'m> Plan<'m> {
                         read_model,
                         script: script.clone(),
                         function: spec.projection_fn.clone(),
+                        with_key: script.has_with(&spec.projection_fn, 3),
+                        keys: script.has(&spec.keys_fn).then(|| spec.keys_fn.clone()),
                         name: &model.elements[read_model].name,
                         fields: model.fields(spec.element),
                     });
@@ -139,17 +145,26 @@ impl Session {
                 return Ok::<(), SimError>(());
             }
             let last = event.position == up_to;
-            for_each_job(&self.model, &plan, event.event_type, event.payload, event.position, true, |job| {
-                if last && touched.is_none() {
-                    touched = Some((job.key.clone(), docs.get(&job.key).cloned()));
-                }
-                if let Err(error) = project(&self.engine, &plan.runs[job.run], &mut docs, job) {
-                    failure = Some(error);
-                    return false;
-                }
-                true
-            });
-            Ok(())
+            let engine = &self.engine;
+            for_each_job(
+                engine,
+                &self.model,
+                &plan,
+                event.event_type,
+                event.payload,
+                event.position,
+                true,
+                |job| {
+                    if last && touched.is_none() {
+                        touched = Some((job.key.clone(), docs.get(&job.key).cloned()));
+                    }
+                    if let Err(error) = project(&self.engine, &plan.runs[job.run], &mut docs, job) {
+                        failure = Some(error);
+                        return false;
+                    }
+                    true
+                },
+            )
         })?;
         self.engine.take_logs();
         match failure {
@@ -165,15 +180,24 @@ impl Session {
             if failure.is_some() {
                 return Ok::<(), SimError>(());
             }
-            for_each_job(&self.model, plan, event.event_type, event.payload, event.position, true, |job| {
-                let run = &plan.runs[job.run];
-                if let Err(error) = project(&self.engine, run, &mut docs[run.read_model], job) {
-                    failure = Some(error);
-                    return false;
-                }
-                true
-            });
-            Ok(())
+            let engine = &self.engine;
+            for_each_job(
+                engine,
+                &self.model,
+                plan,
+                event.event_type,
+                event.payload,
+                event.position,
+                true,
+                |job| {
+                    let run = &plan.runs[job.run];
+                    if let Err(error) = project(engine, run, &mut docs[run.read_model], job) {
+                        failure = Some(error);
+                        return false;
+                    }
+                    true
+                },
+            )
         })?;
         match failure {
             Some(error) => Err(error),
@@ -200,6 +224,7 @@ impl Session {
                     return Ok::<(), SimError>(());
                 }
                 for_each_job(
+                    &self.engine,
                     &self.model,
                     plan,
                     event.event_type,
@@ -218,8 +243,7 @@ impl Session {
                         }
                         true
                     },
-                );
-                Ok(())
+                )
             });
             for (sender, chunk) in senders.iter().zip(chunks) {
                 let _ = sender.send(chunk);
@@ -256,6 +280,54 @@ impl Session {
     }
 }
 
+/// Some read models' documents, projected one stored event at a time: what
+/// a policy reading them saw at each event, when its state is rebuilt.
+pub(crate) struct Projector<'m> {
+    model: &'m RunModel,
+    plan: Plan<'m>,
+    documents: Documents,
+}
+
+impl<'m> Projector<'m> {
+    /// A projector of the read models in `only`.
+    pub(crate) fn new(model: &'m RunModel, scripts: &Scripts, only: &[Sticky]) -> Self {
+        let mut plan = Plan::new(model, scripts);
+        let keep: Vec<bool> = plan.runs.iter().map(|run| only.contains(&run.read_model)).collect();
+        plan.by_event.retain(|_, (_, runs)| {
+            runs.retain(|&run| keep[run]);
+            !runs.is_empty()
+        });
+        Projector { model, plan, documents: vec![HashMap::new(); model.elements.len()] }
+    }
+
+    /// Project one stored event.
+    pub(crate) fn event(
+        &mut self,
+        engine: &ScriptEngine,
+        event_type: &str,
+        payload: &str,
+        position: u64,
+    ) -> Result<(), SimError> {
+        let (plan, documents) = (&self.plan, &mut self.documents);
+        let mut failure = None;
+        for_each_job(engine, self.model, plan, event_type, payload, position, true, |job| {
+            let run = &plan.runs[job.run];
+            match project(engine, run, &mut documents[run.read_model], job) {
+                Ok(()) => true,
+                Err(error) => {
+                    failure = Some(error);
+                    false
+                }
+            }
+        })?;
+        failure.map_or(Ok(()), Err)
+    }
+
+    pub(crate) fn document(&self, read_model: Sticky, key: &str) -> Option<Dynamic> {
+        self.documents[read_model].get(key).cloned()
+    }
+}
+
 /// A worker: projects the chunks it is sent into its own documents until
 /// the channel closes, or until a projection fails.
 fn work(
@@ -289,9 +361,12 @@ fn work(
 }
 
 /// The projections one stored event sets off, each with its document key;
-/// `each` returns false to stop. The payload is parsed here when `parse`,
-/// and otherwise only scanned for the keys.
+/// `each` returns false to stop. The payload is parsed here when `parse`, or
+/// when a `keys_<Event>` function must read it, and otherwise only scanned
+/// for the keys.
+#[allow(clippy::too_many_arguments)]
 fn for_each_job(
+    engine: &ScriptEngine,
     model: &RunModel,
     plan: &Plan<'_>,
     event_type: &str,
@@ -299,22 +374,43 @@ fn for_each_job(
     position: u64,
     parse: bool,
     mut each: impl FnMut(Job) -> bool,
-) {
-    let Some((fields, runs)) = plan.by_event.get(event_type) else { return };
-    let event = parse.then(|| value::payload_from_json(fields, payload).unwrap_or_default());
+) -> Result<(), SimError> {
+    let Some((fields, runs)) = plan.by_event.get(event_type) else { return Ok(()) };
+    let listed = runs.iter().any(|&run| plan.runs[run].keys.is_some());
+    let event = (parse || listed).then(|| value::payload_from_json(fields, payload).unwrap_or_default());
     for &run in runs {
         let element = &model.elements[plan.runs[run].read_model];
-        let key = match &event {
-            Some(event) => document_key_of(element, event, payload),
-            None => document_key_in(element, payload),
+        let keys = match (&plan.runs[run].keys, &event) {
+            (Some(function), Some(event)) => keys_of(engine, &plan.runs[run], function, event)?,
+            (_, Some(event)) => document_key_of(element, event, payload).into_iter().collect(),
+            (_, None) => document_key_in(element, payload).into_iter().collect(),
         };
-        let Some(key) = key else { continue };
-        let payload = match &event {
-            Some(event) => Payload::Parsed(event.clone()),
-            None => Payload::Text(payload.to_owned()),
-        };
-        if !each(Job { run, key, payload, position }) {
-            return;
+        for key in keys {
+            let payload = match &event {
+                Some(event) => Payload::Parsed(event.clone()),
+                None => Payload::Text(payload.to_owned()),
+            };
+            if !each(Job { run, key, payload, position }) {
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The documents `keys_<Event>` lists for an event.
+fn keys_of(
+    engine: &ScriptEngine,
+    run: &Run<'_>,
+    function: &str,
+    event: &Map,
+) -> Result<Vec<String>, SimError> {
+    let event = Dynamic::from_map(event.clone());
+    match run.script.call(engine, function, (event,), None)? {
+        Call::Returned(returned) => projection::keys(returned, function)
+            .map_err(|e| SimError::Rebuild(format!("{}: {e}", run.script.path))),
+        Call::Thrown(reason) => {
+            Err(SimError::Rebuild(format!("{}: `{function}` threw: {reason}", run.script.path)))
         }
     }
 }
@@ -332,7 +428,13 @@ fn project(
     };
     let (key, doc) = documents.remove_entry(&job.key).unwrap_or((job.key, Dynamic::UNIT));
     let existed = !doc.is_unit();
-    match run.script.call(engine, &run.function, (doc, Dynamic::from_map(event)), None)? {
+    let event = Dynamic::from_map(event);
+    let called = if run.with_key {
+        run.script.call(engine, &run.function, (doc, event, Dynamic::from(key.clone())), None)?
+    } else {
+        run.script.call(engine, &run.function, (doc, event), None)?
+    };
+    match called {
         Call::Returned(returned) => {
             let read = projection::read(returned, existed, &run.function, run.name, &key)
                 .map_err(|e| SimError::Rebuild(format!("{}: {e}", run.script.path)))?;

@@ -10,6 +10,7 @@ use squall_model::Kind;
 use squall_store::{Branch, Checkpoint, DocumentChange};
 
 use super::Session;
+use super::replay::Projector;
 use crate::error::SimError;
 use crate::model::Sticky;
 use crate::value;
@@ -127,21 +128,17 @@ impl Session {
             a.iter().filter(|(p, _)| !b.contains_key(p)).map(|(_, e)| e.clone()).collect()
         };
         let mut documents = Vec::new();
-        for (_, read_model) in self.model.scripted(Kind::ReadModel) {
+        for (sticky, _) in self.model.scripted(Kind::ReadModel) {
+            let name = self.model.key(sticky);
             let docs = |branch: &str| -> Result<BTreeMap<String, Value>, SimError> {
-                Ok(self
-                    .store
-                    .documents(branch, &read_model.name)?
-                    .into_iter()
-                    .map(|d| (d.key, d.document))
-                    .collect())
+                Ok(self.store.documents(branch, name)?.into_iter().map(|d| (d.key, d.document)).collect())
             };
             let (a, b) = (docs(left)?, docs(right)?);
             let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
             for key in keys {
                 if a.get(key) != b.get(key) {
                     documents.push(DocumentDiff {
-                        read_model: read_model.name.clone(),
+                        read_model: name.to_owned(),
                         key: key.clone(),
                         before: a.get(key).cloned(),
                         after: b.get(key).cloned(),
@@ -177,7 +174,7 @@ impl Session {
         let mut changed = Vec::new();
         let mut checkpoints = Vec::new();
         for &rm in &read_models {
-            let name = &model.elements[rm].name;
+            let name = model.key(rm);
             let stored: BTreeMap<String, Value> =
                 self.store.documents(&branch, name)?.into_iter().map(|d| (d.key, d.document)).collect();
             let mut fresh: BTreeMap<String, Value> = BTreeMap::new();
@@ -194,20 +191,20 @@ impl Session {
                 }
                 changes.push(match after {
                     Some(document) => DocumentChange::Upsert {
-                        read_model: name.clone(),
+                        read_model: name.to_owned(),
                         key: key.clone(),
                         document: document.clone(),
                     },
-                    None => DocumentChange::Delete { read_model: name.clone(), key: key.clone() },
+                    None => DocumentChange::Delete { read_model: name.to_owned(), key: key.clone() },
                 });
                 changed.push(DocumentDiff {
-                    read_model: name.clone(),
+                    read_model: name.to_owned(),
                     key: key.clone(),
                     before: before.cloned(),
                     after: after.cloned(),
                 });
             }
-            checkpoints.push(Checkpoint { projection: name.clone(), position: head });
+            checkpoints.push(Checkpoint { projection: name.to_owned(), position: head });
         }
         self.store.update_read_models(&branch, &changes, &checkpoints)?;
         Ok(ReplayReport { events: count, changed })
@@ -225,11 +222,21 @@ impl Session {
             let state = self.initial_state(script)?;
             states.insert(policy, state);
         }
+        // Policies that read read models see each document as it was at each event:
+        // those read models are projected along the way.
+        let read: Vec<usize> =
+            self.model.readers.values().flat_map(|r| r.models.iter().map(|m| m.sticky)).collect();
+        let mut projector = (!read.is_empty()).then(|| Projector::new(&self.model, &self.scripts, &read));
         let mut failure = None;
         let branch = self.branch.clone();
         self.store.for_each_event(&branch, 0, None, |event| {
             if failure.is_some() {
                 return Ok::<(), SimError>(());
+            }
+            if let Some(projector) = &mut projector {
+                projector.event(&self.engine, event.event_type, event.payload, event.position)?;
+                // What was handed over for the last event may have changed with this one.
+                self.engine.forget_documents();
             }
             let Some(spec) = self.model.event(event.event_type) else { return Ok(()) };
             if spec.policies.is_empty() {
@@ -245,14 +252,27 @@ impl Session {
                     continue;
                 }
                 let event_value = Dynamic::from_map(payload.clone());
-                if let Err(error) = script.call(&self.engine, &spec.reaction_fn, (event_value,), Some(state))
-                {
-                    failure = Some(SimError::from(error));
+                let load = |read_model: usize, key: &str| {
+                    Ok(projector.as_ref().and_then(|p| p.document(read_model, key)))
+                };
+                let called = super::reading::call_policy(
+                    &self.engine,
+                    (script, &spec.reaction_fn),
+                    self.model.readers.get(&policy),
+                    &event_value,
+                    state,
+                    load,
+                );
+                match called {
+                    Ok(Ok(_)) => {}
+                    Ok(Err(error)) => failure = Some(SimError::from(error)),
+                    Err(error) => failure = Some(error),
                 }
             }
             Ok(())
         })?;
         self.engine.take_logs();
+        self.engine.forget_documents();
         if let Some(error) = failure {
             return Err(error);
         }

@@ -3,6 +3,8 @@
 // Test helpers: a failed unwrap here is a failed test, with its message.
 #![allow(clippy::unwrap_used)]
 
+pub mod temp_model;
+
 use std::path::PathBuf;
 
 use serde_json::Value;

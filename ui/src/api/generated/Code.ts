@@ -4,4 +4,4 @@
  * The stable identity of a kind of diagnostic. Serialised as its
  * kebab-case name, the same text people write in `allow` lists.
  */
-export type Code = "forbidden-connection" | "self-connection" | "duplicate-connection" | "unhandled-command" | "command-handled-twice" | "unemitted-event" | "unused-event" | "idle-policy" | "unfed-read-model" | "unknown-key-field" | "policy-cycle" | "unreachable" | "duplicate-name" | "empty-name" | "event-name-tense" | "command-name-mood" | "missing-script" | "open-hotspot" | "scenario-unknown-message";
+export type Code = "forbidden-connection" | "self-connection" | "duplicate-connection" | "unhandled-command" | "command-handled-twice" | "unemitted-event" | "unused-event" | "idle-policy" | "unfed-read-model" | "unknown-key-field" | "policy-cycle" | "unreachable" | "duplicate-name" | "shared-name" | "empty-name" | "event-name-tense" | "command-name-mood" | "missing-script" | "open-hotspot" | "scenario-unknown-message";
