@@ -1,0 +1,104 @@
+//! The SVG being written: a few shapes and text, in the plain attributes
+//! every reader draws, ImageMagick's own renderer too. That renderer sets
+//! the limits: no CSS, no `foreignObject`, no markers, no filters, no
+//! opacity (see `colour`), no rotation (it turns shapes the wrong way), and
+//! a font family list without quotes.
+
+use std::fmt::Write as _;
+
+use squall_model::Point;
+
+use super::colour::Rgb;
+use super::geometry::Rect;
+use super::metrics::{Font, Weight};
+use super::xml::{Escaped, Num};
+
+/// The ink of text on a sticky, as the board's stylesheet has it.
+pub const INK: Rgb = Rgb(0x1f, 0x23, 0x28);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Anchor {
+    Start,
+    Middle,
+}
+
+/// How a run of text is painted.
+#[derive(Clone, Copy, Debug)]
+pub struct Paint {
+    pub fill: Rgb,
+    pub italic: bool,
+}
+
+impl Paint {
+    pub const fn solid(fill: Rgb) -> Self {
+        Paint { fill, italic: false }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Canvas {
+    out: String,
+}
+
+// Writing to a String cannot fail: the `fmt::Result`s below are always Ok.
+impl Canvas {
+    pub fn new() -> Self {
+        Canvas { out: String::with_capacity(64 * 1024) }
+    }
+
+    pub fn into_string(self) -> String {
+        self.out
+    }
+
+    /// Raw markup, for the few fixed pieces (group tags, the figure of an actor).
+    pub fn raw(&mut self, markup: std::fmt::Arguments<'_>) {
+        let _ = self.out.write_fmt(markup);
+    }
+
+    /// A rectangle with rounded corners; `paint` is its fill and stroke
+    /// attributes, written as given (colours are `Rgb`s or constants).
+    pub fn rect(&mut self, r: Rect, radius: f64, paint: std::fmt::Arguments<'_>) {
+        let _ = write!(
+            self.out,
+            r#"<rect x="{}" y="{}" width="{}" height="{}""#,
+            Num(r.x),
+            Num(r.y),
+            Num(r.width),
+            Num(r.height)
+        );
+        if radius > 0.0 {
+            let _ = write!(self.out, r#" rx="{}""#, Num(radius));
+        }
+        let _ = writeln!(self.out, " {paint}/>");
+    }
+
+    /// A closed shape through `points`, filled.
+    pub fn polygon(&mut self, points: &[Point], fill: Rgb) {
+        self.out.push_str("<polygon points=\"");
+        for (i, p) in points.iter().enumerate() {
+            let gap = if i == 0 { "" } else { " " };
+            let _ = write!(self.out, "{gap}{},{}", Num(p.x), Num(p.y));
+        }
+        let _ = writeln!(self.out, r#"" fill="{fill}"/>"#);
+    }
+
+    /// One line of text whose baseline starts (or is centred) at `x`, `y`.
+    pub fn text(&mut self, x: f64, y: f64, font: Font, anchor: Anchor, paint: Paint, text: &str) {
+        let _ = write!(self.out, r#"<text x="{}" y="{}" font-size="{}""#, Num(x), Num(y), Num(font.size));
+        if font.weight == Weight::Bold {
+            self.out.push_str(r#" font-weight="bold""#);
+        }
+        if paint.italic {
+            self.out.push_str(r#" font-style="italic""#);
+        }
+        if anchor == Anchor::Middle {
+            self.out.push_str(r#" text-anchor="middle""#);
+        }
+        let _ = writeln!(self.out, r#" fill="{}">{}</text>"#, paint.fill, Escaped(text));
+    }
+
+    /// A tooltip for the shape or group it is written in (browsers show it).
+    pub fn title(&mut self, text: &str) {
+        let _ = writeln!(self.out, "<title>{}</title>", Escaped(text));
+    }
+}
