@@ -50,6 +50,7 @@ const BAD_INPUT: u8 = 2;
         squall fmt --check models/*.ron               list files not in canonical form\n  \
         squall new shop --template bank-account       models/shop.ron + scripts/shop/\n  \
         squall graph models/shop.ron --format mermaid -o docs/shop.mmd\n  \
+        squall export models/shop.ron --to rust --out shop\n  \
         squall bench check --elements 10000           time check on a generated board\n  \
         squall test models/bank_account.ron           run the model's scenarios\n  \
         squall run models/bank_account.ron --db bank.db --input commands.jsonl\n  \
@@ -91,6 +92,7 @@ enum Command {
     Fmt(cmd::fmt::Args),
     New(cmd::new::Args),
     Graph(cmd::graph::Args),
+    Export(cmd::export::Args),
     Bench(cmd::bench::Args),
     Run(cmd::run::Args),
     Test(cmd::test::Args),
@@ -113,6 +115,7 @@ fn main() -> ExitCode {
         Command::Fmt(args) => cmd::fmt::run(&args),
         Command::New(args) => cmd::new::run(&args),
         Command::Graph(args) => cmd::graph::run(&args),
+        Command::Export(args) => cmd::export::run(&args),
         Command::Bench(args) => cmd::bench::run(&args),
         Command::Run(args) => cmd::run::run(&args),
         Command::Test(args) => cmd::test::run(&args),

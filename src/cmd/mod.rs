@@ -5,6 +5,7 @@ pub mod bench;
 pub mod branch;
 pub mod check;
 pub mod events;
+pub mod export;
 pub mod fmt;
 pub mod graph;
 pub mod new;

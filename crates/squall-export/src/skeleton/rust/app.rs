@@ -1,0 +1,380 @@
+//! `src/app.rs`: the whole board wired together in memory, routed the way
+//! Squall's simulator routes it. This is the one generated file with no
+//! rules to write: who handles and reacts to what is on the board.
+
+use squall_model::Kind;
+
+use crate::skeleton::plan::{Behaviour, Plan};
+use crate::skeleton::source::Source;
+
+pub fn generate(plan: &Plan<'_>) -> String {
+    let mut body = Source::new();
+    body.line(0, RUN);
+    body.blank();
+    app_struct(&mut body, plan);
+    body.blank();
+    body.line(0, "impl App {");
+    body.line(0, GIVEN_AND_RUN);
+    body.blank();
+    decide(&mut body, plan);
+    body.blank();
+    follow(&mut body);
+    body.blank();
+    evolve(&mut body, plan);
+    body.blank();
+    project(&mut body, plan);
+    body.blank();
+    react(&mut body, plan, false);
+    body.blank();
+    react(&mut body, plan, true);
+    body.line(0, "}");
+    let mut body = body.finish();
+    if body.contains("key_of(&") {
+        body.push('\n');
+        body.push_str(KEY_OF);
+        body.push('\n');
+    }
+
+    // Import what the body uses, so the crate builds without warnings.
+    let mut src = Source::new();
+    src.line(0, HEADER);
+    src.blank();
+    if body.contains("BTreeMap<") {
+        src.line(0, "use std::collections::{BTreeMap, VecDeque};");
+    } else {
+        src.line(0, "use std::collections::VecDeque;");
+    }
+    src.blank();
+    let mut uses: Vec<&str> =
+        plan.contexts.iter().map(|c| c.module.as_str()).filter(|m| mentions_module(&body, m)).collect();
+    uses.extend(["Command", "Event", "Rejection"]);
+    src.line(0, format!("use crate::{{{}}};", uses.join(", ")));
+    src.blank();
+    let mut text = src.finish();
+    text.push('\n');
+    text.push_str(&body);
+    text
+}
+
+/// Whether `text` names a path starting at `module` (`banking::…`, not `piggy_banking::…`).
+fn mentions_module(text: &str, module: &str) -> bool {
+    let needle = format!("{module}::");
+    text.match_indices(&needle)
+        .any(|(at, _)| !text[..at].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == ':'))
+}
+
+fn path(plan: &Plan<'_>, behaviour: &Behaviour<'_>) -> String {
+    format!("{}::{}", plan.contexts[behaviour.context].module, behaviour.module)
+}
+
+fn app_struct(src: &mut Source, plan: &Plan<'_>) {
+    src.line(0, "/// The board's aggregates, read models and policies, all in memory.");
+    src.line(0, "#[derive(Clone, Debug, Default)]");
+    src.line(0, "pub struct App {");
+    for behaviour in &plan.behaviours {
+        let ty = format!("{}::{}", path(plan, behaviour), behaviour.type_name);
+        match behaviour.element.kind {
+            Kind::Aggregate => {
+                let key = behaviour.element.key.as_deref().unwrap_or("id");
+                src.line(1, format!("/// `{}` instances by `{key}`.", behaviour.element.name));
+                src.line(1, format!("pub {}: BTreeMap<String, {ty}>,", behaviour.app_field));
+            }
+            Kind::ReadModel => {
+                match &behaviour.element.key {
+                    Some(key) => {
+                        src.line(1, format!("/// `{}` documents by `{key}`.", behaviour.element.name))
+                    }
+                    None => {
+                        src.line(1, format!("/// The `{}` document, under `all`.", behaviour.element.name))
+                    }
+                }
+                src.line(1, format!("pub {}: BTreeMap<String, {ty}>,", behaviour.app_field));
+            }
+            Kind::Policy if behaviour.keeps_state => {
+                src.line(1, format!("/// What `{}` remembers.", behaviour.element.name));
+                src.line(1, format!("pub {}: {ty},", behaviour.app_field));
+            }
+            _ => {}
+        }
+    }
+    src.line(0, "}");
+}
+
+/// `Command::A(_)\n| Command::B(_)` as one pattern, one variant a line.
+fn pattern(src: &mut Source, indent: usize, enum_name: &str, variants: &[&str], end: &str) {
+    for (i, variant) in variants.iter().enumerate() {
+        let bar = if i == 0 { "" } else { "| " };
+        let tail = if i + 1 == variants.len() { end } else { "" };
+        src.line(indent, format!("{bar}{enum_name}::{variant}(_){tail}"));
+    }
+}
+
+fn decide(src: &mut Source, plan: &Plan<'_>) {
+    src.line(1, "/// The events the command's handler decides on, applied to its aggregate instance.");
+    src.line(1, "fn decide(&mut self, command: &Command) -> Result<Vec<Event>, Rejection> {");
+    let commands: Vec<usize> = plan.commands().map(|(i, _)| i).collect();
+    if commands.is_empty() {
+        src.line(2, "match *command {}");
+        src.line(1, "}");
+        return;
+    }
+    src.line(2, "match command {");
+    let mut handled = 0;
+    for behaviour in &plan.behaviours {
+        let routed: Vec<&str> = commands
+            .iter()
+            .filter(|&&c| plan.handler_of(c).is_some_and(|h| h.element.id == behaviour.element.id))
+            .map(|&c| plan.messages[c].variant.as_str())
+            .collect();
+        if routed.is_empty() {
+            continue;
+        }
+        handled += routed.len();
+        pattern(src, 3, "Command", &routed, " => {");
+        let module = path(plan, behaviour);
+        let field = &behaviour.app_field;
+        if behaviour.element.kind == Kind::Aggregate {
+            src.line(4, format!("let key = key_of(&command.data(), {module}::KEY).ok_or_else(|| {{"));
+            src.line(5, format!(
+                "Rejection::new(format!(\"{} has no `{{}}` to find its {} by\", command.name(), {module}::KEY))",
+                "{}", behaviour.element.name.replace(['{', '}', '"', '\\'], "")
+            ));
+            src.line(4, "})?;");
+            src.line(4, format!("let mut state = self.{field}.get(&key).cloned().unwrap_or_default();"));
+            src.line(4, "let events = state.handle(command)?;");
+            src.line(4, "for event in &events {");
+            src.line(5, "state.apply(event);");
+            src.line(4, "}");
+            src.line(4, format!("self.{field}.insert(key, state);"));
+            src.line(4, "Ok(events)");
+        } else {
+            src.line(4, format!("Ok({module}::on_command(command))"));
+        }
+        src.line(3, "}");
+    }
+    if handled < commands.len() {
+        src.line(3, "// Nothing on the board handles these: they are accepted and change nothing.");
+        src.line(3, "_ => Ok(Vec::new()),");
+    }
+    src.line(2, "}");
+    src.line(1, "}");
+}
+
+fn follow(src: &mut Source) {
+    src.line(1, "/// Hand each event on, oldest first: read models project it, policies react");
+    src.line(1, "/// (their commands join the queue), external systems answer (their events join the step).");
+    src.line(
+        1,
+        "fn follow(&mut self, mut events: Vec<Event>, queue: &mut VecDeque<Command>) -> Vec<Event> {",
+    );
+    src.line(2, "let mut next = 0;");
+    src.line(2, "while next < events.len() {");
+    src.line(3, "let event = events[next].clone();");
+    src.line(3, "self.project(&event);");
+    src.line(3, "queue.extend(self.react(&event));");
+    src.line(3, "events.extend(self.answer(&event));");
+    src.line(3, "next += 1;");
+    src.line(2, "}");
+    src.line(2, "events");
+    src.line(1, "}");
+}
+
+fn evolve(src: &mut Source, plan: &Plan<'_>) {
+    src.line(1, "/// Apply a past event to the instance of the aggregate that emits it, found by the");
+    src.line(1, "/// aggregate's key field in the event.");
+    let mut arms = Vec::new();
+    for behaviour in plan.of_kind(Kind::Aggregate) {
+        let variants: Vec<&str> = plan
+            .events()
+            .filter(|(i, _)| plan.emitter_of(*i).is_some_and(|e| e.element.id == behaviour.element.id))
+            .map(|(_, m)| m.variant.as_str())
+            .collect();
+        if !variants.is_empty() {
+            arms.push((behaviour, variants));
+        }
+    }
+    if arms.is_empty() {
+        src.line(1, "fn evolve(&mut self, _event: &Event) {}");
+        return;
+    }
+    src.line(1, "fn evolve(&mut self, event: &Event) {");
+    src.line(2, "match event {");
+    let mut covered = 0;
+    for (behaviour, variants) in &arms {
+        covered += variants.len();
+        pattern(src, 3, "Event", variants, " => {");
+        src.line(4, format!("if let Some(key) = key_of(&event.data(), {}::KEY) {{", path(plan, behaviour)));
+        src.line(5, format!("self.{}.entry(key).or_default().apply(event);", behaviour.app_field));
+        src.line(4, "}");
+        src.line(3, "}");
+    }
+    if covered < plan.events().count() {
+        src.line(3, "_ => {}");
+    }
+    src.line(2, "}");
+    src.line(1, "}");
+}
+
+fn project(src: &mut Source, plan: &Plan<'_>) {
+    src.line(1, "/// Each read model that takes the event projects it, in the board's timeline order.");
+    let read_models: Vec<&Behaviour<'_>> =
+        plan.in_timeline(Kind::ReadModel).into_iter().filter(|b| !b.events.is_empty()).collect();
+    if read_models.is_empty() {
+        src.line(1, "fn project(&mut self, _event: &Event) {}");
+        return;
+    }
+    src.line(1, "fn project(&mut self, event: &Event) {");
+    for (n, behaviour) in read_models.iter().enumerate() {
+        if n > 0 {
+            src.blank();
+        }
+        let module = path(plan, behaviour);
+        let variants: Vec<&str> =
+            behaviour.events.iter().map(|i| plan.messages[i.message].variant.as_str()).collect();
+        let all = behaviour.events.len() == plan.events().count();
+        let indent = if all { 2 } else { 3 };
+        if !all {
+            src.line(2, "if matches!(");
+            src.line(3, "event,");
+            pattern(src, 3, "Event", &variants, "");
+            src.line(2, ") {");
+        }
+        src.line(indent, format!("let key = match {module}::KEY {{"));
+        src.line(indent + 1, "Some(field) => key_of(&event.data(), field),");
+        src.line(indent + 1, "None => Some(\"all\".to_owned()),");
+        src.line(indent, "};");
+        src.line(indent, "if let Some(key) = key {");
+        src.line(indent + 1, format!("let doc = self.{}.remove(&key);", behaviour.app_field));
+        src.line(indent + 1, format!("if let Some(doc) = {module}::project(doc, event) {{"));
+        src.line(indent + 2, format!("self.{}.insert(key, doc);", behaviour.app_field));
+        src.line(indent + 1, "}");
+        src.line(indent, "}");
+        if !all {
+            src.line(2, "}");
+        }
+    }
+    src.line(1, "}");
+}
+
+/// `react` (policies, in timeline order) or `answer` (external systems taking events).
+fn react(src: &mut Source, plan: &Plan<'_>, answer: bool) {
+    let (kind, name, ty, what) = if answer {
+        (
+            Kind::ExternalSystem,
+            "answer",
+            "Event",
+            "/// The events external systems answer an event sent to them with.",
+        )
+    } else {
+        (
+            Kind::Policy,
+            "react",
+            "Command",
+            "/// The commands the policies issue on the event, in the board's timeline order.",
+        )
+    };
+    let takers: Vec<&Behaviour<'_>> =
+        plan.in_timeline(kind).into_iter().filter(|b| !b.events.is_empty()).collect();
+    src.line(1, what);
+    if takers.is_empty() {
+        src.line(1, format!("fn {name}(&mut self, _event: &Event) -> Vec<{ty}> {{"));
+        src.line(2, "Vec::new()");
+        src.line(1, "}");
+        return;
+    }
+    src.line(1, format!("fn {name}(&mut self, event: &Event) -> Vec<{ty}> {{"));
+    src.line(2, "let mut out = Vec::new();");
+    for behaviour in takers {
+        let module = path(plan, behaviour);
+        let call = match (answer, behaviour.keeps_state) {
+            (true, _) => format!("{module}::on_event(event)"),
+            (false, true) => format!("self.{}.react(event)", behaviour.app_field),
+            (false, false) => format!("{module}::react(event)"),
+        };
+        src.line(2, format!("out.extend({call});"));
+    }
+    src.line(2, "out");
+    src.line(1, "}");
+}
+
+const HEADER: &str = r#"//! The whole board in memory, routed the way Squall's simulator routes it:
+//! a command goes to the aggregate (or external system) its arrow points at,
+//! the aggregate instance is found by its key field, its events are applied
+//! to it, then each event is projected by read models, handed to policies
+//! (whose commands queue up behind the current one) and to external systems.
+//! Generated from the board's arrows; it has no rules of its own to write."#;
+
+const RUN: &str = r#"/// How many commands one cascade may run before it is taken for a loop, as in Squall.
+pub const CASCADE_LIMIT: usize = 100;
+
+/// One command and what came of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub command: Command,
+    pub outcome: Result<Vec<Event>, Rejection>,
+}
+
+/// A command and every command it set off, in the order they ran.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Run {
+    pub steps: Vec<Step>,
+    /// The cascade went past `CASCADE_LIMIT` commands and was stopped.
+    pub stopped: bool,
+}
+
+impl Run {
+    /// Every event the run appended, in order.
+    pub fn events(&self) -> Vec<Event> {
+        self.steps.iter().filter_map(|step| step.outcome.as_ref().ok()).flatten().cloned().collect()
+    }
+
+    /// Why the first command was refused, if it was.
+    pub fn rejection(&self) -> Option<&Rejection> {
+        self.steps.first()?.outcome.as_ref().err()
+    }
+
+    /// Why each command called `name` (as Squall names it) was refused.
+    pub fn rejections_of(&self, name: &str) -> Vec<&Rejection> {
+        self.steps
+            .iter()
+            .filter(|step| step.command.name() == name)
+            .filter_map(|step| step.outcome.as_ref().err())
+            .collect()
+    }
+}"#;
+
+const GIVEN_AND_RUN: &str = r#"    /// Take `event` as history: its aggregate applies it, read models project it and
+    /// policies that keep state learn from it; the commands they would issue were
+    /// issued back then, so they are dropped.
+    pub fn given(&mut self, event: &Event) {
+        self.evolve(event);
+        self.project(event);
+        let _issued_back_then = self.react(event);
+    }
+
+    /// Run `command` and everything it sets off, until nothing is left to do.
+    pub fn run(&mut self, command: Command) -> Run {
+        let mut run = Run::default();
+        let mut queue = VecDeque::from([command]);
+        while let Some(command) = queue.pop_front() {
+            if run.steps.len() == CASCADE_LIMIT {
+                run.stopped = true;
+                break;
+            }
+            let outcome = match self.decide(&command) {
+                Ok(events) => Ok(self.follow(events, &mut queue)),
+                Err(rejection) => Err(rejection),
+            };
+            run.steps.push(Step { command, outcome });
+        }
+        run
+    }"#;
+
+const KEY_OF: &str = r#"/// The value of `field` in a payload, as the text Squall files instances and documents by.
+fn key_of(data: &serde_json::Value, field: &str) -> Option<String> {
+    match data.get(field)? {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(text) => Some(text.clone()),
+        other => Some(other.to_string()),
+    }
+}"#;

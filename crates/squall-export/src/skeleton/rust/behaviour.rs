@@ -1,0 +1,415 @@
+//! One file per aggregate, policy, read model and external system: its
+//! type, its public face (`handle`/`apply`, `react`, `project`,
+//! `on_command`/`on_event`) and one function per message it takes, whose
+//! body is the rule to write, quoted from the board's script.
+
+use std::collections::BTreeSet;
+
+use squall_model::Kind;
+
+use super::message_path;
+use crate::skeleton::plan::{Behaviour, Input, Plan};
+use crate::skeleton::source::Source;
+
+pub fn generate(plan: &Plan<'_>, behaviour: &Behaviour<'_>) -> String {
+    let mut src = Source::new();
+    header(&mut src, behaviour);
+    imports(&mut src, plan, behaviour);
+    match behaviour.element.kind {
+        Kind::Aggregate => aggregate(&mut src, plan, behaviour),
+        Kind::Policy => policy(&mut src, plan, behaviour),
+        Kind::ReadModel => read_model(&mut src, plan, behaviour),
+        _ => external_system(&mut src, plan, behaviour),
+    }
+    src.finish()
+}
+
+fn header(src: &mut Source, behaviour: &Behaviour<'_>) {
+    let element = behaviour.element;
+    src.line(0, format!("//! {} `{}` ({}).", element.kind.label(), element.name, element.id));
+    if let Some(description) = &element.description {
+        src.line(0, "//!");
+        src.comment(0, "//!", description);
+    }
+    src.line(0, "//!");
+    match behaviour.script {
+        Some((path, Some(_))) => src.line(
+            0,
+            format!("//! Its rules are in `{path}` on the board; each function below quotes the one it stands for."),
+        ),
+        Some((path, None)) => src.line(0, format!("//! The board names the script `{path}`, which was not found.")),
+        None => src.line(0, "//! The board names no script for it yet."),
+    }
+    src.blank();
+}
+
+/// What the file refers to: `serde` for state types, the crate's enums, and
+/// the message modules of each context whose messages it takes.
+fn imports(src: &mut Source, plan: &Plan<'_>, behaviour: &Behaviour<'_>) {
+    let kind = behaviour.element.kind;
+    let has_type = kind == Kind::Aggregate || kind == Kind::ReadModel || behaviour.keeps_state;
+    if has_type {
+        src.line(0, "use serde::{Deserialize, Serialize};");
+        src.blank();
+    }
+    let inputs = behaviour.commands.iter().chain(&behaviour.events);
+    let mut own = BTreeSet::new();
+    let mut others = BTreeSet::new();
+    for input in inputs {
+        let message = &plan.messages[input.message];
+        let module = if message.element.kind == Kind::Command { "commands" } else { "events" };
+        if message.context == behaviour.context {
+            own.insert(module);
+        } else {
+            others.insert(plan.contexts[message.context].module.as_str());
+        }
+    }
+    let mut from_crate: Vec<&str> = others.into_iter().collect();
+    from_crate.extend(crate_types(behaviour));
+    from_crate.sort_unstable_by_key(|name| (name.starts_with(char::is_uppercase), *name));
+    let own: Vec<&str> = own.into_iter().collect();
+    if !own.is_empty() {
+        match own.as_slice() {
+            [one] => src.line(0, format!("use super::{one};")),
+            many => src.line(0, format!("use super::{{{}}};", many.join(", "))),
+        }
+    }
+    match from_crate.as_slice() {
+        [] => {}
+        [one] => src.line(0, format!("use crate::{one};")),
+        many => src.line(0, format!("use crate::{{{}}};", many.join(", "))),
+    }
+    if !own.is_empty() || !from_crate.is_empty() {
+        src.blank();
+    }
+}
+
+fn crate_types(behaviour: &Behaviour<'_>) -> Vec<&'static str> {
+    match behaviour.element.kind {
+        Kind::Aggregate => vec!["Command", "Event", "Rejection"],
+        Kind::Policy => vec!["Command", "Event"],
+        Kind::ReadModel => vec!["Event"],
+        _ if behaviour.commands.is_empty() && behaviour.events.is_empty() => Vec::new(),
+        _ if behaviour.commands.is_empty() => vec!["Event"],
+        _ => vec!["Command", "Event"],
+    }
+}
+
+/// The doc comment over a rule's function: what it stands for and the rule.
+fn rule_doc(src: &mut Source, indent: usize, behaviour: &Behaviour<'_>, input: &Input, what: &str) {
+    src.line(indent, format!("/// {what}."));
+    match (&input.rule, behaviour.script) {
+        (Some(rule), Some((path, _))) => {
+            src.line(indent, format!("/// The board's rule, `{}` in `{path}`:", input.rhai_function));
+            src.line(indent, "///");
+            src.quote(indent, "///", rule);
+        }
+        (None, Some((_, Some(_)))) => {
+            src.line(indent, format!("/// The board's script has no `{}` yet.", input.rhai_function));
+        }
+        _ => src.line(indent, format!("/// No script on the board has `{}` yet.", input.rhai_function)),
+    }
+}
+
+fn state_doc(src: &mut Source, indent: usize, behaviour: &Behaviour<'_>, what: &str) {
+    src.line(indent, format!("/// {what}"));
+    if let Some(initial) = &behaviour.initial {
+        src.line(indent, "///");
+        src.line(indent, "/// Its initial state in the board's script:");
+        src.line(indent, "///");
+        src.quote(indent, "///", initial);
+    }
+}
+
+fn state_struct(src: &mut Source, name: &str) {
+    src.line(0, "#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]");
+    src.line(0, format!("pub struct {name} {{"));
+    src.line(1, "// TODO: the fields; the board's rules above say what they need.");
+    src.line(0, "}");
+}
+
+/// `Command::A(command) => self.handle_a(command),` for each input, and a
+/// fallback when the enum has variants the inputs do not cover.
+fn dispatch(
+    src: &mut Source,
+    plan: &Plan<'_>,
+    inputs: &[Input],
+    enum_name: &str,
+    binding: &str,
+    call: &dyn Fn(&Input) -> String,
+    fallback: &str,
+) {
+    src.line(2, format!("match {binding} {{"));
+    for input in inputs {
+        let variant = &plan.messages[input.message].variant;
+        src.line(3, format!("{enum_name}::{variant}({binding}) => {},", call(input)));
+    }
+    let all = plan.messages.iter().filter(|m| format!("{:?}", m.element.kind) == enum_name).count();
+    if inputs.len() < all {
+        src.line(3, format!("{fallback},"));
+    }
+    src.line(2, "}");
+}
+
+fn aggregate(src: &mut Source, plan: &Plan<'_>, behaviour: &Behaviour<'_>) {
+    let name = &behaviour.type_name;
+    let key = behaviour.element.key.as_deref().unwrap_or("id");
+    src.line(0, format!("/// The command field that says which `{name}` a command is for."));
+    src.line(0, format!("pub const KEY: &str = {key:?};"));
+    src.blank();
+    state_doc(src, 0, behaviour, &format!("The state of one `{name}`."));
+    state_struct(src, name);
+    src.blank();
+    src.line(0, format!("impl {name} {{"));
+    src.line(1, "/// Decide: the events that follow from `command`, or why it is refused.");
+    src.line(1, "pub fn handle(&self, command: &Command) -> Result<Vec<Event>, Rejection> {");
+    if behaviour.commands.is_empty() {
+        src.line(2, format!("Err(Rejection::new(format!(\"{name} handles no command; {{}} has no arrow to it\", command.name())))"));
+    } else {
+        dispatch(
+            src,
+            plan,
+            &behaviour.commands,
+            "Command",
+            "command",
+            &|i| format!("self.{}(command)", i.function),
+            &format!("other => Err(Rejection::new(format!(\"{name} does not handle {{}}\", other.name())))"),
+        );
+    }
+    src.line(1, "}");
+    src.blank();
+    src.line(1, "/// Evolve: the state after `event`.");
+    if behaviour.events.is_empty() {
+        src.line(1, "pub fn apply(&mut self, _event: &Event) {}");
+    } else {
+        src.line(1, "pub fn apply(&mut self, event: &Event) {");
+        dispatch(
+            src,
+            plan,
+            &behaviour.events,
+            "Event",
+            "event",
+            &|i| format!("self.{}(event)", i.function),
+            "_ => {}",
+        );
+        src.line(1, "}");
+    }
+    for input in &behaviour.commands {
+        let message = &plan.messages[input.message];
+        src.blank();
+        rule_doc(src, 1, behaviour, input, &format!("Decides on `{}`", message.element.name));
+        let path = message_path(plan, behaviour.context, message);
+        src.line(
+            1,
+            format!("fn {}(&self, command: &{path}) -> Result<Vec<Event>, Rejection> {{", input.function),
+        );
+        src.line(2, format!("unimplemented!(\"{name}: decide on {{command:?}}\")"));
+        src.line(1, "}");
+    }
+    for input in &behaviour.events {
+        let message = &plan.messages[input.message];
+        src.blank();
+        let path = message_path(plan, behaviour.context, message);
+        let has_script = matches!(behaviour.script, Some((_, Some(_))));
+        if input.rule.is_none() && has_script {
+            // Squall leaves the state as it is when a script has no applier.
+            src.line(
+                1,
+                format!(
+                    "/// Applies `{}`: the board's script has no `{}`, so the state stays as it is.",
+                    message.element.name, input.rhai_function
+                ),
+            );
+            src.line(1, format!("fn {}(&mut self, _event: &{path}) {{}}", input.function));
+            continue;
+        }
+        rule_doc(src, 1, behaviour, input, &format!("Applies `{}`", message.element.name));
+        src.line(1, format!("fn {}(&mut self, event: &{path}) {{", input.function));
+        src.line(2, format!("unimplemented!(\"{name}: apply {{event:?}}\")"));
+        src.line(1, "}");
+    }
+    src.line(0, "}");
+}
+
+fn policy(src: &mut Source, plan: &Plan<'_>, behaviour: &Behaviour<'_>) {
+    let name = &behaviour.type_name;
+    let issues = produced(plan, behaviour);
+    let (indent, receiver, call_prefix) = if behaviour.keeps_state {
+        state_doc(
+            src,
+            0,
+            behaviour,
+            &format!("What `{}` remembers between events (`this` in its script).", behaviour.element.name),
+        );
+        state_struct(src, name);
+        src.blank();
+        src.line(0, format!("impl {name} {{"));
+        (1, "&mut self, ", "self.")
+    } else {
+        (0, "", "")
+    };
+    src.line(indent, "/// The commands the policy issues on `event`.");
+    if !issues.is_empty() {
+        src.line(indent, format!("/// It may issue {issues}."));
+    }
+    src.line(indent, format!("pub fn react({receiver}event: &Event) -> Vec<Command> {{"));
+    dispatch_at(
+        src,
+        indent,
+        plan,
+        &behaviour.events,
+        "Event",
+        "event",
+        &|i| format!("{call_prefix}{}(event)", i.function),
+        "_ => Vec::new()",
+    );
+    src.line(indent, "}");
+    for input in &behaviour.events {
+        let message = &plan.messages[input.message];
+        let path = message_path(plan, behaviour.context, message);
+        src.blank();
+        rule_doc(src, indent, behaviour, input, &format!("On `{}`", message.element.name));
+        src.line(indent, format!("fn {}({receiver}event: &{path}) -> Vec<Command> {{", input.function));
+        src.line(indent + 1, format!("unimplemented!(\"{name}: react to {{event:?}}\")"));
+        src.line(indent, "}");
+    }
+    if behaviour.keeps_state {
+        src.line(0, "}");
+    }
+}
+
+/// `dispatch` at another indentation: functions outside an `impl` sit one level out.
+fn dispatch_at(
+    src: &mut Source,
+    indent: usize,
+    plan: &Plan<'_>,
+    inputs: &[Input],
+    enum_name: &str,
+    binding: &str,
+    call: &dyn Fn(&Input) -> String,
+    fallback: &str,
+) {
+    if inputs.is_empty() {
+        // Nothing to match: the binding is only named to be ignored.
+        src.line(indent + 1, format!("let _ = {binding};"));
+        src.line(indent + 1, fallback.trim_start_matches("_ => "));
+        return;
+    }
+    let mut inner = Source::new();
+    dispatch(&mut inner, plan, inputs, enum_name, binding, call, fallback);
+    for line in inner.finish().lines() {
+        // `dispatch` writes at two levels in; re-indent to `indent + 1`.
+        let stripped = line.strip_prefix("        ").unwrap_or(line);
+        src.line(indent + 1, stripped);
+    }
+}
+
+fn read_model(src: &mut Source, plan: &Plan<'_>, behaviour: &Behaviour<'_>) {
+    let name = &behaviour.type_name;
+    match &behaviour.element.key {
+        Some(key) => {
+            src.line(0, "/// The event field that says which document an event is about.");
+            src.line(0, format!("pub const KEY: Option<&str> = Some({key:?});"));
+        }
+        None => {
+            src.line(0, "/// The read model keeps one document, under `all`.");
+            src.line(0, "pub const KEY: Option<&str> = None;");
+        }
+    }
+    src.blank();
+    src.line(0, format!("/// One document of `{}`.", behaviour.element.name));
+    state_struct(src, name);
+    src.blank();
+    src.line(0, "/// The document after `event`: `None` deletes it (`delete()` in a script), and a");
+    src.line(0, "/// projection that ignores an event for a document not started leaves it absent.");
+    src.line(0, format!("pub fn project(doc: Option<{name}>, event: &Event) -> Option<{name}> {{"));
+    dispatch_at(
+        src,
+        0,
+        plan,
+        &behaviour.events,
+        "Event",
+        "event",
+        &|i| format!("{}(doc, event)", i.function),
+        "_ => doc",
+    );
+    src.line(0, "}");
+    for input in &behaviour.events {
+        let message = &plan.messages[input.message];
+        let path = message_path(plan, behaviour.context, message);
+        src.blank();
+        rule_doc(src, 0, behaviour, input, &format!("Projects `{}`", message.element.name));
+        src.line(
+            0,
+            format!("fn {}(doc: Option<{name}>, event: &{path}) -> Option<{name}> {{", input.function),
+        );
+        src.line(1, format!("unimplemented!(\"{name}: project {{event:?}} onto {{doc:?}}\")"));
+        src.line(0, "}");
+    }
+}
+
+fn external_system(src: &mut Source, plan: &Plan<'_>, behaviour: &Behaviour<'_>) {
+    let name = &behaviour.type_name;
+    let answers = produced(plan, behaviour);
+    let scripted = matches!(behaviour.script, Some((_, Some(_))));
+    for (inputs, enum_name, binding, function) in [
+        (&behaviour.commands, "Command", "command", "on_command"),
+        (&behaviour.events, "Event", "event", "on_event"),
+    ] {
+        if inputs.is_empty() {
+            continue;
+        }
+        src.line(0, format!("/// The events the system answers a {binding} sent to it with."));
+        if !answers.is_empty() {
+            src.line(0, format!("/// It may answer {answers}."));
+        }
+        src.line(0, format!("pub fn {function}({binding}: &{enum_name}) -> Vec<Event> {{"));
+        dispatch_at(
+            src,
+            0,
+            plan,
+            inputs,
+            enum_name,
+            binding,
+            &|i| format!("{}({binding})", i.function),
+            "_ => Vec::new()",
+        );
+        src.line(0, "}");
+        src.blank();
+    }
+    for input in behaviour.commands.iter().chain(&behaviour.events) {
+        let message = &plan.messages[input.message];
+        let binding = if message.element.kind == Kind::Command { "command" } else { "event" };
+        let path = message_path(plan, behaviour.context, message);
+        if !scripted || input.rule.is_none() {
+            // Squall lets a system without a script, or without the function, absorb what it gets.
+            src.line(
+                0,
+                format!(
+                    "/// On `{}`: the board has no `{}` for it, so it absorbs it.",
+                    message.element.name, input.rhai_function
+                ),
+            );
+            src.line(0, format!("fn {}(_{binding}: &{path}) -> Vec<Event> {{", input.function));
+            src.line(1, "Vec::new()");
+            src.line(0, "}");
+        } else {
+            rule_doc(src, 0, behaviour, input, &format!("On `{}`", message.element.name));
+            src.line(0, format!("fn {}({binding}: &{path}) -> Vec<Event> {{", input.function));
+            src.line(1, format!("unimplemented!(\"{name}: answer {{{binding}:?}}\")"));
+            src.line(0, "}");
+        }
+        src.blank();
+    }
+}
+
+/// "`A` or `B`": the names of what a behaviour may produce.
+fn produced(plan: &Plan<'_>, behaviour: &Behaviour<'_>) -> String {
+    let names: Vec<String> =
+        behaviour.produces.iter().map(|&m| format!("`{}`", plan.messages[m].variant)).collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
