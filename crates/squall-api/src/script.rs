@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 use squall_model::lint::Severity;
+use squall_model::naming::{Naming, Unresolved};
 use squall_model::{Board, Element, Id, Kind, contract};
 use ts_rs::TS;
 
@@ -97,7 +98,8 @@ pub struct HelperInfo {
 /// Rhai's compile error, the contract's checks against the sticky's arrows,
 /// and the completion data. `path` names the script in messages.
 pub(crate) fn inspect(board: &Board, element: &Element, path: &str, text: &str) -> Inspected {
-    let contract = Contract::of(board, element);
+    let naming = Naming::new(board);
+    let contract = Contract::of(board, &naming, element);
     let defined = definitions(text);
     let mut diagnostics = Vec::new();
     if let Err(err) = squall_sim::script::check(path, text) {
@@ -136,7 +138,8 @@ pub(crate) fn inspect(board: &Board, element: &Element, path: &str, text: &str) 
             f
         })
         .collect();
-    for f in functions.iter().filter(|f| !f.defined) {
+    // `keys_<Event>` is optional: without it the read model's key field names the document.
+    for f in functions.iter().filter(|f| !f.defined && !f.name.starts_with(KEYS)) {
         let (severity, consequence) = if f.name.starts_with("apply_") {
             (Severity::Info, "the state stays as it is after the event")
         } else {
@@ -157,7 +160,7 @@ pub(crate) fn inspect(board: &Board, element: &Element, path: &str, text: &str) 
         });
     }
     for sent in sends(text) {
-        if let Some(message) = sent.problem(&contract.messages, element) {
+        if let Some(message) = sent.problem(board, &naming, element) {
             diagnostics.push(ScriptDiagnostic {
                 severity: Severity::Error,
                 line: sent.line,
@@ -181,7 +184,9 @@ pub(crate) struct Inspected {
 
 /// The prefixes of the contract's functions; a function named so is meant
 /// to be called by the simulator.
-const PREFIXES: [&str; 4] = ["handle_", "apply_", "on_", "project_"];
+const PREFIXES: [&str; 5] = ["handle_", "apply_", "on_", "project_", KEYS];
+
+const KEYS: &str = "keys_";
 
 fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
@@ -200,21 +205,22 @@ fn expected_hint(functions: &[ContractFunction]) -> String {
 }
 
 /// The functions and messages the sticky's arrows call for.
-struct Contract {
+struct Contract<'n> {
     functions: Vec<ContractFunction>,
     messages: Vec<MessageInfo>,
+    naming: &'n Naming<'n>,
 }
 
-impl Contract {
-    fn of(board: &Board, element: &Element) -> Contract {
-        let mut c = Contract { functions: Vec::new(), messages: Vec::new() };
+impl<'n> Contract<'n> {
+    fn of(board: &Board, naming: &'n Naming<'n>, element: &Element) -> Contract<'n> {
+        let mut c = Contract { functions: Vec::new(), messages: Vec::new(), naming };
         let (commands_in, commands_out) = neighbours(board, element, Kind::Command);
         let (events_in, events_out) = neighbours(board, element, Kind::Event);
         match element.kind {
             Kind::Aggregate => {
                 for m in &commands_in {
                     c.function(
-                        contract::handler(&m.name),
+                        contract::handler(&naming.key(m)),
                         "(state, command)",
                         "Decides: returns the list of events that follow, or throws to refuse the command.",
                         m,
@@ -222,7 +228,7 @@ impl Contract {
                 }
                 for m in &events_out {
                     c.function(
-                        contract::applier(&m.name),
+                        contract::applier(&naming.key(m)),
                         "(state, event)",
                         "Evolves: returns the state after the event.",
                         m,
@@ -234,7 +240,7 @@ impl Contract {
             Kind::Policy => {
                 for m in &events_in {
                     c.function(
-                        contract::reaction(&m.name),
+                        contract::reaction(&naming.key(m)),
                         "(event)",
                         "Reacts: returns the list of commands the policy issues; its own state is `this`.",
                         m,
@@ -246,9 +252,17 @@ impl Contract {
             Kind::ReadModel => {
                 for m in &events_in {
                     c.function(
-                        contract::projection(&m.name),
+                        contract::projection(&naming.key(m)),
                         "(doc, event)",
-                        "Projects: returns the document after the event, or delete(); doc is () before its first event.",
+                        "Projects: returns the document after the event, or delete(); doc is () before its first event. \
+                         With a third parameter, (doc, event, key), it gets the document's key.",
+                        m,
+                    );
+                    c.function(
+                        contract::keys(&naming.key(m)),
+                        "(event)",
+                        "Optional: the keys of the documents the event updates, as a list; each is projected \
+                         with project_…(doc, event, key). Without it, the read model's key field names one document.",
                         m,
                     );
                 }
@@ -257,7 +271,7 @@ impl Contract {
             _ => {
                 for m in &commands_in {
                     c.function(
-                        contract::reaction(&m.name),
+                        contract::reaction(&naming.key(m)),
                         "(command)",
                         "Answers: returns the list of events the outside world answers with.",
                         m,
@@ -265,7 +279,7 @@ impl Contract {
                 }
                 for m in &events_in {
                     c.function(
-                        contract::reaction(&m.name),
+                        contract::reaction(&naming.key(m)),
                         "(event)",
                         "Answers: returns the list of events the outside world answers with.",
                         m,
@@ -287,7 +301,7 @@ impl Contract {
             signature: format!("{name}{params}"),
             name,
             doc: doc.to_owned(),
-            message: message.name.clone(),
+            message: self.naming.key(message),
             defined: false,
         });
     }
@@ -295,7 +309,8 @@ impl Contract {
     fn messages(&mut self, elements: &[&Element], direction: Direction) {
         for m in elements {
             self.messages.push(MessageInfo {
-                name: m.name.clone(),
+                // What a script writes: the plain name, or `Context/Name` where it is shared.
+                name: self.naming.key(m),
                 kind: m.kind,
                 direction,
                 fields: m
@@ -347,6 +362,12 @@ pub(crate) fn helpers() -> Vec<HelperInfo> {
             "A decimal in [0, 1) from the session's seeded generator; random(n): an integer in [0, n).",
         ),
         ("log", "log(value)", "A line in the step's trace."),
+        (
+            "document",
+            "document(read_model, key)",
+            "Policies: the document `key` of a read model with an arrow to the policy, as it is after the \
+             event's projections; () when there is none.",
+        ),
         ("delete", "delete()", "What a projection returns to delete its document."),
     ]
     .into_iter()
@@ -461,26 +482,31 @@ struct Sent {
 
 impl Sent {
     /// Why the simulator would refuse it, in the board's words.
-    fn problem(&self, messages: &[MessageInfo], element: &Element) -> Option<String> {
-        let helper = if self.made == Kind::Event { "event" } else { "command" };
-        let ok = messages
-            .iter()
-            .any(|m| m.direction == Direction::Sends && m.kind == self.made && m.name == self.name);
-        if ok {
-            return None;
+    fn problem(&self, board: &Board, naming: &Naming, element: &Element) -> Option<String> {
+        let (helper, arrow) = match self.made {
+            Kind::Event => ("event", "arrow to"),
+            Kind::Command => ("command", "arrow to"),
+            _ => ("document", "arrow from"),
+        };
+        let (into, out) = neighbours(board, element, self.made);
+        let targets = if self.made == Kind::ReadModel { into } else { out };
+        let unresolved = match naming.resolve_among(targets.iter().copied(), self.made, &self.name) {
+            Ok(_) => return None,
+            Err(unresolved) => unresolved,
+        };
+        if let Unresolved::Ambiguous { .. } = unresolved {
+            return Some(format!("{helper}(\"{}\"): {unresolved}", self.name));
         }
-        let sends: Vec<&str> = messages
-            .iter()
-            .filter(|m| m.direction == Direction::Sends && m.kind == self.made)
-            .map(|m| m.name.as_str())
-            .collect();
-        let hint = if sends.is_empty() {
-            format!("it has no arrow to any {helper}")
-        } else {
-            format!("its arrows go to {}", sends.join(", "))
+        let what = self.made.label().to_lowercase();
+        let names: Vec<String> = targets.iter().map(|t| naming.key(t)).collect();
+        let hint = match (names.is_empty(), self.made) {
+            (true, Kind::ReadModel) => "no read model has an arrow to it".to_owned(),
+            (true, _) => format!("it has no arrow to any {what}"),
+            (false, Kind::ReadModel) => format!("it may read {}", names.join(", ")),
+            (false, _) => format!("its arrows go to {}", names.join(", ")),
         };
         Some(format!(
-            "{helper}(\"{}\"): {} \"{}\" has no arrow to {helper} \"{}\"; {hint}",
+            "{helper}(\"{}\"): {} \"{}\" has no {arrow} {what} \"{}\"; {hint}",
             self.name,
             element.kind.label(),
             element.name,
@@ -495,7 +521,8 @@ fn sends(text: &str) -> Vec<Sent> {
     let code = code_only(text);
     let at = positions(&chars);
     let mut found = Vec::new();
-    for (helper, made) in [("event", Kind::Event), ("command", Kind::Command)] {
+    for (helper, made) in [("event", Kind::Event), ("command", Kind::Command), ("document", Kind::ReadModel)]
+    {
         let word: Vec<char> = helper.chars().collect();
         for i in 0..code.len() {
             if !code[i..].starts_with(&word) || (i > 0 && (is_ident(code[i - 1]) || code[i - 1] == '.')) {

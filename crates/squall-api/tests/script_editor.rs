@@ -102,7 +102,7 @@ fn given_the_bank_account_when_its_script_is_read_then_the_text_path_contract_an
     let fields: Vec<(&str, &str)> = command.fields.iter().map(|f| (f.name.as_str(), f.ty.as_str())).collect();
     assert!(fields.contains(&("amount", "decimal")), "{fields:?}");
     let helpers: Vec<&str> = info.helpers.iter().map(|h| h.name.as_str()).collect();
-    assert_eq!(helpers, ["event", "command", "now", "random", "log", "delete"]);
+    assert_eq!(helpers, ["event", "command", "now", "random", "log", "document", "delete"]);
 }
 
 #[test]
@@ -407,4 +407,43 @@ fn given_a_sticky_naming_a_script_nobody_wrote_when_read_then_the_starter_is_off
     let (state, _) = bank.write(AGGREGATE, &starter);
     assert_eq!(std::fs::read_to_string(bank.script_file()).unwrap(), starter);
     assert!(!state.can_undo, "the sticky named its script already: the board did not change");
+}
+
+/// Issue 11, item 7: a policy reads only the read models with an arrow to it.
+#[test]
+fn given_a_policy_reading_a_read_model_without_an_arrow_when_checked_then_the_literal_is_an_error() {
+    let mut bank = Bank::new();
+    let text = "fn on_MoneyDeposited(event) {\n    let doc = document(\"AccountOverview\", event.account_id);\n    []\n}\n";
+
+    let diagnostics = bank.check("pol-ceo-bonus", text);
+
+    let errors: Vec<&ScriptDiagnostic> =
+        diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
+    assert_eq!(errors.len(), 1, "{:?}", messages(&diagnostics));
+    assert_eq!((errors[0].line, errors[0].column), (2, 15));
+    assert!(
+        errors[0]
+            .message
+            .contains("has no arrow from read model \"AccountOverview\"; no read model has an arrow to it"),
+        "{}",
+        errors[0].message
+    );
+}
+
+/// Issue 11, item 5: `keys_<Event>` is part of a read model's contract, and optional.
+#[test]
+fn given_a_read_model_script_when_checked_then_keys_functions_are_known_and_not_required() {
+    let mut bank = Bank::new();
+    let info = bank.script(Request::ReadScript { id: Id::from("rm-account-overview") });
+    let keys = info.functions.iter().find(|f| f.name == "keys_MoneyDeposited").unwrap();
+    assert_eq!(keys.signature, "keys_MoneyDeposited(event)");
+    assert!(
+        !info.diagnostics.iter().any(|d| d.message.contains("keys_")),
+        "{:?}",
+        messages(&info.diagnostics)
+    );
+
+    let text = format!("{}\nfn keys_MoneyDeposited(event) {{ [event.account_id] }}\n", info.text.unwrap());
+    let diagnostics = bank.check("rm-account-overview", &text);
+    assert!(!diagnostics.iter().any(|d| d.message.contains("keys_")), "{:?}", messages(&diagnostics));
 }

@@ -160,7 +160,7 @@ pub fn lint(board: &Board, options: &Options) -> Report {
     let flow = Flow::new(board);
     let mut sink = Sink::default();
     arrows::check(&flow, &mut sink);
-    roles::check(&flow, &mut sink);
+    roles::check(&flow, options, &mut sink);
     cycles::check(&flow, &mut sink);
     reach::check(&flow, &mut sink);
     names::check(board, &mut sink);

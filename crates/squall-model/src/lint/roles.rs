@@ -3,11 +3,14 @@
 
 use petgraph::Direction::{Incoming, Outgoing};
 
-use super::{Code, Sink, quoted};
+use super::{Code, Options, Sink, quoted};
+use crate::Element;
 use crate::Kind::{self, Aggregate, Command, Event, ExternalSystem, Policy, ReadModel};
+use crate::contract;
 use crate::flow::Flow;
+use crate::naming::Naming;
 
-pub(super) fn check(flow: &Flow, sink: &mut Sink) {
+pub(super) fn check(flow: &Flow, options: &Options, sink: &mut Sink) {
     for (node, command) in flow.of_kind(&[Command]) {
         let handlers: Vec<_> = flow.neighbours(node, Outgoing, &[Aggregate, ExternalSystem]).collect();
         let mut aggregates: Vec<_> =
@@ -74,13 +77,38 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
         }
     }
 
-    check_keys(flow, sink, Aggregate, Command, "id field");
-    check_keys(flow, sink, ReadModel, Event, "key");
+    check_keys(flow, sink, Aggregate, Command, "id field", |_, _| false);
+    // A read model whose script lists an event's documents itself needs no key field in it.
+    let naming = Naming::new(flow.board);
+    check_keys(flow, sink, ReadModel, Event, "key", |read_model, event| {
+        lists_keys(options, &naming, read_model, event)
+    });
+}
+
+/// Whether the read model's script defines `keys_<Event>` (`contract::keys`).
+fn lists_keys(options: &Options, naming: &Naming, read_model: &Element, event: &Element) -> bool {
+    let (Some(dir), Some(script)) = (&options.model_dir, &read_model.script) else { return false };
+    let Ok(text) = std::fs::read_to_string(dir.join(script)) else { return false };
+    let function = contract::keys(&naming.key(event));
+    text.lines().any(|line| {
+        let line = line.trim_start();
+        let rest = line.strip_prefix("private ").unwrap_or(line);
+        rest.strip_prefix("fn ").is_some_and(|rest| {
+            rest.strip_prefix(function.as_str()).is_some_and(|after| after.trim_start().starts_with('('))
+        })
+    })
 }
 
 /// The key an aggregate or read model names must be a field of every
 /// message it takes in, or the simulator cannot route that message.
-fn check_keys(flow: &Flow, sink: &mut Sink, owner_kind: Kind, message_kind: Kind, what: &str) {
+fn check_keys(
+    flow: &Flow,
+    sink: &mut Sink,
+    owner_kind: Kind,
+    message_kind: Kind,
+    what: &str,
+    exempt: impl Fn(&Element, &Element) -> bool,
+) {
     let message_kinds = [message_kind];
     for (node, owner) in flow.of_kind(&[owner_kind]) {
         let mut messages: Vec<_> =
@@ -95,7 +123,7 @@ fn check_keys(flow: &Flow, sink: &mut Sink, owner_kind: Kind, message_kind: Kind
             (None, _) => continue,
         };
         for message in messages {
-            if message.fields.iter().any(|f| f.name == key) {
+            if message.fields.iter().any(|f| f.name == key) || exempt(owner, message) {
                 continue;
             }
             let message_text = if owner.key.is_some() {
@@ -198,5 +226,27 @@ mod tests {
         assert_eq!(codes_of(&b)[&Code::UnknownKeyField], vec!["a,c"]);
         b.elements[0].fields.push(Field { name: "account_id".into(), ty: FieldType::Id });
         assert!(!codes_of(&b).contains_key(&Code::UnknownKeyField));
+    }
+
+    /// Issue 11, item 5: a read model that lists an event's documents with `keys_<Event>`
+    /// keys them by any field; its own key need not be in that event.
+    #[test]
+    fn a_read_model_listing_an_event_s_keys_needs_no_key_field_in_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut b = board(&[("e", Event, "Money transferred"), ("r", ReadModel, "Balances")], &[("e", "r")]);
+        b.elements[1].key = Some("account_id".into());
+        let options = crate::lint::Options { model_dir: Some(dir.path().to_owned()) };
+        let codes = |b: &crate::Board| -> Vec<Code> {
+            crate::lint::lint(b, &options).diagnostics.iter().map(|d| d.code).collect()
+        };
+        std::fs::write(dir.path().join("r.rhai"), "fn project_MoneyTransferred(doc, e) { doc }\n").unwrap();
+        assert!(codes(&b).contains(&Code::UnknownKeyField));
+
+        std::fs::write(
+            dir.path().join("r.rhai"),
+            "fn keys_MoneyTransferred(e) { [e.from, e.to] }\nfn project_MoneyTransferred(doc, e, key) { doc }\n",
+        )
+        .unwrap();
+        assert!(!codes(&b).contains(&Code::UnknownKeyField), "{:?}", codes(&b));
     }
 }
