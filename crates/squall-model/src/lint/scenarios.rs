@@ -21,7 +21,7 @@ pub(super) fn check(board: &Board, sink: &mut Sink) {
                 ));
             }
             Err(ambiguous @ Unresolved::Ambiguous { .. }) => {
-                missing.push(format!("is ambiguous: {ambiguous}"))
+                missing.push(format!("is ambiguous: {ambiguous}"));
             }
         };
         for event in &scenario.given {
