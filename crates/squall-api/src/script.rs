@@ -490,9 +490,8 @@ impl Sent {
         };
         let (into, out) = neighbours(board, element, self.made);
         let targets = if self.made == Kind::ReadModel { into } else { out };
-        let unresolved = match naming.resolve_among(targets.iter().copied(), self.made, &self.name) {
-            Ok(_) => return None,
-            Err(unresolved) => unresolved,
+        let Err(unresolved) = naming.resolve_among(targets.iter().copied(), self.made, &self.name) else {
+            return None;
         };
         if let Unresolved::Ambiguous { .. } = unresolved {
             return Some(format!("{helper}(\"{}\"): {unresolved}", self.name));
