@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use squall_model::contract;
+use squall_model::naming::Naming;
 use squall_model::{Board, Element, FieldType, Kind};
 
 use crate::Error;
@@ -280,6 +281,7 @@ pub(super) fn text(board: &Board, element: &Element) -> String {
 }
 
 fn aggregate(s: &mut String, board: &Board, element: &Element) {
+    let naming = Naming::new(board);
     let (commands, _) = neighbours(board, element, Kind::Command);
     let (_, events) = neighbours(board, element, Kind::Event);
     let _ = writeln!(s, "//");
@@ -289,27 +291,41 @@ fn aggregate(s: &mut String, board: &Board, element: &Element) {
     let _ = writeln!(s, "\nfn {}() {{\n    #{{}}\n}}", contract::INITIAL);
     for command in &commands {
         let _ = writeln!(s, "\n// {}: {}", one_line(&command.name), fields_of(command));
-        let _ = writeln!(s, "fn {}(state, command) {{", contract::handler(&command.name));
+        let _ = writeln!(s, "fn {}(state, command) {{", contract::handler(&naming.key(command)));
         let _ = writeln!(s, "    // Accepts every command: `throw \"why\";` refuses one.");
         sends(s, "event", &events, "command", command);
         let _ = writeln!(s, "}}");
     }
     for event in &events {
         let _ = writeln!(s, "\n// {}: {}", one_line(&event.name), fields_of(event));
-        let _ = writeln!(s, "fn {}(state, event) {{\n    state\n}}", contract::applier(&event.name));
+        let _ = writeln!(s, "fn {}(state, event) {{\n    state\n}}", contract::applier(&naming.key(event)));
     }
 }
 
 fn policy(s: &mut String, board: &Board, element: &Element) {
+    let naming = Naming::new(board);
     let (events, _) = neighbours(board, element, Kind::Event);
     let (_, commands) = neighbours(board, element, Kind::Command);
+    let (read_models, _) = neighbours(board, element, Kind::ReadModel);
     let _ = writeln!(s, "//");
     let _ =
         writeln!(s, "// on_<Event>(event) returns the commands the policy issues ({}),", names(&commands));
     let _ = writeln!(s, "// possibly none. State of its own, if it needs some, lives in `this`.");
+    if !read_models.is_empty() {
+        let _ =
+            writeln!(s, "// document(read_model, key) reads {} (an arrow from each).", names(&read_models));
+    }
     for event in &events {
         let _ = writeln!(s, "\n// {}: {}", one_line(&event.name), fields_of(event));
-        let _ = writeln!(s, "fn {}(event) {{", contract::reaction(&event.name));
+        let _ = writeln!(s, "fn {}(event) {{", contract::reaction(&naming.key(event)));
+        for read_model in &read_models {
+            let key = read_model.key.as_deref().unwrap_or("id");
+            let _ = writeln!(
+                s,
+                "    // let doc = document(\"{}\", event.{key}); // () when there is none",
+                naming.key(read_model)
+            );
+        }
         let held: Vec<&Element> = commands.iter().copied().filter(|c| leads_back(board, c, event)).collect();
         sends_unless(s, "command", &commands, "event", event, &held);
         let _ = writeln!(s, "}}");
@@ -317,6 +333,7 @@ fn policy(s: &mut String, board: &Board, element: &Element) {
 }
 
 fn read_model(s: &mut String, board: &Board, element: &Element) {
+    let naming = Naming::new(board);
     let (events, _) = neighbours(board, element, Kind::Event);
     let keyed =
         element.key.as_deref().map_or_else(|| "one document".to_owned(), |k| format!("one document per {k}"));
@@ -327,13 +344,14 @@ fn read_model(s: &mut String, board: &Board, element: &Element) {
     let _ = writeln!(s, "// the latest value of every field it is told.");
     for event in &events {
         let _ = writeln!(s, "\n// {}: {}", one_line(&event.name), fields_of(event));
-        let _ = writeln!(s, "fn {}(doc, event) {{", contract::projection(&event.name));
+        let _ = writeln!(s, "fn {}(doc, event) {{", contract::projection(&naming.key(event)));
         let _ = writeln!(s, "    let doc = if doc == () {{ #{{}} }} else {{ doc }};");
         let _ = writeln!(s, "    doc.mixin(event);\n    doc\n}}");
     }
 }
 
 fn external_system(s: &mut String, board: &Board, element: &Element) {
+    let naming = Naming::new(board);
     let (commands, _) = neighbours(board, element, Kind::Command);
     let (events_in, events_out) = neighbours(board, element, Kind::Event);
     let _ = writeln!(s, "//");
@@ -342,7 +360,7 @@ fn external_system(s: &mut String, board: &Board, element: &Element) {
     let received = commands.iter().map(|m| (m, "command")).chain(events_in.iter().map(|m| (m, "event")));
     for (message, what) in received {
         let _ = writeln!(s, "\n// {}: {}", one_line(&message.name), fields_of(message));
-        let _ = writeln!(s, "fn {}({what}) {{", contract::reaction(&message.name));
+        let _ = writeln!(s, "fn {}({what}) {{", contract::reaction(&naming.key(message)));
         sends(s, "event", &events_out, what, message);
         let _ = writeln!(s, "}}");
     }
