@@ -48,7 +48,66 @@ pub(crate) enum Change {
     Batch(Vec<Change>),
 }
 
+/// Something on the board a change touches: what tells whether a later
+/// change by someone else built upon it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Touch {
+    Element(String),
+    Connection(String, String),
+    Group(String),
+    Scenario(String),
+    /// The board's name.
+    Name,
+    /// All of it (a board replaced whole).
+    Board,
+}
+
+impl Touch {
+    /// Whether two changes touching these meet: the same thing, an arrow and
+    /// one of its ends, or anything and the whole board.
+    pub(crate) fn overlaps(&self, other: &Touch) -> bool {
+        use Touch::{Board, Connection, Element};
+        match (self, other) {
+            (Board, _) | (_, Board) => true,
+            (Connection(from, to), Element(id)) | (Element(id), Connection(from, to)) => {
+                id == from || id == to
+            }
+            (a, b) => a == b,
+        }
+    }
+}
+
 impl Change {
+    /// What applying this touches.
+    pub(crate) fn touches(&self) -> Vec<Touch> {
+        let mut out = Vec::new();
+        self.touch(&mut out);
+        out
+    }
+
+    fn touch(&self, out: &mut Vec<Touch>) {
+        out.push(match self {
+            Change::InsertElement { element, .. } => Touch::Element(element.id.0.clone()),
+            Change::ReplaceElement(element) => Touch::Element(element.id.0.clone()),
+            Change::RemoveElement { id } => Touch::Element(id.clone()),
+            Change::InsertConnection { connection, .. } | Change::RemoveConnection(connection) => {
+                Touch::Connection(connection.from.0.clone(), connection.to.0.clone())
+            }
+            Change::InsertGroup { group, .. } | Change::ReplaceGroup(group) => {
+                Touch::Group(group.id.0.clone())
+            }
+            Change::RemoveGroup { id } => Touch::Group(id.clone()),
+            Change::Rename(_) => Touch::Name,
+            Change::InsertScenario { scenario, .. } => Touch::Scenario(scenario.name.clone()),
+            Change::RemoveScenario { name } => Touch::Scenario(name.clone()),
+            Change::ReplaceBoard(_) => Touch::Board,
+            Change::Batch(changes) => {
+                changes.iter().for_each(|c| c.touch(out));
+                return;
+            }
+        });
+    }
+
     /// Whether applying this would change nothing at all.
     pub(crate) fn is_empty(&self) -> bool {
         match self {

@@ -16,6 +16,7 @@ pub mod confine;
 mod error;
 mod history;
 mod ops;
+mod presence;
 mod recovery;
 mod request;
 mod response;
@@ -26,8 +27,11 @@ mod workspace;
 
 pub use error::{Error, ErrorKind};
 pub use history::DEFAULT_UNDO_LIMIT;
+pub use presence::{LOCAL, Participant, PresenceMessage, Role, Room, View, Who};
 pub use request::{ElementPatch, GroupPatch, Move, Op, Request};
-pub use response::{CodeInfo, ErrorBody, Grammar, Push, RecoveryOffer, Response, SearchHit, State};
+pub use response::{
+    CodeInfo, ErrorBody, Grammar, Push, RecoveryOffer, Response, SearchHit, State, UndoState,
+};
 pub use run::{
     AggregateView, BranchInfo, CascadeEvent, CascadeStep, ChainLink, DocumentPage, DocumentView, EventFilter,
     EventPage, FieldSuggestions, InstanceInfo, LoggedEvent, QueryResult, QueuedCommand, RunAnswer,

@@ -45,8 +45,13 @@ pub enum Request {
     Edit {
         op: Box<Op>,
     },
+    /// Undo the sender's own last edit (each participant has a history).
     Undo,
     Redo,
+    /// The facilitator locks the board: only facilitators change it until unlocked.
+    Lock {
+        locked: bool,
+    },
     /// The flow grammar, every kind of sticky and every lint code, so the UI
     /// never spells them out itself.
     Grammar,

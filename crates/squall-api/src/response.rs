@@ -7,6 +7,8 @@ use squall_model::{Board, GroupKind, Id, Kind, KindInfo};
 use squall_sim::Trace;
 use ts_rs::TS;
 
+use crate::presence::Participant;
+
 use crate::run::{RunAnswer, RunStatus};
 use crate::script::ScriptInfo;
 
@@ -71,8 +73,14 @@ pub struct State {
     pub path: Option<String>,
     /// Changed since last loaded or saved.
     pub dirty: bool,
+    /// Whether the requester (the desktop app's user) can undo or redo;
+    /// each participant finds their own in `histories`.
     pub can_undo: bool,
     pub can_redo: bool,
+    /// Every participant with something to undo or redo.
+    pub histories: Vec<UndoState>,
+    /// Locked by the facilitator: only facilitators change the board.
+    pub locked: bool,
     /// Identifies the board's content: it changes with every edit and
     /// returns to an earlier value on undo. Clients compare it to skip
     /// pushes of a state they already show.
@@ -80,6 +88,14 @@ pub struct State {
     /// A recovery file newer than the model, left by a session that ended
     /// with unsaved changes.
     pub recovery: Option<RecoveryOffer>,
+}
+
+/// What one participant can undo and redo.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct UndoState {
+    pub participant: String,
+    pub can_undo: bool,
+    pub can_redo: bool,
 }
 
 /// An autosaved board waiting to be taken or discarded.
@@ -136,6 +152,11 @@ pub enum Push {
     /// The run moved on, through any client: where it stands now and the
     /// steps taken (empty for a fork, a switch, a clock change).
     Run { status: Box<RunStatus>, traces: Vec<Trace> },
+    /// Who is on the board now, where they point and look (hosts with
+    /// several participants send it a few times a second at most).
+    Presence { participants: Vec<Participant> },
+    /// To one client only: it has joined as this participant.
+    Joined { participant: Participant },
 }
 
 /// The body of a failed HTTP request; over IPC the error is the message alone.

@@ -11,10 +11,11 @@ use squall_model::grammar::{self, RULES};
 use squall_model::lint::{self, Code, Report};
 use squall_model::{Board, FieldType, GroupKind, Kind};
 
-use crate::change::Change;
+use crate::change::{Change, Touch};
 use crate::history::{DEFAULT_UNDO_LIMIT, History, Step};
 use crate::ops::{self, Planned};
-use crate::response::{CodeInfo, Grammar, RecoveryOffer, SearchHit, State};
+use crate::presence::{Role, Who};
+use crate::response::{CodeInfo, Grammar, RecoveryOffer, SearchHit, State, UndoState};
 use crate::run::{BoardRef, RunAnswer, RunRequest, Runner};
 use crate::{ElementPatch, Error, Op, Push, Request, Response, recovery};
 
@@ -57,6 +58,10 @@ pub struct Workspace {
     runner: Runner,
     /// What hosts are to push to every client, taken after each request.
     pushes: Vec<Push>,
+    /// Who sent the request being handled: whose history an edit joins.
+    who: Who,
+    /// Set by the facilitator: only facilitators change the board.
+    locked: bool,
 }
 
 impl Workspace {
@@ -76,6 +81,8 @@ impl Workspace {
             options,
             runner: Runner::default(),
             pushes: Vec::new(),
+            who: Who::local(),
+            locked: false,
         };
         workspace.reset(Board::new(name), None, None);
         workspace
@@ -94,8 +101,23 @@ impl Workspace {
         self.handle(Request::from_json(json)?)
     }
 
-    /// Carry out a request. On error nothing has changed.
+    /// Carry out a request of the one local user (the desktop app, a script).
+    /// On error nothing has changed.
     pub fn handle(&mut self, request: Request) -> Result<Response, Error> {
+        self.handle_as(&Who::local(), request)
+    }
+
+    /// Carry out a request of `who`: their own undo history, what their role
+    /// allows. On error nothing has changed.
+    pub fn handle_as(&mut self, who: &Who, request: Request) -> Result<Response, Error> {
+        may(who, self.locked, &request)?;
+        who.clone_into(&mut self.who);
+        let handled = self.carry_out(request);
+        self.who = Who::local();
+        handled
+    }
+
+    fn carry_out(&mut self, request: Request) -> Result<Response, Error> {
         match request {
             Request::GetState => Ok(self.state_response()),
             Request::Open { path, discard } => {
@@ -169,6 +191,10 @@ impl Workspace {
             Request::CheckScript { id, text } => self.read_script(&id, Some(&text)),
             Request::WriteScript { id, text } => self.write_script(&id, &text),
             Request::Run { request } => self.run(request),
+            Request::Lock { locked } => {
+                self.locked = locked;
+                Ok(self.state_response())
+            }
         }
     }
 
@@ -191,8 +217,22 @@ impl Workspace {
             lint: self.lint.clone(),
             path: self.path.as_ref().map(|p| p.display().to_string()),
             dirty: self.is_dirty(),
-            can_undo: self.history.can_undo(),
-            can_redo: self.history.can_redo(),
+            can_undo: self.history.can_undo(&self.who.id),
+            can_redo: self.history.can_redo(&self.who.id),
+            histories: {
+                let mut all: Vec<UndoState> = self
+                    .history
+                    .participants()
+                    .map(|(participant, can_undo, can_redo)| UndoState {
+                        participant: participant.to_owned(),
+                        can_undo,
+                        can_redo,
+                    })
+                    .collect();
+                all.sort_by(|a, b| a.participant.cmp(&b.participant));
+                all
+            },
+            locked: self.locked,
             revision: self.revision,
             recovery,
         }
@@ -326,28 +366,68 @@ impl Workspace {
     /// Apply a change as one undo step.
     fn commit(&mut self, change: Change) -> Result<(), Error> {
         let inverse = change.apply(&mut self.board)?;
-        self.history.record(Step { change: inverse, revision: self.revision });
+        let seq = self.history.note(&self.who.id, &inverse);
+        let before = self.revision;
         self.revision = self.mint();
+        let step = Step { change: inverse, revision: before, after: self.revision, seq };
+        self.history.record(&self.who.id, step);
         self.relint();
         Ok(())
     }
 
     fn undo(&mut self) -> Result<(), Error> {
-        let Step { change, revision } = self.history.take_undo().ok_or(Error::NothingToUndo)?;
-        let redo = change.apply(&mut self.board).inspect_err(|_| self.history.clear())?;
-        self.history.push_redo(Step { change: redo, revision: self.revision });
-        self.revision = revision;
+        let who = self.who.id.clone();
+        let step = self.history.take_undo(&who).ok_or(Error::NothingToUndo)?;
+        self.refuse_if_built_upon(&who, &step, "undo")?;
+        let redo = step.change.apply(&mut self.board).inspect_err(|_| self.history.clear_for(&who))?;
+        let seq = self.history.note(&who, &redo);
+        let before = self.revision;
+        self.revision = self.back_to(step.revision, step.after);
+        self.history.push_redo(&who, Step { change: redo, revision: before, after: self.revision, seq });
         self.relint();
         Ok(())
     }
 
     fn redo(&mut self) -> Result<(), Error> {
-        let Step { change, revision } = self.history.take_redo().ok_or(Error::NothingToRedo)?;
-        let undo = change.apply(&mut self.board).inspect_err(|_| self.history.clear())?;
-        self.history.push_undo(Step { change: undo, revision: self.revision });
-        self.revision = revision;
+        let who = self.who.id.clone();
+        let step = self.history.take_redo(&who).ok_or(Error::NothingToRedo)?;
+        self.refuse_if_built_upon(&who, &step, "redo")?;
+        let undo = step.change.apply(&mut self.board).inspect_err(|_| self.history.clear_for(&who))?;
+        let seq = self.history.note(&who, &undo);
+        let before = self.revision;
+        self.revision = self.back_to(step.revision, step.after);
+        self.history.push_undo(&who, Step { change: undo, revision: before, after: self.revision, seq });
         self.relint();
         Ok(())
+    }
+
+    /// The revision after applying a step: exactly the one it returns to when
+    /// nobody changed the board since (so undoing back to the saved board is
+    /// clean again), a new one otherwise.
+    fn back_to(&mut self, revision: u32, after: u32) -> u32 {
+        if self.revision == after { revision } else { self.mint() }
+    }
+
+    /// A step someone else has built upon is dropped, not applied: undoing it
+    /// would pull the ground from under their change.
+    fn refuse_if_built_upon(&self, who: &str, step: &Step, what: &str) -> Result<(), Error> {
+        let Some(built) = self.history.built_upon(who, step) else { return Ok(()) };
+        let thing = match &built.touch {
+            Touch::Element(id) => {
+                self.board.element(id).map_or_else(|| format!("sticky {id}"), |e| e.describe())
+            }
+            Touch::Connection(from, to) => format!("the arrow {from} → {to}"),
+            Touch::Group(id) => format!("frame {id}"),
+            Touch::Scenario(name) => format!("scenario `{name}`"),
+            Touch::Name => "the board's name".to_owned(),
+            Touch::Board => "the board".to_owned(),
+        };
+        let by =
+            if built.by.is_empty() { "someone else".to_owned() } else { format!("participant {}", built.by) };
+        Err(Error::Refused(format!(
+            "cannot {what} your change of {thing}: {by} has changed it since, so it stays as they left it; \
+             {what} again to go on with your earlier changes"
+        )))
     }
 
     /// Write the canonical text atomically (what `squall_model::save` does,
@@ -478,5 +558,34 @@ fn grammar_info() -> Grammar {
             .map(|&code| CodeInfo { code, severity: code.severity(), summary: code.summary().to_owned() })
             .collect(),
         field_types,
+    }
+}
+
+/// Whether `who` may make `request`: viewers and, while the board is
+/// locked, participants may look but not change anything.
+fn may(who: &Who, locked: bool, request: &Request) -> Result<(), Error> {
+    let looks = match request {
+        Request::GetState
+        | Request::Grammar
+        | Request::JudgeConnection { .. }
+        | Request::Search { .. }
+        | Request::CheckFile
+        | Request::ReadScript { .. }
+        | Request::CheckScript { .. } => true,
+        Request::Run { request } => !request.moves(),
+        _ => false,
+    };
+    if looks {
+        return Ok(());
+    }
+    match who.role {
+        Role::Viewer => Err(Error::Refused("viewers watch the board; they cannot change it".into())),
+        Role::Participant if matches!(request, Request::Lock { .. }) => {
+            Err(Error::Refused("only the facilitator locks and unlocks the board".into()))
+        }
+        Role::Participant if locked => Err(Error::Refused(
+            "the facilitator has locked the board; changes wait until it is unlocked".into(),
+        )),
+        _ => Ok(()),
     }
 }

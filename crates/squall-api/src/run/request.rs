@@ -112,6 +112,27 @@ pub enum RunRequest {
     Suggestions { command: Id },
 }
 
+impl RunRequest {
+    /// Whether this moves the run or the board (what a viewer may not do),
+    /// as opposed to looking at it. Running scenarios looks: they run on
+    /// stores of their own.
+    pub fn moves(&self) -> bool {
+        !matches!(
+            self,
+            RunRequest::Status
+                | RunRequest::Events { .. }
+                | RunRequest::Cascade { .. }
+                | RunRequest::Instances { .. }
+                | RunRequest::AggregateState { .. }
+                | RunRequest::Documents { .. }
+                | RunRequest::Query { .. }
+                | RunRequest::Diff { .. }
+                | RunRequest::RunScenarios { .. }
+                | RunRequest::Suggestions { .. }
+        )
+    }
+}
+
 /// Which events a page holds; what is absent does not filter.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]

@@ -2,6 +2,7 @@
 import type { Board } from "./Board";
 import type { RecoveryOffer } from "./RecoveryOffer";
 import type { Report } from "./Report";
+import type { UndoState } from "./UndoState";
 
 /**
  * Everything the UI shows about the open board.
@@ -18,7 +19,20 @@ path: string | null,
 /**
  * Changed since last loaded or saved.
  */
-dirty: boolean, can_undo: boolean, can_redo: boolean, 
+dirty: boolean, 
+/**
+ * Whether the requester (the desktop app's user) can undo or redo;
+ * each participant finds their own in `histories`.
+ */
+can_undo: boolean, can_redo: boolean, 
+/**
+ * Every participant with something to undo or redo.
+ */
+histories: Array<UndoState>, 
+/**
+ * Locked by the facilitator: only facilitators change the board.
+ */
+locked: boolean, 
 /**
  * Identifies the board's content: it changes with every edit and
  * returns to an earlier value on undo. Clients compare it to skip
