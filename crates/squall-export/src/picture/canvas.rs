@@ -13,6 +13,9 @@ use super::geometry::Rect;
 use super::metrics::{Font, Weight};
 use super::xml::{Escaped, Num};
 
+/// The smallest text a PNG carries, in its own pixels.
+pub const LEGIBLE: f64 = 4.0;
+
 /// The ink of text on a sticky, as the board's stylesheet has it.
 pub const INK: Rgb = Rgb(0x1f, 0x23, 0x28);
 
@@ -38,12 +41,22 @@ impl Paint {
 #[derive(Debug, Default)]
 pub struct Canvas {
     out: String,
+    /// Text set smaller than this (in board pixels) is left out: see [`Canvas::for_png`].
+    smallest_text: f64,
 }
 
 // Writing to a String cannot fail: the `fmt::Result`s below are always Ok.
 impl Canvas {
     pub fn new() -> Self {
-        Canvas { out: String::with_capacity(64 * 1024) }
+        Canvas { out: String::with_capacity(64 * 1024), smallest_text: 0.0 }
+    }
+
+    /// A canvas for a PNG drawn at `scale`, which leaves out text smaller
+    /// than [`LEGIBLE`] pixels there. A large board's PNG is drawn small to
+    /// keep its size in bounds; no one can read its smallest text then, and
+    /// laying that text out was most of the time such a picture took.
+    pub fn for_png(scale: f64) -> Self {
+        Canvas { smallest_text: LEGIBLE / scale, ..Canvas::new() }
     }
 
     pub fn into_string(self) -> String {
@@ -84,6 +97,9 @@ impl Canvas {
 
     /// One line of text whose baseline starts (or is centred) at `x`, `y`.
     pub fn text(&mut self, x: f64, y: f64, font: Font, anchor: Anchor, paint: Paint, text: &str) {
+        if font.size < self.smallest_text {
+            return;
+        }
         let _ = write!(self.out, r#"<text x="{}" y="{}" font-size="{}""#, Num(x), Num(y), Num(font.size));
         if font.weight == Weight::Bold {
             self.out.push_str(r#" font-weight="bold""#);

@@ -39,12 +39,21 @@ const BACKGROUND: colour::Rgb = colour::Rgb(0xfb, 0xfa, 0xf7);
 
 /// The board as an SVG document.
 pub fn svg(board: &Board) -> String {
+    draw(board, Canvas::new())
+}
+
+/// The picture's size in board pixels: the board's contents and the margin.
+fn size(board: &Board) -> (f64, f64) {
+    let area = bounds(board);
+    (area.width + 2.0 * MARGIN, area.height + 2.0 * MARGIN)
+}
+
+fn draw(board: &Board, mut canvas: Canvas) -> String {
     let stickies: HashMap<&str, (Rect, Kind)> =
         board.elements.iter().map(|e| (e.id.as_str(), (Rect::of_element(e), e.kind))).collect();
     let area = bounds(board);
-    let (width, height) = (area.width + 2.0 * MARGIN, area.height + 2.0 * MARGIN);
+    let (width, height) = size(board);
 
-    let mut canvas = Canvas::new();
     canvas.raw(format_args!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
          <svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">\n",

@@ -141,3 +141,12 @@ fn a_scale_that_is_not_a_positive_number_is_refused() {
         assert!(matches!(png(&board(), scale), Err(PictureError::Scale(_))), "{scale}");
     }
 }
+
+#[test]
+fn a_png_drawn_small_leaves_out_text_too_small_to_read() {
+    // At a tenth of its size, 14-pixel names would be 1.4 pixels high.
+    let small = draw(&board(), Canvas::for_png(0.1));
+    assert!(!small.contains("DepositMoney"), "{small}");
+    let sharp = draw(&board(), Canvas::for_png(2.0));
+    assert!(sharp.contains("DepositMoney"));
+}
