@@ -18,12 +18,17 @@ use crate::Outcome;
         board's Rhai rule quoted above each, the board wired together in memory, and its scenarios \
         as tests (ignored until the rules are written).\n\n\
         The same board always gives the same files. A file changed since squall last wrote it is \
-        never overwritten: the export stops, names it and writes nothing, unless --force.",
+        never overwritten: the export stops, names it and writes nothing, unless --force.\n\n\
+        --to svg draws the board as plain SVG (ImageMagick, Inkscape, browsers and wikis show it), \
+        --to png as a PNG at --scale pixels per board pixel; a board too big for that is drawn \
+        smaller, at most 40 million pixels.",
     after_help = "Examples:\n  \
         squall export models/bank_account.ron --to rust --out bank-account\n  \
         cd bank-account && cargo test -- --ignored     the scenarios, once the rules are written\n  \
         squall export models/bank_account.ron --to typescript --out bank-account-ts\n  \
-        squall export models/bank_account.ron --to rust --out bank-account --force"
+        squall export models/bank_account.ron --to rust --out bank-account --force\n  \
+        squall export models/bank_account.ron --to svg --out bank-account.svg\n  \
+        squall export models/bank_account.ron --to png --out bank-account.png --scale 1"
 )]
 pub struct Args {
     /// The model file (RON).
@@ -34,13 +39,17 @@ pub struct Args {
     #[arg(long, value_enum)]
     pub to: Target,
 
-    /// The folder to write the skeleton into (created if missing).
-    #[arg(long, short, value_name = "DIR")]
+    /// The folder to write a skeleton into (created if missing), or the picture's file.
+    #[arg(long, short, value_name = "DIR|FILE")]
     pub out: PathBuf,
 
     /// Overwrite files changed since the last export.
     #[arg(long)]
     pub force: bool,
+
+    /// PNG pixels per board pixel.
+    #[arg(long, default_value_t = 2.0, value_name = "N")]
+    pub scale: f32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -49,7 +58,10 @@ pub enum Target {
     Rust,
     /// A TypeScript package in strict mode: `tsc --noEmit`.
     Typescript,
-    // Pictures: `svg` and `png` go here, with their arms in `run` below.
+    /// A picture in plain SVG.
+    Svg,
+    /// A PNG picture, drawn at --scale.
+    Png,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
@@ -57,8 +69,21 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     match args.to {
         Target::Rust => skeleton(args, &board, Language::Rust),
         Target::Typescript => skeleton(args, &board, Language::TypeScript),
-        // Pictures: `Target::Svg` and `Target::Png` arms go here.
+        Target::Svg => picture(args, squall_export::picture::svg(&board).as_bytes()),
+        Target::Png => {
+            let png = squall_export::picture::png(&board, args.scale)
+                .with_context(|| format!("cannot draw {} as a PNG", args.model.display()))?;
+            picture(args, &png)
+        }
     }
+}
+
+/// Write a picture, whole or not at all.
+fn picture(args: &Args, bytes: &[u8]) -> anyhow::Result<Outcome> {
+    squall_model::write_atomically(&args.out, bytes)
+        .with_context(|| format!("cannot write the picture of {}", args.model.display()))?;
+    tracing::info!("wrote {} ({} bytes)", args.out.display(), bytes.len());
+    Ok(Outcome::Fine)
 }
 
 fn skeleton(args: &Args, board: &squall_model::Board, language: Language) -> anyhow::Result<Outcome> {
