@@ -1,5 +1,6 @@
 //! `squall bench`: how fast Squall is on a large board.
 
+mod export;
 mod generate;
 mod sim;
 
@@ -26,6 +27,7 @@ const TARGET: Duration = Duration::from_secs(1);
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  \
     squall bench check\n  \
+    squall bench export\n  \
     cargo run --release -- bench check --elements 10000 --connections 20000 --runs 5")]
 pub struct Args {
     #[command(subcommand)]
@@ -36,6 +38,7 @@ pub struct Args {
 pub enum Bench {
     Check(CheckArgs),
     Sim(sim::SimArgs),
+    Export(export::ExportArgs),
 }
 
 /// Time `squall check` (load + lint) on a generated board.
@@ -73,6 +76,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     match &args.what {
         Bench::Check(args) => bench_check(args),
         Bench::Sim(args) => sim::run(args),
+        Bench::Export(args) => export::run(args),
     }
 }
 
