@@ -29,6 +29,9 @@ struct Server {
     /// `http://127.0.0.1:PORT`
     base: String,
     token: String,
+    /// The links for participants and viewers `squall serve` prints after the facilitator's.
+    participant_token: String,
+    viewer_token: String,
     model: PathBuf,
     _dir: tempfile::TempDir,
 }
@@ -69,9 +72,12 @@ impl Server {
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
+            let mut reader = BufReader::new(stdout);
+            let mut lines = String::new();
+            for _ in 0..3 {
+                let _ = reader.read_line(&mut lines);
+            }
+            let _ = tx.send(lines);
         });
         let line = match rx.recv_timeout(TIMEOUT) {
             Ok(line) => line,
@@ -80,12 +86,28 @@ impl Server {
                 panic!("squall serve printed no URL within {TIMEOUT:?}: {err}");
             }
         };
-        let url = line.trim();
+        let mut lines = line.lines();
+        let url = lines.next().unwrap_or_default().trim();
         let (base, token) =
             url.split_once("/?token=").unwrap_or_else(|| panic!("not a URL with a token: {url}"));
         assert!(base.starts_with("http://127.0.0.1:"), "{url}");
         assert_eq!(token.len(), 64, "{url}");
-        Server { child, base: base.to_owned(), token: token.to_owned(), model, _dir: dir }
+        let mut link = |role: &str| {
+            let line = lines.next().unwrap_or_default();
+            let rest =
+                line.strip_prefix(&format!("{role}: {base}/?token=")).unwrap_or_else(|| panic!("{line}"));
+            rest.trim().to_owned()
+        };
+        let (participant_token, viewer_token) = (link("participants"), link("viewers"));
+        Server {
+            child,
+            base: base.to_owned(),
+            token: token.to_owned(),
+            participant_token,
+            viewer_token,
+            model,
+            _dir: dir,
+        }
     }
 
     fn agent() -> ureq::Agent {
@@ -101,6 +123,20 @@ impl Server {
     /// POST /api with `body`, authorised by the token in the query.
     fn post(&self, body: &str) -> (u16, Value) {
         self.post_to(&format!("{}/api?token={}", self.base, self.token), body)
+    }
+
+    /// POST /api as a participant (`X-Squall-Participant`) with one of the role tokens.
+    fn post_as(&self, token: &str, participant: &str, body: &Value) -> (u16, Value) {
+        let url = format!("{}/api?token={token}", self.base);
+        let mut response = Self::agent()
+            .post(url)
+            .header("Content-Type", "application/json")
+            .header("X-Squall-Participant", participant)
+            .send(body.to_string())
+            .unwrap();
+        let status = response.status().as_u16();
+        let text = response.body_mut().read_to_string().unwrap();
+        (status, serde_json::from_str(&text).unwrap_or_else(|err| panic!("not JSON ({err}): {text}")))
     }
 
     fn post_to(&self, url: &str, body: &str) -> (u16, Value) {
@@ -127,10 +163,14 @@ impl Server {
     }
 
     fn websocket(&self) -> tungstenite::WebSocket<TcpStream> {
+        self.websocket_with(&self.token)
+    }
+
+    fn websocket_with(&self, token: &str) -> tungstenite::WebSocket<TcpStream> {
         let address = self.base.trim_start_matches("http://");
         let stream = TcpStream::connect(address).unwrap();
         stream.set_read_timeout(Some(TIMEOUT)).unwrap();
-        let url = format!("ws://{address}/ws?token={}", self.token);
+        let url = format!("ws://{address}/ws?token={token}");
         let (socket, _) = tungstenite::client(url, stream).unwrap();
         socket
     }
@@ -494,4 +534,67 @@ fn given_a_missing_model_then_serve_exits_2_naming_it() {
     let output = squall().args(["serve", "models/no_such_model.ron"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no_such_model.ron"));
+}
+
+/// Issue 13: the link someone opens decides their role; each participant
+/// undoes their own edits; everyone sees who is here and where they point.
+#[test]
+fn given_a_workshop_when_people_join_by_their_links_then_roles_undo_and_presence_hold() {
+    let server = Server::start(&[]);
+    let add = |name: &str| json!({"type": "edit", "op": {"type": "add_element", "kind": "Event", "name": name, "position": {"x": 10.0, "y": 900.0}}});
+
+    let (status, refused) = server.post_as(&server.viewer_token, "p9", &add("ZzByViewer"));
+    assert_eq!(
+        (status, refused["error"].as_str()),
+        (422, Some("viewers watch the board; they cannot change it"))
+    );
+    assert_eq!(server.post_as(&server.token, "p1", &add("ZzByAnn")).0, 200);
+    assert_eq!(server.post_as(&server.participant_token, "p2", &add("ZzByBob")).0, 200);
+    let (status, undone) = server.post_as(&server.token, "p1", &json!({"type": "undo"}));
+    assert_eq!(status, 200);
+    let names: Vec<&str> = undone["state"]["board"]["elements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["name"].as_str())
+        .filter(|n| n.starts_with("Zz"))
+        .collect();
+    assert_eq!(names, ["ZzByBob"], "Ann's undo took back Ann's sticky only");
+
+    let mut bob = server.websocket_with(&server.participant_token);
+    bob.send(tungstenite::Message::text(r##"{"type": "join", "name": "Bob", "colour": "#00aa00"}"##))
+        .unwrap();
+    let joined = push_of(&mut bob, "joined");
+    assert_eq!(joined["participant"]["role"], "participant");
+    let mut viewer = server.websocket_with(&server.viewer_token);
+    viewer
+        .send(tungstenite::Message::text(r##"{"type": "join", "name": "Vic", "colour": "#123"}"##))
+        .unwrap();
+    push_of(&mut viewer, "joined");
+    bob.send(tungstenite::Message::text(
+        r#"{"type": "update", "cursor": {"x": 120.0, "y": 80.0}, "selection": ["cmd-deposit-money"]}"#,
+    ))
+    .unwrap();
+
+    let started = Instant::now();
+    let bob_seen = loop {
+        let presence = push_of(&mut viewer, "presence");
+        let bob = presence["participants"].as_array().unwrap().iter().find(|p| p["name"] == "Bob").cloned();
+        if let Some(bob) = bob.filter(|b| !b["cursor"].is_null()) {
+            break bob;
+        }
+        assert!(started.elapsed() < TIMEOUT, "the viewer never saw Bob's pointer");
+    };
+    assert_eq!(bob_seen["cursor"], json!({"x": 120.0, "y": 80.0}));
+    assert_eq!(bob_seen["selection"], json!(["cmd-deposit-money"]));
+
+    drop(bob);
+    let started = Instant::now();
+    loop {
+        let presence = push_of(&mut viewer, "presence");
+        if presence["participants"].as_array().unwrap().iter().all(|p| p["name"] != "Bob") {
+            break;
+        }
+        assert!(started.elapsed() < TIMEOUT, "Bob never left");
+    }
 }

@@ -5,6 +5,7 @@
 
 mod connections;
 mod guard;
+mod presence;
 
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -13,14 +14,15 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use anyhow::{Context as _, bail};
+use axum::Extension;
 use axum::Router;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{Utf8Bytes, WebSocketUpgrade};
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::middleware;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use squall_api::{ErrorBody, ErrorKind, FolderWatch, Push, Request, Workspace};
+use squall_api::{ErrorBody, ErrorKind, FolderWatch, LOCAL, Push, Request, Role, Room, Who, Workspace};
 use tokio::sync::broadcast;
 use tower_http::services::{ServeDir, ServeFile};
 
@@ -71,8 +73,11 @@ pub struct Args {
 /// What every request handler shares.
 struct Shared {
     workspace: Mutex<Workspace>,
-    token: guard::Token,
-    pushes: broadcast::Sender<String>,
+    tokens: guard::Tokens,
+    /// Serialised once, shared by every client's socket.
+    pushes: broadcast::Sender<Utf8Bytes>,
+    /// Who is here; apart from the workspace, so a pointer never waits for an edit.
+    room: Mutex<Room>,
     /// Open and save_as stay inside this folder: the model's.
     root: PathBuf,
     /// Locked after the workspace, never while waiting for it.
@@ -84,6 +89,11 @@ impl Shared {
         // A panic while holding the lock leaves a workspace whose every
         // change was all-or-nothing, so it is still usable.
         self.workspace.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn room(&self) -> MutexGuard<'_, Room> {
+        // Plain data, changed all-or-nothing per message: usable after a panic elsewhere.
+        self.room.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn watch(&self) -> MutexGuard<'_, Option<FolderWatch>> {
@@ -101,7 +111,7 @@ impl Shared {
     fn push(&self, push: &Push) {
         if let Ok(text) = serde_json::to_string(push) {
             // No subscriber is not an error: nobody is watching.
-            let _ = self.pushes.send(text);
+            let _ = self.pushes.send(Utf8Bytes::from(text));
         }
     }
 }
@@ -132,8 +142,9 @@ async fn serve(args: &Args, workspace: Workspace, ui: Option<PathBuf>) -> anyhow
     let root = crate::cmd::open::model_dir(&args.model);
     let shared = Arc::new(Shared {
         workspace: Mutex::new(workspace),
-        token: guard::Token::new(address.port())?,
-        pushes: broadcast::channel(64).0,
+        tokens: guard::Tokens::new(address.port())?,
+        pushes: broadcast::channel(256).0,
+        room: Mutex::new(Room::new()),
         root,
         watch: Mutex::new(None),
     });
@@ -148,6 +159,7 @@ async fn serve(args: &Args, workspace: Workspace, ui: Option<PathBuf>) -> anyhow
         }
     })?;
     *shared.watch() = Some(watch);
+    tokio::spawn(presence::tick(Arc::downgrade(&shared)));
     shared.follow(&shared.workspace())?;
 
     let api = Router::new()
@@ -166,7 +178,16 @@ async fn serve(args: &Args, workspace: Workspace, ui: Option<PathBuf>) -> anyhow
     let app = api.merge(files).with_state(Arc::clone(&shared));
 
     let mut out = std::io::stdout().lock();
-    writeln!(out, "http://{address}/?token={}", shared.token.secret()).context("cannot write to stdout")?;
+    // The facilitator's link first: tools (and people) take the first URL.
+    let link = |role| format!("http://{address}/?token={}", shared.tokens.secret(role));
+    // One write: a reader that takes the first line and closes the pipe must not stop the server.
+    let links = format!(
+        "{}\nparticipants: {}\nviewers: {}\n",
+        link(Role::Facilitator),
+        link(Role::Participant),
+        link(Role::Viewer)
+    );
+    out.write_all(links.as_bytes()).context("cannot write to stdout")?;
     out.flush().context("cannot write to stdout")?;
     drop(out);
     if ui.is_none() {
@@ -209,15 +230,21 @@ async fn stopped() {
     }
 }
 
-async fn api(State(shared): State<Arc<Shared>>, body: String) -> Response {
+async fn api(
+    State(shared): State<Arc<Shared>>,
+    Extension(role): Extension<Role>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
     let request = match Request::from_json(&body).and_then(|r| guard::confine(r, &shared.root)) {
         Ok(request) => request,
         Err(err) => return failure(&err),
     };
+    let who = Who { id: participant(&headers), role };
     let handled = tokio::task::spawn_blocking(move || {
         let mut workspace = shared.workspace();
         let before = fingerprint(&workspace);
-        let result = workspace.handle(request);
+        let result = workspace.handle_as(&who, request);
         if result.is_ok() && fingerprint(&workspace) != before {
             shared.push(&Push::Changed { state: Box::new(workspace.state()) });
             if let Err(err) = shared.follow(&workspace) {
@@ -243,31 +270,26 @@ fn fingerprint(workspace: &Workspace) -> (u32, bool, Option<PathBuf>) {
     (workspace.revision(), workspace.is_dirty(), workspace.path().map(Path::to_owned))
 }
 
-async fn ws(State(shared): State<Arc<Shared>>, upgrade: WebSocketUpgrade) -> Response {
+async fn ws(
+    State(shared): State<Arc<Shared>>,
+    Extension(role): Extension<Role>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
     let pushes = shared.pushes.subscribe();
-    upgrade.on_upgrade(move |socket| forward(socket, pushes))
+    upgrade.on_upgrade(move |socket| presence::connect(shared, role, socket, pushes))
 }
 
-/// Send every push to one client until it goes away.
-async fn forward(mut socket: WebSocket, mut pushes: broadcast::Receiver<String>) {
-    loop {
-        tokio::select! {
-            push = pushes.recv() => match push {
-                Ok(text) => {
-                    if socket.send(Message::Text(text.into())).await.is_err() {
-                        break;
-                    }
-                }
-                // A slow client misses pushes, not the latest state: it reloads on the next one.
-                Err(broadcast::error::RecvError::Lagged(_)) => {}
-                Err(broadcast::error::RecvError::Closed) => break,
-            },
-            incoming = socket.recv() => match incoming {
-                Some(Ok(Message::Close(_)) | Err(_)) | None => break,
-                Some(Ok(_)) => {}
-            },
-        }
-    }
+/// The participant a request comes from (`X-Squall-Participant`, the id
+/// `Push::Joined` gave its page): whose undo history it uses. Its role comes
+/// from its token, never from this.
+fn participant(headers: &HeaderMap) -> String {
+    headers
+        .get("x-squall-participant")
+        .and_then(|value| value.to_str().ok())
+        .filter(|id| {
+            (1..=40).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+        .map_or_else(|| LOCAL.to_owned(), str::to_owned)
 }
 
 async fn no_ui() -> Html<&'static str> {

@@ -10,71 +10,82 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use squall_api::{ElementPatch, ErrorBody, Op, Request as ApiRequest, confine};
+use squall_api::{ElementPatch, ErrorBody, Op, Request as ApiRequest, Role, confine};
 
 use super::Shared;
 
-/// The server's secret, and the cookie a page loaded with it gets, so the
-/// files that page asks for (scripts, styles) need not carry it.
+/// The server's secrets, one per role, and the cookie a page loaded with
+/// one gets, so the files that page asks for (scripts, styles) need not
+/// carry it. The link someone opens decides their role.
 #[derive(Debug)]
-pub struct Token {
-    secret: String,
+pub struct Tokens {
+    secrets: [(Role, String); 3],
     /// Named after the port: two servers on one machine would otherwise
     /// overwrite each other's cookie (cookies ignore ports).
     cookie: String,
 }
 
-impl Token {
-    /// 32 random bytes from the operating system, as hex.
-    pub fn new(port: u16) -> anyhow::Result<Token> {
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).map_err(|err| anyhow::anyhow!("cannot make an access token: {err}"))?;
-        Ok(Token {
-            secret: bytes.iter().map(|b| format!("{b:02x}")).collect(),
+impl Tokens {
+    /// 32 random bytes from the operating system per role, as hex.
+    pub fn new(port: u16) -> anyhow::Result<Tokens> {
+        let secret = || -> anyhow::Result<String> {
+            let mut bytes = [0u8; 32];
+            getrandom::fill(&mut bytes)
+                .map_err(|err| anyhow::anyhow!("cannot make an access token: {err}"))?;
+            Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+        };
+        Ok(Tokens {
+            secrets: [
+                (Role::Facilitator, secret()?),
+                (Role::Participant, secret()?),
+                (Role::Viewer, secret()?),
+            ],
             cookie: format!("squall_{port}"),
         })
     }
 
-    pub fn secret(&self) -> &str {
-        &self.secret
+    pub fn secret(&self, role: Role) -> &str {
+        self.secrets.iter().find(|(r, _)| *r == role).map_or("", |(_, secret)| secret.as_str())
     }
 
-    /// Compared in constant time.
-    fn matches(&self, given: &str) -> bool {
-        let expected = self.secret.as_bytes();
-        given.len() == expected.len()
-            && given.bytes().zip(expected).fold(0u8, |differ, (a, b)| differ | (a ^ b)) == 0
+    /// The role whose secret `given` is, compared in constant time.
+    fn role_of(&self, given: &str) -> Option<Role> {
+        self.secrets.iter().find(|(_, secret)| same(given, secret)).map(|(role, _)| *role)
     }
 
-    /// The token of the query (`?token=`) or of an `Authorization: Bearer` header.
-    fn given(&self, request: &Request) -> bool {
+    /// The role of the query's token (`?token=`) or of an `Authorization: Bearer` header.
+    fn given(&self, request: &Request) -> Option<(Role, String)> {
         let in_query = request
             .uri()
             .query()
             .into_iter()
             .flat_map(|query| query.split('&'))
-            .filter_map(|pair| pair.strip_prefix("token="))
-            .any(|given| self.matches(given));
+            .filter_map(|pair| pair.strip_prefix("token="));
         let bearer = header_text(request.headers(), header::AUTHORIZATION)
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .is_some_and(|given| self.matches(given));
-        in_query || bearer
+            .and_then(|value| value.strip_prefix("Bearer "));
+        in_query.chain(bearer).find_map(|given| Some((self.role_of(given)?, given.to_owned())))
     }
 
-    fn in_cookie(&self, headers: &HeaderMap) -> bool {
+    fn in_cookie(&self, headers: &HeaderMap) -> Option<Role> {
         headers
             .get_all(header::COOKIE)
             .iter()
             .filter_map(|value| value.to_str().ok())
             .flat_map(|value| value.split(';'))
             .filter_map(|pair| pair.trim().split_once('='))
-            .any(|(name, value)| name == self.cookie && self.matches(value))
+            .filter(|(name, _)| *name == self.cookie)
+            .find_map(|(_, value)| self.role_of(value))
     }
 
-    fn set_cookie(&self) -> Option<HeaderValue> {
-        HeaderValue::from_str(&format!("{}={}; HttpOnly; SameSite=Strict; Path=/", self.cookie, self.secret))
-            .ok()
+    fn set_cookie(&self, secret: &str) -> Option<HeaderValue> {
+        HeaderValue::from_str(&format!("{}={secret}; HttpOnly; SameSite=Strict; Path=/", self.cookie)).ok()
     }
+}
+
+fn same(given: &str, secret: &str) -> bool {
+    let expected = secret.as_bytes();
+    given.len() == expected.len()
+        && given.bytes().zip(expected).fold(0u8, |differ, (a, b)| differ | (a ^ b)) == 0
 }
 
 fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
@@ -82,18 +93,20 @@ fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
 }
 
 /// The API and the WebSocket: the token in the query or a bearer header,
-/// checked before the body is read.
-pub async fn api_token(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
-    if !shared.token.given(&request) {
+/// checked before the body is read. The handlers find the role it gives in
+/// the request's extensions.
+pub async fn api_token(State(shared): State<Arc<Shared>>, mut request: Request, next: Next) -> Response {
+    let Some((role, _)) = shared.tokens.given(&request) else {
         return unauthorized();
-    }
+    };
+    request.extensions_mut().insert(role);
     next.run(request).await
 }
 
-/// The UI's files: the token, or the cookie a page loaded with it was given.
+/// The UI's files: a token, or the cookie a page loaded with one was given.
 pub async fn file_token(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
-    let by_token = shared.token.given(&request);
-    if !by_token && !shared.token.in_cookie(request.headers()) {
+    let by_token = shared.tokens.given(&request);
+    if by_token.is_none() && shared.tokens.in_cookie(request.headers()).is_none() {
         return (
             StatusCode::UNAUTHORIZED,
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -102,7 +115,9 @@ pub async fn file_token(State(shared): State<Arc<Shared>>, request: Request, nex
             .into_response();
     }
     let mut response = next.run(request).await;
-    if by_token && let Some(cookie) = shared.token.set_cookie() {
+    if let Some((_, secret)) = by_token
+        && let Some(cookie) = shared.tokens.set_cookie(&secret)
+    {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response
