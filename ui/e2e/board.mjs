@@ -84,7 +84,7 @@ export async function boardSuite(browser) {
     await shot('03-renamed');
 
     await check('the properties panel shows the selected command with its fields', async () => {
-      await sticky('cmd-deposit-money').locator('.sticky-kind').click();
+      await sticky('cmd-deposit-money').locator('.sticky-name').click();
       await page.waitForSelector('.properties .fields-editor');
       const rows = await page.locator('.fields-editor .field-row:not(.field-blank)').count();
       expect(rows === 2, `DepositMoney shows ${rows} field rows`);
@@ -206,7 +206,7 @@ export async function boardSuite(browser) {
 
     await check('Ctrl+D duplicates the selection and Delete removes the copy', async () => {
       const count = await stickyCount();
-      await sticky('pol-ceo-bonus').locator('.sticky-kind').click();
+      await sticky('pol-ceo-bonus').locator('.sticky-name').click();
       await page.keyboard.press('Control+d');
       await page.waitForFunction((n) => document.querySelectorAll('.react-flow__node.sticky-node').length === n + 1, count, { timeout: 5000 });
       // The push of the new state may come before the answer that names the copy.
@@ -232,8 +232,8 @@ export async function boardSuite(browser) {
     await check('shift-click selects several stickies, and dragging them is one undo step', async () => {
       await fit();
       await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
-      await sticky('cmd-open-account').locator('.sticky-kind').click();
-      await sticky('evt-account-opened').locator('.sticky-kind').click({ modifiers: ['Shift'] });
+      await sticky('cmd-open-account').locator('.sticky-name').click();
+      await sticky('evt-account-opened').locator('.sticky-name').click({ modifiers: ['Shift'] });
       const heading = await page.locator('.properties h2').innerText();
       expect(heading === '2 selected', `the panel reads "${heading}"`);
       const before = [await transformOf('cmd-open-account'), await transformOf('evt-account-opened')];
@@ -294,7 +294,7 @@ export async function boardSuite(browser) {
 
     await check('resizing a sticky by its corner is sent to the backend and undoable', async () => {
       await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
-      await sticky('cmd-change-owner').locator('.sticky-kind').click();
+      await sticky('cmd-change-owner').locator('.sticky-name').click();
       const before = await widthOf('cmd-change-owner');
       const corner = await sticky('cmd-change-owner').locator('.react-flow__resize-control.bottom.right').first().boundingBox();
       await page.mouse.move(corner.x + corner.width / 2, corner.y + corner.height / 2);
@@ -312,7 +312,7 @@ export async function boardSuite(browser) {
 
     await check('the properties panel edits fields and tags, each confirmed change one undo step', async () => {
       await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
-      await sticky('cmd-deposit-money').locator('.sticky-kind').click();
+      await sticky('cmd-deposit-money').locator('.sticky-name').click();
       const type = page.locator('.fields-editor .field-row').nth(1).locator('input').nth(1);
       await type.fill('int');
       await type.press('Enter');
@@ -341,7 +341,7 @@ export async function boardSuite(browser) {
         await other.goto(url);
         await other.waitForSelector('.react-flow__node[data-id="cmd-open-account"] .sticky-name', { timeout: 15_000 });
         await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
-        await sticky('cmd-open-account').locator('.sticky-kind').click();
+        await sticky('cmd-open-account').locator('.sticky-name').click();
         const name = page.locator('.prop-row', { hasText: 'Name' }).locator('input');
         await name.fill('OpenBankAccount');
         await name.press('Enter');

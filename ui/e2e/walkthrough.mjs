@@ -87,7 +87,7 @@ export async function walkthroughSuite(browser) {
 
     const byName = (name) => page.locator('.react-flow__node.sticky-node', { has: page.locator('.sticky-name', { hasText: new RegExp(`^${name}$`) }) });
     const pick = async (name) => {
-      await byName(name).locator('.sticky-kind').click();
+      await byName(name).locator('.sticky-name').click();
       await page.waitForFunction((n) => document.querySelector('.properties .prop-row input')?.value === n, name, { timeout: 5000 });
     };
     const blank = () => page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
@@ -206,7 +206,7 @@ export async function walkthroughSuite(browser) {
       await page.locator('[data-testid=mode-run]').click();
       await page.waitForSelector('[data-testid=run-bar]', { timeout: 10_000 });
       const submit = async (command, values) => {
-        await byName(command).locator('.sticky-kind').click();
+        await byName(command).locator('.sticky-name').click();
         await page.waitForSelector('[data-testid=command-form]', { timeout: 5000 });
         for (const [field, value] of Object.entries(values)) await page.locator(`[data-field="${field}"] input`).fill(value);
         await page.locator('[data-testid=submit-play]').click();

@@ -40,7 +40,7 @@ import { useFarDrag } from './useFarDrag';
 import { useWorkspace, type WorkspaceView } from './useWorkspace';
 import { BoardMap } from './BoardMap';
 import { FarCanvas } from './FarCanvas';
-import { FAR_STICKIES, seenFromFar } from './zoom';
+import { FAR_STICKIES, seenFromFar, showsDetails } from './zoom';
 import { RunMarksContext } from '../run/marks';
 import { RunBar } from '../run/RunBar';
 import { RunLeft, RunRight } from '../run/RunPanels';
@@ -57,7 +57,8 @@ const snap = (v: number) => Math.round(v / GRID) * GRID;
 const DEFAULT_EDGE_OPTIONS = { markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 } };
 const SNAP_GRID: [number, number] = [GRID, GRID];
 const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
-const FIT_PADDING = 0.08;
+// Little to spare, so a fitted board is as large as it can be: names are read from the fit zoom in workshops.
+const FIT_PADDING = 0.04;
 const NO_EDGES: ArrowEdge[] = [];
 const PRO_OPTIONS = { hideAttribution: true };
 
@@ -101,6 +102,8 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
   const seenFar = useStore(seenFromFar);
   // An exported picture shows every sticky as itself, however far out.
   const [exporting, setExporting] = useState(false);
+  // Changes only when the zoom crosses DETAIL_ZOOM: below it stickies show their names alone, written large.
+  const detailed = useStore(showsDetails) || exporting;
   // Until the board is first fitted to the window it is seen from xyflow's
   // default zoom; drawing it from there would draw stickies to throw away.
   const [placed, setPlaced] = useState(false);
@@ -617,6 +620,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
             ) : null}
             <RunMarksContext.Provider value={running ? run.marks : null}>
             <ReactFlow<BoardNode, ArrowEdge>
+              className={detailed ? undefined : 'names-only'}
               nodes={shownNodes}
               edges={shownEdges}
               nodeTypes={nodeTypes}

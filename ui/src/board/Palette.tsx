@@ -13,6 +13,8 @@ export function Palette({ kinds, last, onPick }: { kinds: KindInfo[]; last: Kind
           type="button"
           className={`palette-item${k.kind === last ? ' palette-last' : ''}`}
           title={`Add ${k.label.toLowerCase()} (${k.shortcut}); or drag it onto the board`}
+          // A narrow window hides the word; the button is still named by it.
+          aria-label={k.label}
           draggable
           onDragStart={(e) => {
             e.dataTransfer.setData(DRAG_KIND, k.kind);

@@ -10,6 +10,7 @@ import { markClasses, StickyMarks } from '../run/StickyMarks';
 import { useBoardActions } from './actions';
 import { formatFieldType } from './fields';
 import { worstSeverity, type FrameNode, type StickyNode } from './mapping';
+import { cachedNameSizes, type Details } from './nameFit';
 import { titleScale } from './zoom';
 
 const SIDES = [Position.Top, Position.Right, Position.Bottom, Position.Left];
@@ -76,6 +77,17 @@ function BreakableName({ name }: { name: string }) {
   );
 }
 
+/** What a sticky shows besides its name, for the room the name has up close. */
+function detailsOf(element: StickyNode['data']['element']): Details {
+  return {
+    kind: element.kind,
+    fields: element.fields?.length ?? 0,
+    meta: Boolean(element.script || element.key || element.resolved),
+    tags: (element.tags?.length ?? 0) > 0,
+    text: element.kind === 'Note' && Boolean(element.description),
+  };
+}
+
 export function camelParts(name: string): string[] {
   return name.split(/(?<=[a-z0-9])(?=[A-Z])/);
 }
@@ -91,12 +103,15 @@ function Badge({ problems }: { problems: StickyNode['data']['problems'] }) {
   );
 }
 
-function Sticky({ id, data, selected, children }: NodeProps<StickyNode> & { children?: ReactNode }) {
+function Sticky({ id, data, selected, width, height, children }: NodeProps<StickyNode> & { children?: ReactNode }) {
   const actions = useBoardActions();
   const { element, info, colour, problems, editing, hit } = data;
   // Run mode's marks (counts, lights, refusals); none in Design mode.
   const mark = useStickyMark(id);
-  const style = { '--sticky-colour': colour } as CSSProperties;
+  const box = { width: width ?? info.default_size.width, height: height ?? info.default_size.height };
+  // The stylesheet picks one of the two as the zoom crosses DETAIL_ZOOM (`.names-only`), without drawing the sticky again.
+  const sizes = cachedNameSizes(element.name.length > 0 ? element.name : 'unnamed', box, detailsOf(element));
+  const style = { '--sticky-colour': colour, '--name-near': `${sizes.near}px`, '--name-far': `${sizes.far}px` } as CSSProperties;
   const classes = ['sticky', `sticky-${element.kind}`, hit ? 'sticky-hit' : '', selected ? 'sticky-selected' : '', markClasses(mark)]
     .filter(Boolean)
     .join(' ');

@@ -17,8 +17,22 @@ export const FAR_STICKIES = 300;
 /** Whether the board is seen from far (a selector for xyflow's store). */
 export const seenFromFar = (s: ReactFlowState): boolean => s.transform[2] < FAR_ZOOM;
 
-/** Below this zoom a frame's title grows, to stay about as large on screen. */
-export const TITLE_ZOOM = 0.8;
+/**
+ * Below this zoom a sticky's details (its kind, fields, key, tags: 10–11 px
+ * text) are under 8 px on screen, so stickies show only their names, written
+ * as large as the sticky allows (nameFit.ts).
+ */
+export const DETAIL_ZOOM = 0.75;
+
+/** Whether the board is close enough to read stickies' details (a selector for xyflow's store). */
+export const showsDetails = (s: ReactFlowState): boolean => s.transform[2] >= DETAIL_ZOOM;
+
+/**
+ * Below this zoom a frame's title grows, to stay about as large on screen
+ * (15 px × 1.2: a bounded context's name reads at 18 px or so from far, a
+ * little larger than the stickies' names).
+ */
+export const TITLE_ZOOM = 1.2;
 
 /**
  * How much a frame's title grows so it stays readable from far: 1 up close,
