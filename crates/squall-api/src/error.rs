@@ -51,6 +51,10 @@ pub enum Error {
     /// does not compile, with file:line:col, or the board's errors).
     #[error("the board cannot run: {0}")]
     CannotRun(String),
+    /// The board could not be drawn: a scale that is not a positive
+    /// number, or no fonts on the system for a PNG's text.
+    #[error(transparent)]
+    Picture(#[from] squall_export::picture::PictureError),
 }
 
 /// The broad class of an error, for transports that need a status code.
@@ -83,6 +87,8 @@ impl Error {
             }
             Error::Save(_) | Error::Io { .. } => ErrorKind::Io,
             Error::CannotRun(_) => ErrorKind::Conflict,
+            Error::Picture(squall_export::picture::PictureError::Scale(_)) => ErrorKind::BadRequest,
+            Error::Picture(_) => ErrorKind::Io,
             Error::Sim(error) => sim_kind(error),
             Error::Store(error) => store_kind(error),
         }

@@ -16,6 +16,7 @@ pub mod confine;
 mod error;
 mod history;
 mod ops;
+mod picture;
 mod presence;
 mod recovery;
 mod request;
@@ -27,6 +28,7 @@ mod workspace;
 
 pub use error::{Error, ErrorKind};
 pub use history::DEFAULT_UNDO_LIMIT;
+pub use picture::{DEFAULT_SCALE, Picture, PictureFormat};
 pub use presence::{LOCAL, Participant, PresenceMessage, Role, Room, View, Who};
 pub use request::{ElementPatch, GroupPatch, Move, Op, Request};
 pub use response::{

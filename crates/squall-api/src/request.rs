@@ -8,6 +8,7 @@ use squall_model::{Connection, Element, Field, GroupKind, Id, Kind, Point, Scena
 use ts_rs::TS;
 
 use crate::Error;
+use crate::picture::PictureFormat;
 use crate::run::RunRequest;
 
 /// One request to the workspace, as JSON: `{"type": "get_state"}`,
@@ -105,6 +106,14 @@ pub enum Request {
     /// Something about the board's run: submit, step, look, travel, branch.
     Run {
         request: RunRequest,
+    },
+    /// The board as a picture, as `squall export --to svg|png` draws it: a
+    /// PNG at `scale` pixels per board pixel (2 when absent; a huge board
+    /// is drawn smaller).
+    Picture {
+        format: PictureFormat,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scale: Option<f32>,
     },
 }
 

@@ -9,6 +9,7 @@ use ts_rs::TS;
 
 use crate::presence::Participant;
 
+use crate::picture::Picture;
 use crate::run::{RunAnswer, RunStatus};
 use crate::script::ScriptInfo;
 
@@ -60,6 +61,10 @@ pub enum Response {
     /// The answer to a run request.
     Run {
         answer: RunAnswer,
+    },
+    /// The answer to picture.
+    Picture {
+        picture: Box<Picture>,
     },
 }
 

@@ -191,6 +191,9 @@ impl Workspace {
             Request::CheckScript { id, text } => self.read_script(&id, Some(&text)),
             Request::WriteScript { id, text } => self.write_script(&id, &text),
             Request::Run { request } => self.run(request),
+            Request::Picture { format, scale } => {
+                Ok(Response::Picture { picture: Box::new(crate::picture::draw(&self.board, format, scale)?) })
+            }
             Request::Lock { locked } => {
                 self.locked = locked;
                 Ok(self.state_response())
@@ -571,7 +574,8 @@ fn may(who: &Who, locked: bool, request: &Request) -> Result<(), Error> {
         | Request::Search { .. }
         | Request::CheckFile
         | Request::ReadScript { .. }
-        | Request::CheckScript { .. } => true,
+        | Request::CheckScript { .. }
+        | Request::Picture { .. } => true,
         Request::Run { request } => !request.moves(),
         _ => false,
     };

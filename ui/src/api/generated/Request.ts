@@ -2,10 +2,11 @@
 import type { Id } from "./Id";
 import type { Kind } from "./Kind";
 import type { Op } from "./Op";
+import type { PictureFormat } from "./PictureFormat";
 import type { RunRequest } from "./RunRequest";
 
 /**
  * One request to the workspace, as JSON: `{"type": "get_state"}`,
  * `{"type": "edit", "op": {"type": "connect", "from": "…", "to": "…"}}`.
  */
-export type Request = { "type": "get_state" } | { "type": "open", path: string, discard?: boolean, } | { "type": "new", name: string, discard?: boolean, } | { "type": "reload", discard?: boolean, } | { "type": "save" } | { "type": "save_as", path: string, } | { "type": "edit", op: Op, } | { "type": "undo" } | { "type": "redo" } | { "type": "lock", locked: boolean, } | { "type": "grammar" } | { "type": "judge_connection", from_kind: Kind, to_kind: Kind, } | { "type": "search", query: string, } | { "type": "check_file" } | { "type": "write_recovery" } | { "type": "take_recovery" } | { "type": "discard_recovery" } | { "type": "create_script", id: Id, } | { "type": "read_script", id: Id, } | { "type": "check_script", id: Id, text: string, } | { "type": "write_script", id: Id, text: string, } | { "type": "run", request: RunRequest, };
+export type Request = { "type": "get_state" } | { "type": "open", path: string, discard?: boolean, } | { "type": "new", name: string, discard?: boolean, } | { "type": "reload", discard?: boolean, } | { "type": "save" } | { "type": "save_as", path: string, } | { "type": "edit", op: Op, } | { "type": "undo" } | { "type": "redo" } | { "type": "lock", locked: boolean, } | { "type": "grammar" } | { "type": "judge_connection", from_kind: Kind, to_kind: Kind, } | { "type": "search", query: string, } | { "type": "check_file" } | { "type": "write_recovery" } | { "type": "take_recovery" } | { "type": "discard_recovery" } | { "type": "create_script", id: Id, } | { "type": "read_script", id: Id, } | { "type": "check_script", id: Id, text: string, } | { "type": "write_script", id: Id, text: string, } | { "type": "run", request: RunRequest, } | { "type": "picture", format: PictureFormat, scale?: number | null, };

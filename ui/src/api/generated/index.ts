@@ -46,6 +46,8 @@ export * from "./Op";
 export * from "./Origin";
 export * from "./Outcome";
 export * from "./Participant";
+export * from "./Picture";
+export * from "./PictureFormat";
 export * from "./Point";
 export * from "./PresenceMessage";
 export * from "./Push";
