@@ -3,6 +3,7 @@
 mod export;
 mod generate;
 mod sim;
+mod workshop;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -39,6 +40,7 @@ pub enum Bench {
     Check(CheckArgs),
     Sim(sim::SimArgs),
     Export(export::ExportArgs),
+    Workshop(workshop::WorkshopArgs),
 }
 
 /// Time `squall check` (load + lint) on a generated board.
@@ -77,6 +79,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         Bench::Check(args) => bench_check(args),
         Bench::Sim(args) => sim::run(args),
         Bench::Export(args) => export::run(args),
+        Bench::Workshop(args) => workshop::run(args),
     }
 }
 

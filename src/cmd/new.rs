@@ -122,7 +122,7 @@ fn empty_board(name: &str) -> Board {
 }
 
 /// The bank-account example, renamed, with its scripts under `scripts/NAME/`.
-fn bank_account_board(name: &str) -> anyhow::Result<Board> {
+pub(crate) fn bank_account_board(name: &str) -> anyhow::Result<Board> {
     let mut board = squall_model::parse(BANK_ACCOUNT_MODEL, "the bank-account template")
         .context("the built-in bank-account template does not load; this is a bug in squall")?;
     board.name = name.to_owned();
