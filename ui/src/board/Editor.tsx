@@ -35,6 +35,8 @@ import { ElementProperties, GroupProperties } from './Properties';
 import { SearchBar } from './SearchBar';
 import { copySelection, documentTitle, fileLabel, isTyping, keepHit, movesForDrag, nextHit, pasteOffset, type Clipboard } from './selection';
 import { Toasts } from './Toasts';
+import { ArrangeBar } from './Arrange';
+import { useArrange } from './useArrange';
 import { useCanvasModel } from './useCanvasModel';
 import { useFarDrag } from './useFarDrag';
 import { useWorkspace, type WorkspaceView } from './useWorkspace';
@@ -466,6 +468,12 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
 
   const connecting = useConnecting(board, catalog, ws);
 
+  // After the whole board is tidied it may be wider than before: show all of it.
+  const onTidied = useCallback((scope: { frames: Id[] }) => {
+    if (scope.frames.length === 0) setTimeout(() => void flow.fitView({ padding: FIT_PADDING, duration: 300 }), 100);
+  }, [flow]);
+  const arranging = useArrange(board, catalog, selectedNodes, ws, onTidied);
+
   const onDoubleClick = useCallback(
     (e: ReactMouseEvent) => {
       const target = e.target as HTMLElement;
@@ -559,6 +567,9 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
           onUndo={undo}
           onRedo={redo}
           onFrame={() => void addFrame()}
+          onTidy={() => void arranging.tidyUp()}
+          tidying={arranging.tidying}
+          tidyTitle={arranging.tidyTitle}
           onFind={() => setSearch((s) => ({ ...s, open: true }))}
           onFit={() => void fitBoard(300)}
           onExport={(format) => void exportImage(format)}
@@ -690,6 +701,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
               <div className="properties">
                 <h2>{selectedNodes.length} selected</h2>
                 <p className="prop-note">Drag to move them together; Delete removes them; Ctrl+D duplicates.</p>
+                <ArrangeBar count={selectedNodes.length} onArrange={arranging.arrangeSelection} />
               </div>
             ) : (
               <div className="properties help">

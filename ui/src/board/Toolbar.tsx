@@ -18,6 +18,10 @@ interface ToolbarProps {
   onUndo(): void;
   onRedo(): void;
   onFrame(): void;
+  /** Lay the board, or the selected bounded contexts, out as a timeline. */
+  onTidy(): void;
+  tidying: boolean;
+  tidyTitle: string;
   onFind(): void;
   onFit(): void;
   onExport(format: ImageFormat): void;
@@ -27,7 +31,7 @@ interface ToolbarProps {
   onMode(mode: Mode): void;
 }
 
-export function Toolbar({ file, boardName, state, link, onSave, onUndo, onRedo, onFrame, onFind, onFit, onExport, exporting, mode, onMode }: ToolbarProps) {
+export function Toolbar({ file, boardName, state, link, onSave, onUndo, onRedo, onFrame, onTidy, tidying, tidyTitle, onFind, onFit, onExport, exporting, mode, onMode }: ToolbarProps) {
   return (
     <header className="toolbar">
       <div className="title">
@@ -73,6 +77,9 @@ export function Toolbar({ file, boardName, state, link, onSave, onUndo, onRedo, 
         </button>
         <button type="button" onClick={onFrame} disabled={mode === 'run'} title="Frame the selection in a new bounded context">
           Context
+        </button>
+        <button type="button" className="tidy-up" onClick={onTidy} disabled={mode === 'run' || tidying} title={tidyTitle}>
+          {tidying ? 'Tidying…' : 'Tidy up'}
         </button>
         <button type="button" onClick={onFind} title="Find (Ctrl+F)">
           Find
