@@ -2,7 +2,7 @@
 // WebSocket for `squall serve`, IPC for the desktop shell) implement it; the
 // rest of the UI never knows which one it has.
 
-import type { Push, Request, Response } from './generated';
+import type { PictureFormat, Push, Request, Response } from './generated';
 
 export type PushHandler = (push: Push) => void;
 
@@ -16,6 +16,12 @@ export interface Api {
   subscribe(onEvent: PushHandler, onStatus?: (status: LinkStatus) => void): () => void;
   /** View actions from a host's menu (the desktop shell's View menu); absent in a browser. */
   views?(onAction: (action: ViewAction) => void): () => void;
+  /**
+   * Save the board's picture through the host's own save dialog (the
+   * desktop shell's, as File ▸ Export does); absent in a browser, which
+   * downloads it. Resolves to the file written, or null if cancelled.
+   */
+  savePicture?(format: PictureFormat): Promise<string | null>;
 }
 
 /** What a host's View menu asks of the canvas. */

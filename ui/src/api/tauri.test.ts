@@ -20,6 +20,22 @@ describe('the Tauri transport', () => {
     expect(response).toEqual({ type: 'file_status', changed: false });
   });
 
+  it('saves a picture through the shell’s export_picture command, which answers with the file written', async () => {
+    const calls: [string, Record<string, unknown>][] = [];
+    const bridge: TauriBridge = {
+      invoke: async (command, args) => {
+        calls.push([command, args]);
+        return '/home/me/bank-account.svg';
+      },
+      listen: async () => () => {},
+    };
+
+    const saved = await new TauriApi(bridge).savePicture('svg');
+
+    expect(calls).toEqual([['export_picture', { format: 'svg' }]]);
+    expect(saved).toBe('/home/me/bank-account.svg');
+  });
+
   it('turns the shell’s error string into an ApiError with that message', async () => {
     const bridge: TauriBridge = { invoke: () => Promise.reject('nothing to undo'), listen: async () => () => {} };
     const err = await new TauriApi(bridge).send({ type: 'undo' }).catch((e: unknown) => e);

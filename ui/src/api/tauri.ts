@@ -1,11 +1,13 @@
 // The desktop shell's transport: the same requests over Tauri's IPC. The
-// shell (src-tauri) exposes one command, `api`, taking `{ request }` and
+// shell (src-tauri) exposes the command `api`, taking `{ request }` and
 // returning the Response (or rejecting with the error's message), and emits
-// every Push as the event `squall:push`. Nothing here imports Tauri: the
-// shell's globals are read at run time, so the browser build stays lean.
+// every Push as the event `squall:push`. Its one other command,
+// `export_picture`, is File ▸ Export: a native save dialog, which a page
+// cannot open. Nothing here imports Tauri: the shell's globals are read at
+// run time, so the browser build stays lean.
 
 import { ApiError, type Api, type LinkStatus, type PushHandler, type ViewAction } from './api';
-import type { Push, Request, Response } from './generated';
+import type { PictureFormat, Push, Request, Response } from './generated';
 
 export interface TauriBridge {
   invoke(command: string, args: Record<string, unknown>): Promise<unknown>;
@@ -33,6 +35,15 @@ export class TauriApi implements Api {
 
   subscribe(onEvent: PushHandler, onStatus?: (status: LinkStatus) => void): () => void {
     return this.listen(PUSH_EVENT, (payload) => onEvent(payload as Push), () => onStatus?.('open'));
+  }
+
+  /** The shell's `export_picture` command: its save dialog, then the file written (null if cancelled). */
+  async savePicture(format: PictureFormat): Promise<string | null> {
+    try {
+      return (await this.bridge.invoke('export_picture', { format })) as string | null;
+    } catch (err) {
+      throw new ApiError(typeof err === 'string' ? err : err instanceof Error ? err.message : String(err));
+    }
   }
 
   views(onAction: (action: ViewAction) => void): () => void {

@@ -12,24 +12,23 @@ import {
   useReactFlow,
   getNodesBounds,
   useStore,
-  type Node,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from 'react';
 import type { Api } from '../api/api';
-import type { Diagnostic, Id, Kind, Point, SearchHit, State } from '../api/generated';
+import type { Diagnostic, Id, Kind, PictureFormat, Point, SearchHit, State } from '../api/generated';
 import * as req from '../api/requests';
 import { stateOf } from '../api/requests';
 import { edgeTypes } from './ArrowEdge';
 import { ConnectionLine, VerdictContext } from './ConnectionLine';
 import { BoardActionsContext, type BoardActions } from './actions';
 import type { Catalog } from './catalog';
-import { download, fileSlug, renderBoard, type ImageFormat } from './exportImage';
 import { frameAround, groupAt, stickyAt, type Rect } from './geometry';
 import { Banners, Toolbar } from './Toolbar';
 import { LintPanel } from './LintPanel';
 import { useConnecting } from './useConnecting';
 import type { ArrowEdge, BoardNode } from './mapping';
 import { nodeTypes, spaced } from './nodes';
+import { exportPicture, fileSlug } from './picture';
 import { DRAG_KIND, Palette } from './Palette';
 import { ElementProperties, GroupProperties } from './Properties';
 import { SearchBar } from './SearchBar';
@@ -102,14 +101,14 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
   const flow = useReactFlow<BoardNode, ArrowEdge>();
   // Changes only when the zoom crosses FAR_ZOOM, so panning does not redraw the editor.
   const seenFar = useStore(seenFromFar);
-  // An exported picture shows every sticky as itself, however far out.
+  // A picture is being drawn (by the backend): the export buttons wait.
   const [exporting, setExporting] = useState(false);
   // Changes only when the zoom crosses DETAIL_ZOOM: below it stickies show their names alone, written large.
-  const detailed = useStore(showsDetails) || exporting;
+  const detailed = useStore(showsDetails);
   // Until the board is first fitted to the window it is seen from xyflow's
   // default zoom; drawing it from there would draw stickies to throw away.
   const [placed, setPlaced] = useState(false);
-  const far = state.board.elements.length >= FAR_STICKIES && (seenFar || !placed) && !exporting;
+  const far = state.board.elements.length >= FAR_STICKIES && (seenFar || !placed);
   const [editing, setEditing] = useState<Id | null>(null);
   const [lastKind, setLastKind] = useState<Kind>(() => catalog.kinds.find((k) => k.kind === 'Event')?.kind ?? catalog.kinds[0]?.kind ?? 'Note');
   const [search, setSearch] = useState<SearchState>(closedSearch);
@@ -276,31 +275,19 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
   }, [board.name, state.path, ws]);
 
   const exportImage = useCallback(
-    async (format: ImageFormat) => {
-      const el = wrapper.current?.querySelector<HTMLElement>('.react-flow__viewport');
-      if (!el || exporting) return;
-      // Only visible nodes are in the page, and from far none: show them all, as themselves, while the picture is taken.
-      const before = flow.getViewport();
+    async (format: PictureFormat) => {
+      if (exporting) return;
       setExporting(true);
-      if (board.elements.length >= FAR_STICKIES) {
-        ws.toast(`Drawing ${board.elements.length.toLocaleString('en')} stickies as a picture: this takes a while on a board this big.`, 'info');
-      }
-      const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-      await frames();
-      await fitBoard(0);
-      await new Promise((r) => setTimeout(r, 50));
-      await frames();
       try {
-        const url = await renderBoard(el, flow.getNodes() as Node[], format);
-        download(url, `${fileSlug(board.name)}.${format}`);
+        const saved = await exportPicture(api, format);
+        if (saved) ws.toast(`Exported ${saved}`, 'info');
       } catch (err) {
         ws.toast(`Export failed: ${err instanceof Error ? err.message : String(err)}`);
       } finally {
         setExporting(false);
-        void flow.setViewport(before);
       }
     },
-    [board.elements.length, board.name, exporting, fitBoard, flow, ws],
+    [api, exporting, ws],
   );
 
   // ---- search ---------------------------------------------------------------
@@ -601,7 +588,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
             <RunLeft run={run} board={board} pick={runMode.pick} onPick={pickInRun} onOpenScript={openScript} />
           )}
           <div
-            className={['canvas', exporting ? 'exporting' : '', running ? 'canvas-running' : ''].filter(Boolean).join(' ')}
+            className={running ? 'canvas canvas-running' : 'canvas'}
             ref={wrapper}
             onDoubleClick={onDoubleClick}
             onPointerDownCapture={onFarPointerDown}

@@ -2,9 +2,8 @@
 // banners that ask for a decision (a recovery to restore, a file changed on disk).
 
 import type { LinkStatus } from '../api/api';
-import type { RecoveryOffer, State } from '../api/generated';
+import type { PictureFormat, RecoveryOffer, State } from '../api/generated';
 import type { Mode } from '../run/mode';
-import type { ImageFormat } from './exportImage';
 
 /** Design mode edits the board; Run mode runs it (the board is read-only meanwhile). */
 export type { Mode };
@@ -24,7 +23,7 @@ interface ToolbarProps {
   tidyTitle: string;
   onFind(): void;
   onFit(): void;
-  onExport(format: ImageFormat): void;
+  onExport(format: PictureFormat): void;
   /** A picture is being drawn: the export buttons wait. */
   exporting: boolean;
   mode: Mode;
@@ -87,12 +86,15 @@ export function Toolbar({ file, boardName, state, link, onSave, onUndo, onRedo, 
         <button type="button" onClick={onFit} title="Show the whole board">
           Fit
         </button>
-        <button type="button" onClick={() => onExport('png')} title={exporting ? 'Exporting…' : 'Export the board as PNG'} disabled={exporting} aria-busy={exporting}>
-          PNG
-        </button>
-        <button type="button" onClick={() => onExport('svg')} title={exporting ? 'Exporting…' : 'Export the board as SVG'} disabled={exporting} aria-busy={exporting}>
-          SVG
-        </button>
+        <span className="export" role="group" aria-label="Export">
+          <span className="export-label">Export</span>
+          <button type="button" onClick={() => onExport('svg')} title={exporting ? 'Exporting…' : 'Export the board as SVG: any browser, ImageMagick or Inkscape shows it'} disabled={exporting} aria-busy={exporting}>
+            SVG
+          </button>
+          <button type="button" onClick={() => onExport('png')} title={exporting ? 'Exporting…' : 'Export the board as a PNG picture'} disabled={exporting} aria-busy={exporting}>
+            PNG
+          </button>
+        </span>
       </div>
       <div className={`link link-${link}`} title="Live updates from squall serve">
         {link === 'open' ? 'live' : link === 'connecting' ? 'connecting…' : 'offline'}
