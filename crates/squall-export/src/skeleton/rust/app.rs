@@ -7,6 +7,9 @@ use squall_model::Kind;
 use crate::skeleton::plan::{Behaviour, Plan};
 use crate::skeleton::source::Source;
 
+/// Lines are broken past this column, as rustfmt does.
+const WIDTH: usize = 100;
+
 pub fn generate(plan: &Plan<'_>) -> String {
     let mut body = Source::new();
     body.line(0, RUN);
@@ -29,7 +32,12 @@ pub fn generate(plan: &Plan<'_>) -> String {
     react(&mut body, plan, true);
     body.line(0, "}");
     let mut body = body.finish();
-    if body.contains("key_of(&") {
+    if body.contains("instance_key(") {
+        body.push('\n');
+        body.push_str(INSTANCE_KEY);
+        body.push('\n');
+    }
+    if body.contains("key_of(") {
         body.push('\n');
         body.push_str(KEY_OF);
         body.push('\n');
@@ -45,22 +53,19 @@ pub fn generate(plan: &Plan<'_>) -> String {
         src.line(0, "use std::collections::VecDeque;");
     }
     src.blank();
-    let mut uses: Vec<&str> =
-        plan.contexts.iter().map(|c| c.module.as_str()).filter(|m| mentions_module(&body, m)).collect();
+    let mut uses: Vec<&str> = plan
+        .contexts
+        .iter()
+        .map(|c| c.module.as_str())
+        .filter(|m| super::mentions_module(&body, m))
+        .collect();
     uses.extend(["Command", "Event", "Rejection"]);
-    src.line(0, format!("use crate::{{{}}};", uses.join(", ")));
+    src.line(0, super::use_line("crate", &uses).unwrap_or_default());
     src.blank();
     let mut text = src.finish();
     text.push('\n');
     text.push_str(&body);
     text
-}
-
-/// Whether `text` names a path starting at `module` (`banking::…`, not `piggy_banking::…`).
-fn mentions_module(text: &str, module: &str) -> bool {
-    let needle = format!("{module}::");
-    text.match_indices(&needle)
-        .any(|(at, _)| !text[..at].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == ':'))
 }
 
 fn path(plan: &Plan<'_>, behaviour: &Behaviour<'_>) -> String {
@@ -82,10 +87,10 @@ fn app_struct(src: &mut Source, plan: &Plan<'_>) {
             Kind::ReadModel => {
                 match &behaviour.element.key {
                     Some(key) => {
-                        src.line(1, format!("/// `{}` documents by `{key}`.", behaviour.element.name))
+                        src.line(1, format!("/// `{}` documents by `{key}`.", behaviour.element.name));
                     }
                     None => {
-                        src.line(1, format!("/// The `{}` document, under `all`.", behaviour.element.name))
+                        src.line(1, format!("/// The `{}` document, under `all`.", behaviour.element.name));
                     }
                 }
                 src.line(1, format!("pub {}: BTreeMap<String, {ty}>,", behaviour.app_field));
@@ -100,12 +105,23 @@ fn app_struct(src: &mut Source, plan: &Plan<'_>) {
     src.line(0, "}");
 }
 
-/// `Command::A(_)\n| Command::B(_)` as one pattern, one variant a line.
-fn pattern(src: &mut Source, indent: usize, enum_name: &str, variants: &[&str], end: &str) {
-    for (i, variant) in variants.iter().enumerate() {
-        let bar = if i == 0 { "" } else { "| " };
-        let tail = if i + 1 == variants.len() { end } else { "" };
-        src.line(indent, format!("{bar}{enum_name}::{variant}(_){tail}"));
+/// `Command::A(_) | Command::B(_)` as one pattern: on one line when it fits,
+/// else one variant a line, the others `deeper` levels further in (rustfmt
+/// indents them inside a macro call, not in a match arm).
+fn pattern(src: &mut Source, indent: usize, deeper: usize, enum_name: &str, variants: &[&str], end: &str) {
+    let alternatives: Vec<String> = variants.iter().map(|v| format!("{enum_name}::{v}(_)")).collect();
+    let one_line = format!("{}{end}", alternatives.join(" | "));
+    if indent * 4 + one_line.len() <= WIDTH {
+        src.line(indent, one_line);
+        return;
+    }
+    for (i, alternative) in alternatives.iter().enumerate() {
+        let tail = if i + 1 == alternatives.len() { end } else { "" };
+        if i == 0 {
+            src.line(indent, format!("{alternative}{tail}"));
+        } else {
+            src.line(indent + deeper, format!("| {alternative}{tail}"));
+        }
     }
 }
 
@@ -130,16 +146,25 @@ fn decide(src: &mut Source, plan: &Plan<'_>) {
             continue;
         }
         handled += routed.len();
-        pattern(src, 3, "Command", &routed, " => {");
         let module = path(plan, behaviour);
         let field = &behaviour.app_field;
-        if behaviour.element.kind == Kind::Aggregate {
-            src.line(4, format!("let key = key_of(&command.data(), {module}::KEY).ok_or_else(|| {{"));
-            src.line(5, format!(
-                "Rejection::new(format!(\"{} has no `{{}}` to find its {} by\", command.name(), {module}::KEY))",
-                "{}", behaviour.element.name.replace(['{', '}', '"', '\\'], "")
-            ));
-            src.line(4, "})?;");
+        if behaviour.element.kind != Kind::Aggregate {
+            let call = format!("Ok({module}::on_command(command))");
+            let alternatives: Vec<String> = routed.iter().map(|v| format!("Command::{v}(_)")).collect();
+            let arm = format!("{} => {call},", alternatives.join(" | "));
+            if 12 + arm.len() <= WIDTH {
+                src.line(3, arm);
+            } else {
+                pattern(src, 3, 0, "Command", &routed, " => {");
+                src.line(4, call);
+                src.line(3, "}");
+            }
+            continue;
+        }
+        pattern(src, 3, 0, "Command", &routed, " => {");
+        {
+            let name = format!("{:?}", behaviour.element.name);
+            src.line(4, format!("let key = instance_key(command, {module}::KEY, {name})?;"));
             src.line(4, format!("let mut state = self.{field}.get(&key).cloned().unwrap_or_default();"));
             src.line(4, "let events = state.handle(command)?;");
             src.line(4, "for event in &events {");
@@ -147,10 +172,8 @@ fn decide(src: &mut Source, plan: &Plan<'_>) {
             src.line(4, "}");
             src.line(4, format!("self.{field}.insert(key, state);"));
             src.line(4, "Ok(events)");
-        } else {
-            src.line(4, format!("Ok({module}::on_command(command))"));
+            src.line(3, "}");
         }
-        src.line(3, "}");
     }
     if handled < commands.len() {
         src.line(3, "// Nothing on the board handles these: they are accepted and change nothing.");
@@ -202,7 +225,7 @@ fn evolve(src: &mut Source, plan: &Plan<'_>) {
     let mut covered = 0;
     for (behaviour, variants) in &arms {
         covered += variants.len();
-        pattern(src, 3, "Event", variants, " => {");
+        pattern(src, 3, 0, "Event", variants, " => {");
         src.line(4, format!("if let Some(key) = key_of(&event.data(), {}::KEY) {{", path(plan, behaviour)));
         src.line(5, format!("self.{}.entry(key).or_default().apply(event);", behaviour.app_field));
         src.line(4, "}");
@@ -236,7 +259,7 @@ fn project(src: &mut Source, plan: &Plan<'_>) {
         if !all {
             src.line(2, "if matches!(");
             src.line(3, "event,");
-            pattern(src, 3, "Event", &variants, "");
+            pattern(src, 3, 1, "Event", &variants, "");
             src.line(2, ") {");
         }
         src.line(indent, format!("let key = match {module}::KEY {{"));
@@ -369,6 +392,11 @@ const GIVEN_AND_RUN: &str = r#"    /// Take `event` as history: its aggregate ap
         }
         run
     }"#;
+
+const INSTANCE_KEY: &str = r#"/// The instance of aggregate `of` a command is for: the value of its `key` field.
+fn instance_key(command: &Command, key: &str, of: &str) -> Result<String, Rejection> {
+    key_of(&command.data(), key).ok_or_else(|| Rejection::no_key(command, key, of))
+}"#;
 
 const KEY_OF: &str = r#"/// The value of `field` in a payload, as the text Squall files instances and documents by.
 fn key_of(data: &serde_json::Value, field: &str) -> Option<String> {

@@ -7,9 +7,12 @@ use std::collections::BTreeSet;
 
 use squall_model::Kind;
 
-use super::message_path;
+use super::{message_path, use_line};
 use crate::skeleton::plan::{Behaviour, Input, Plan};
 use crate::skeleton::source::Source;
+
+/// Lines are broken past this column, as rustfmt does.
+const WIDTH: usize = 100;
 
 pub fn generate(plan: &Plan<'_>, behaviour: &Behaviour<'_>) -> String {
     let mut src = Source::new();
@@ -66,20 +69,14 @@ fn imports(src: &mut Source, plan: &Plan<'_>, behaviour: &Behaviour<'_>) {
     }
     let mut from_crate: Vec<&str> = others.into_iter().collect();
     from_crate.extend(crate_types(behaviour));
-    from_crate.sort_unstable_by_key(|name| (name.starts_with(char::is_uppercase), *name));
     let own: Vec<&str> = own.into_iter().collect();
-    if !own.is_empty() {
-        match own.as_slice() {
-            [one] => src.line(0, format!("use super::{one};")),
-            many => src.line(0, format!("use super::{{{}}};", many.join(", "))),
-        }
+    // One group, in rustfmt's order: `super` before `crate`.
+    let lines: Vec<String> =
+        [use_line("super", &own), use_line("crate", &from_crate)].into_iter().flatten().collect();
+    for line in &lines {
+        src.line(0, line);
     }
-    match from_crate.as_slice() {
-        [] => {}
-        [one] => src.line(0, format!("use crate::{one};")),
-        many => src.line(0, format!("use crate::{{{}}};", many.join(", "))),
-    }
-    if !own.is_empty() || !from_crate.is_empty() {
+    if !lines.is_empty() {
         src.blank();
     }
 }
@@ -98,6 +95,7 @@ fn crate_types(behaviour: &Behaviour<'_>) -> Vec<&'static str> {
 /// The doc comment over a rule's function: what it stands for and the rule.
 fn rule_doc(src: &mut Source, indent: usize, behaviour: &Behaviour<'_>, input: &Input, what: &str) {
     src.line(indent, format!("/// {what}."));
+    src.line(indent, "///");
     match (&input.rule, behaviour.script) {
         (Some(rule), Some((path, _))) => {
             src.line(indent, format!("/// The board's rule, `{}` in `{path}`:", input.rhai_function));
@@ -128,27 +126,43 @@ fn state_struct(src: &mut Source, name: &str) {
     src.line(0, "}");
 }
 
-/// `Command::A(command) => self.handle_a(command),` for each input, and a
-/// fallback when the enum has variants the inputs do not cover.
+/// How a public face picks the function for a message: the enum it
+/// matches on, the name of the value, and what other messages give.
+struct Arms<'a> {
+    enum_name: &'a str,
+    binding: &'a str,
+    fallback: &'a str,
+}
+
+/// `match binding { Enum::A(binding) => call(A), …, fallback }` with the
+/// `match` at `indent`: a fallback arm only when the enum has variants the
+/// inputs do not cover (rustfmt-style: no comma after a block arm).
 fn dispatch(
     src: &mut Source,
+    indent: usize,
     plan: &Plan<'_>,
     inputs: &[Input],
-    enum_name: &str,
-    binding: &str,
+    arms: &Arms<'_>,
     call: &dyn Fn(&Input) -> String,
-    fallback: &str,
 ) {
-    src.line(2, format!("match {binding} {{"));
+    let Arms { enum_name, binding, fallback } = *arms;
+    if inputs.is_empty() {
+        // Nothing to match: the value is named only to be ignored.
+        src.line(indent, format!("let _ = {binding};"));
+        src.line(indent, fallback.trim_start_matches("_ => ").trim_start_matches("other => "));
+        return;
+    }
+    src.line(indent, format!("match {binding} {{"));
     for input in inputs {
         let variant = &plan.messages[input.message].variant;
-        src.line(3, format!("{enum_name}::{variant}({binding}) => {},", call(input)));
+        src.line(indent + 1, format!("{enum_name}::{variant}({binding}) => {},", call(input)));
     }
     let all = plan.messages.iter().filter(|m| format!("{:?}", m.element.kind) == enum_name).count();
     if inputs.len() < all {
-        src.line(3, format!("{fallback},"));
+        let comma = if fallback.ends_with('}') { "" } else { "," };
+        src.line(indent + 1, format!("{fallback}{comma}"));
     }
-    src.line(2, "}");
+    src.line(indent, "}");
 }
 
 fn aggregate(src: &mut Source, plan: &Plan<'_>, behaviour: &Behaviour<'_>) {
@@ -164,17 +178,11 @@ fn aggregate(src: &mut Source, plan: &Plan<'_>, behaviour: &Behaviour<'_>) {
     src.line(1, "/// Decide: the events that follow from `command`, or why it is refused.");
     src.line(1, "pub fn handle(&self, command: &Command) -> Result<Vec<Event>, Rejection> {");
     if behaviour.commands.is_empty() {
-        src.line(2, format!("Err(Rejection::new(format!(\"{name} handles no command; {{}} has no arrow to it\", command.name())))"));
+        src.line(2, format!("Err(Rejection::not_handled(command, {name:?}))"));
     } else {
-        dispatch(
-            src,
-            plan,
-            &behaviour.commands,
-            "Command",
-            "command",
-            &|i| format!("self.{}(command)", i.function),
-            &format!("other => Err(Rejection::new(format!(\"{name} does not handle {{}}\", other.name())))"),
-        );
+        let fallback = format!("other => Err(Rejection::not_handled(other, {name:?}))");
+        let arms = Arms { enum_name: "Command", binding: "command", fallback: &fallback };
+        dispatch(src, 2, plan, &behaviour.commands, &arms, &|i| format!("self.{}(command)", i.function));
     }
     src.line(1, "}");
     src.blank();
@@ -183,15 +191,8 @@ fn aggregate(src: &mut Source, plan: &Plan<'_>, behaviour: &Behaviour<'_>) {
         src.line(1, "pub fn apply(&mut self, _event: &Event) {}");
     } else {
         src.line(1, "pub fn apply(&mut self, event: &Event) {");
-        dispatch(
-            src,
-            plan,
-            &behaviour.events,
-            "Event",
-            "event",
-            &|i| format!("self.{}(event)", i.function),
-            "_ => {}",
-        );
+        let arms = Arms { enum_name: "Event", binding: "event", fallback: "_ => {}" };
+        dispatch(src, 2, plan, &behaviour.events, &arms, &|i| format!("self.{}(event)", i.function));
         src.line(1, "}");
     }
     for input in &behaviour.commands {
@@ -199,10 +200,9 @@ fn aggregate(src: &mut Source, plan: &Plan<'_>, behaviour: &Behaviour<'_>) {
         src.blank();
         rule_doc(src, 1, behaviour, input, &format!("Decides on `{}`", message.element.name));
         let path = message_path(plan, behaviour.context, message);
-        src.line(
-            1,
-            format!("fn {}(&self, command: &{path}) -> Result<Vec<Event>, Rejection> {{", input.function),
-        );
+        let command = format!("command: &{path}");
+        let head = format!("fn {}", input.function);
+        src.signature(1, &head, &["&self", &command], " -> Result<Vec<Event>, Rejection> {", WIDTH);
         src.line(2, format!("unimplemented!(\"{name}: decide on {{command:?}}\")"));
         src.line(1, "}");
     }
@@ -220,11 +220,23 @@ fn aggregate(src: &mut Source, plan: &Plan<'_>, behaviour: &Behaviour<'_>) {
                     message.element.name, input.rhai_function
                 ),
             );
-            src.line(1, format!("fn {}(&mut self, _event: &{path}) {{}}", input.function));
+            src.signature(
+                1,
+                &format!("fn {}", input.function),
+                &["&mut self", &format!("_event: &{path}")],
+                " {}",
+                WIDTH,
+            );
             continue;
         }
         rule_doc(src, 1, behaviour, input, &format!("Applies `{}`", message.element.name));
-        src.line(1, format!("fn {}(&mut self, event: &{path}) {{", input.function));
+        src.signature(
+            1,
+            &format!("fn {}", input.function),
+            &["&mut self", &format!("event: &{path}")],
+            " {",
+            WIDTH,
+        );
         src.line(2, format!("unimplemented!(\"{name}: apply {{event:?}}\")"));
         src.line(1, "}");
     }
@@ -253,54 +265,24 @@ fn policy(src: &mut Source, plan: &Plan<'_>, behaviour: &Behaviour<'_>) {
         src.line(indent, format!("/// It may issue {issues}."));
     }
     src.line(indent, format!("pub fn react({receiver}event: &Event) -> Vec<Command> {{"));
-    dispatch_at(
-        src,
-        indent,
-        plan,
-        &behaviour.events,
-        "Event",
-        "event",
-        &|i| format!("{call_prefix}{}(event)", i.function),
-        "_ => Vec::new()",
-    );
+    let arms = Arms { enum_name: "Event", binding: "event", fallback: "_ => Vec::new()" };
+    dispatch(src, indent + 1, plan, &behaviour.events, &arms, &|i| {
+        format!("{call_prefix}{}(event)", i.function)
+    });
     src.line(indent, "}");
     for input in &behaviour.events {
         let message = &plan.messages[input.message];
         let path = message_path(plan, behaviour.context, message);
         src.blank();
         rule_doc(src, indent, behaviour, input, &format!("On `{}`", message.element.name));
-        src.line(indent, format!("fn {}({receiver}event: &{path}) -> Vec<Command> {{", input.function));
+        let event = format!("event: &{path}");
+        let params: Vec<&str> = if behaviour.keeps_state { vec!["&mut self", &event] } else { vec![&event] };
+        src.signature(indent, &format!("fn {}", input.function), &params, " -> Vec<Command> {", WIDTH);
         src.line(indent + 1, format!("unimplemented!(\"{name}: react to {{event:?}}\")"));
         src.line(indent, "}");
     }
     if behaviour.keeps_state {
         src.line(0, "}");
-    }
-}
-
-/// `dispatch` at another indentation: functions outside an `impl` sit one level out.
-fn dispatch_at(
-    src: &mut Source,
-    indent: usize,
-    plan: &Plan<'_>,
-    inputs: &[Input],
-    enum_name: &str,
-    binding: &str,
-    call: &dyn Fn(&Input) -> String,
-    fallback: &str,
-) {
-    if inputs.is_empty() {
-        // Nothing to match: the binding is only named to be ignored.
-        src.line(indent + 1, format!("let _ = {binding};"));
-        src.line(indent + 1, fallback.trim_start_matches("_ => "));
-        return;
-    }
-    let mut inner = Source::new();
-    dispatch(&mut inner, plan, inputs, enum_name, binding, call, fallback);
-    for line in inner.finish().lines() {
-        // `dispatch` writes at two levels in; re-indent to `indent + 1`.
-        let stripped = line.strip_prefix("        ").unwrap_or(line);
-        src.line(indent + 1, stripped);
     }
 }
 
@@ -322,27 +304,24 @@ fn read_model(src: &mut Source, plan: &Plan<'_>, behaviour: &Behaviour<'_>) {
     src.blank();
     src.line(0, "/// The document after `event`: `None` deletes it (`delete()` in a script), and a");
     src.line(0, "/// projection that ignores an event for a document not started leaves it absent.");
-    src.line(0, format!("pub fn project(doc: Option<{name}>, event: &Event) -> Option<{name}> {{"));
-    dispatch_at(
-        src,
+    src.signature(
         0,
-        plan,
-        &behaviour.events,
-        "Event",
-        "event",
-        &|i| format!("{}(doc, event)", i.function),
-        "_ => doc",
+        "pub fn project",
+        &[&format!("doc: Option<{name}>"), "event: &Event"],
+        &format!(" -> Option<{name}> {{"),
+        WIDTH,
     );
+    let arms = Arms { enum_name: "Event", binding: "event", fallback: "_ => doc" };
+    dispatch(src, 1, plan, &behaviour.events, &arms, &|i| format!("{}(doc, event)", i.function));
     src.line(0, "}");
     for input in &behaviour.events {
         let message = &plan.messages[input.message];
         let path = message_path(plan, behaviour.context, message);
         src.blank();
         rule_doc(src, 0, behaviour, input, &format!("Projects `{}`", message.element.name));
-        src.line(
-            0,
-            format!("fn {}(doc: Option<{name}>, event: &{path}) -> Option<{name}> {{", input.function),
-        );
+        let (doc, event) = (format!("doc: Option<{name}>"), format!("event: &{path}"));
+        let tail = format!(" -> Option<{name}> {{");
+        src.signature(0, &format!("fn {}", input.function), &[&doc, &event], &tail, WIDTH);
         src.line(1, format!("unimplemented!(\"{name}: project {{event:?}} onto {{doc:?}}\")"));
         src.line(0, "}");
     }
@@ -364,16 +343,8 @@ fn external_system(src: &mut Source, plan: &Plan<'_>, behaviour: &Behaviour<'_>)
             src.line(0, format!("/// It may answer {answers}."));
         }
         src.line(0, format!("pub fn {function}({binding}: &{enum_name}) -> Vec<Event> {{"));
-        dispatch_at(
-            src,
-            0,
-            plan,
-            inputs,
-            enum_name,
-            binding,
-            &|i| format!("{}({binding})", i.function),
-            "_ => Vec::new()",
-        );
+        let arms = Arms { enum_name, binding, fallback: "_ => Vec::new()" };
+        dispatch(src, 1, plan, inputs, &arms, &|i| format!("{}({binding})", i.function));
         src.line(0, "}");
         src.blank();
     }
@@ -390,12 +361,24 @@ fn external_system(src: &mut Source, plan: &Plan<'_>, behaviour: &Behaviour<'_>)
                     message.element.name, input.rhai_function
                 ),
             );
-            src.line(0, format!("fn {}(_{binding}: &{path}) -> Vec<Event> {{", input.function));
+            src.signature(
+                0,
+                &format!("fn {}", input.function),
+                &[&format!("_{binding}: &{path}")],
+                " -> Vec<Event> {",
+                WIDTH,
+            );
             src.line(1, "Vec::new()");
             src.line(0, "}");
         } else {
             rule_doc(src, 0, behaviour, input, &format!("On `{}`", message.element.name));
-            src.line(0, format!("fn {}({binding}: &{path}) -> Vec<Event> {{", input.function));
+            src.signature(
+                0,
+                &format!("fn {}", input.function),
+                &[&format!("{binding}: &{path}")],
+                " -> Vec<Event> {",
+                WIDTH,
+            );
             src.line(1, format!("unimplemented!(\"{name}: answer {{{binding}:?}}\")"));
             src.line(0, "}");
         }

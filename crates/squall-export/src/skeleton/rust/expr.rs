@@ -140,6 +140,8 @@ impl Expr {
                 out
             }
             Expr::Call(callee, argument) => format!("{callee}({})", argument.layout(indent, width)),
+            // One item hugs the brackets, as rustfmt lays it out.
+            Expr::List(items) if items.len() == 1 => format!("vec![{}]", items[0].layout(indent, width)),
             Expr::List(items) => {
                 let mut out = "vec![\n".to_owned();
                 for item in items {

@@ -37,17 +37,16 @@ pub fn context(plan: &Plan<'_>, index: usize) -> Vec<(&'static str, String)> {
         if uses(&|t| *t == FieldType::Timestamp) {
             crate_types.push("Timestamp");
         }
+        // One group, in rustfmt's order: crate, rust_decimal, serde, serde_json.
+        if let Some(line) = super::use_line("crate", &crate_types) {
+            src.line(0, line);
+        }
         if uses(&|t| *t == FieldType::Decimal) {
             src.line(0, "use rust_decimal::Decimal;");
         }
         src.line(0, "use serde::{Deserialize, Serialize};");
         if uses(&|t| *t == FieldType::Map) {
             src.line(0, "use serde_json::{Map, Value};");
-        }
-        match crate_types.as_slice() {
-            [] => {}
-            [one] => src.line(0, format!("use crate::{one};")),
-            many => src.line(0, format!("use crate::{{{}}};", many.join(", "))),
         }
         for message in messages {
             src.blank();
@@ -102,8 +101,6 @@ pub fn root(plan: &Plan<'_>) -> String {
     src.blank();
     src.line(0, "use std::fmt;");
     src.blank();
-    src.line(0, "use serde::{Deserialize, Serialize};");
-    src.line(0, "use serde_json::Value;");
     let modules: Vec<&str> = plan
         .contexts
         .iter()
@@ -111,11 +108,11 @@ pub fn root(plan: &Plan<'_>) -> String {
         .filter(|(i, _)| plan.messages.iter().any(|m| m.context == *i))
         .map(|(_, c)| c.module.as_str())
         .collect();
-    match modules.as_slice() {
-        [] => {}
-        [one] => src.line(0, format!("use crate::{one};")),
-        many => src.line(0, format!("use crate::{{{}}};", many.join(", "))),
+    if let Some(line) = super::use_line("crate", &modules) {
+        src.line(0, line);
     }
+    src.line(0, "use serde::{Deserialize, Serialize};");
+    src.line(0, "use serde_json::Value;");
     for (kind, name, what) in [(Kind::Command, "Command", "command"), (Kind::Event, "Event", "event")] {
         let messages: Vec<&Message<'_>> = plan.messages.iter().filter(|m| m.element.kind == kind).collect();
         src.blank();
@@ -127,7 +124,7 @@ pub fn root(plan: &Plan<'_>) -> String {
 }
 
 fn write_enum(src: &mut Source, plan: &Plan<'_>, name: &str, what: &str, messages: &[&Message<'_>]) {
-    src.line(0, format!("/// A {what} of the board, serialised as Squall writes it:"));
+    src.line(0, format!("/// {} of the board, serialised as Squall writes it:", article(what)));
     src.line(0, "/// `{\"name\": \"DepositMoney\", \"data\": {\"account_id\": \"acc-1\", …}}`.");
     src.line(0, "#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]");
     src.line(0, "#[serde(tag = \"name\", content = \"data\")]");
@@ -193,6 +190,16 @@ impl Rejection {
     pub fn reason(&self) -> &str {
         &self.0
     }
+
+    /// A command that reached an aggregate that does not handle it.
+    pub fn not_handled(command: &Command, by: &str) -> Self {
+        Rejection(format!("{by} does not handle {}", command.name()))
+    }
+
+    /// A command without the field that says which instance it is for.
+    pub fn no_key(command: &Command, key: &str, of: &str) -> Self {
+        Rejection(format!("{} has no `{key}` to find its {of} by", command.name()))
+    }
 }
 
 impl fmt::Display for Rejection {
@@ -202,3 +209,8 @@ impl fmt::Display for Rejection {
 }
 
 impl std::error::Error for Rejection {}"#;
+
+/// "A command", "An event".
+fn article(what: &str) -> String {
+    if what.starts_with(['a', 'e', 'i', 'o', 'u']) { format!("An {what}") } else { format!("A {what}") }
+}

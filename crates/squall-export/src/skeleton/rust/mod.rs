@@ -26,6 +26,7 @@ pub fn generate(plan: &Plan<'_>) -> Files {
     let mut files = Files::new();
     files.insert("Cargo.toml".to_owned(), cargo_toml(plan));
     files.insert(".gitignore".to_owned(), "/target\n".to_owned());
+    files.insert("rustfmt.toml".to_owned(), RUSTFMT_TOML.to_owned());
     files.insert("src/lib.rs".to_owned(), lib_rs(plan));
     files.insert("src/values.rs".to_owned(), VALUES_RS.to_owned());
     files.insert("src/messages.rs".to_owned(), messages::root(plan));
@@ -94,12 +95,13 @@ fn lib_rs(plan: &Plan<'_>) -> String {
     src.line(0, "//!");
     src.comment(0, "//!", LIB_DOC);
     src.blank();
-    src.line(0, "pub mod app;");
-    for context in &plan.contexts {
-        src.line(0, format!("pub mod {};", context.module));
+    // In name order, as rustfmt orders module declarations.
+    let mut modules: Vec<(String, &str)> = plan.contexts.iter().map(|c| (c.module.clone(), "pub ")).collect();
+    modules.extend([("app".to_owned(), "pub "), ("messages".to_owned(), ""), ("values".to_owned(), "")]);
+    modules.sort();
+    for (module, visibility) in modules {
+        src.line(0, format!("{visibility}mod {module};"));
     }
-    src.line(0, "mod messages;");
-    src.line(0, "mod values;");
     src.blank();
     src.line(0, "pub use app::{App, Run, Step};");
     src.line(0, "pub use messages::{Command, Event, Rejection};");
@@ -132,13 +134,27 @@ fn context_mod(plan: &Plan<'_>, index: usize) -> String {
         src.comment(0, "//!", description);
     }
     src.blank();
-    for (module, _) in messages::context(plan, index) {
+    let mut modules: Vec<&str> =
+        messages::context(plan, index).into_iter().map(|(module, _)| module).collect();
+    modules.extend(plan.behaviours.iter().filter(|b| b.context == index).map(|b| b.module.as_str()));
+    modules.sort_unstable();
+    for module in modules {
         src.line(0, format!("pub mod {module};"));
     }
-    for behaviour in plan.behaviours.iter().filter(|b| b.context == index) {
-        src.line(0, format!("pub mod {};", behaviour.module));
-    }
     src.finish()
+}
+
+/// `use path::{a, B};` with the items in rustfmt's order (ASCII: types
+/// before modules); `None` for no items.
+fn use_line(path: &str, items: &[&str]) -> Option<String> {
+    let mut items = items.to_vec();
+    items.sort_unstable();
+    items.dedup();
+    match items.as_slice() {
+        [] => None,
+        [one] => Some(format!("use {path}::{one};")),
+        many => Some(format!("use {path}::{{{}}};", many.join(", "))),
+    }
 }
 
 /// The Rust type of a field.
@@ -166,6 +182,16 @@ fn message_path(plan: &Plan<'_>, from: usize, message: &Message<'_>) -> String {
         format!("{}::{module}::{}", plan.contexts[message.context].module, message.type_name)
     }
 }
+
+/// Whether `text` names a path starting at `module` (`banking::…`, not `piggy_banking::…`).
+pub(super) fn mentions_module(text: &str, module: &str) -> bool {
+    let needle = format!("{module}::");
+    text.match_indices(&needle)
+        .any(|(at, _)| !text[..at].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == ':'))
+}
+
+/// The style the files are generated in, so that `cargo fmt` leaves them as they are.
+const RUSTFMT_TOML: &str = "# The style squall export writes in; `cargo fmt` keeps the files as generated.\nuse_small_heuristics = \"Max\"\n";
 
 const VALUES_RS: &str = r#"//! Field types that plain Rust types do not say: ids and timestamps.
 

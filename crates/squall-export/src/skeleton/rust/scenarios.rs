@@ -31,28 +31,13 @@ pub fn generate(plan: &Plan<'_>) -> String {
     src.line(0, "//! They are ignored until the skeleton's rules are written; run them with");
     src.line(0, "//! `cargo test -- --ignored`.");
     src.blank();
-    if needs.dec {
-        src.line(0, "use rust_decimal::Decimal;");
-    }
-    let mut json = Vec::new();
-    if needs.map || checks.document {
-        json.push("json");
-    }
-    if needs.map {
-        json.push("Map");
-    }
-    if needs.map || checks.document {
-        json.push("Value");
-    }
-    if !json.is_empty() {
-        src.line(0, format!("use serde_json::{{{}}};", json.join(", ")));
-    }
-    // Import what the tests name, so the file compiles without warnings.
+    // Import what the tests name, so the file compiles without warnings;
+    // one group in rustfmt's order: the crate itself, rust_decimal, serde_json.
     let mut uses: Vec<&str> = plan
         .contexts
         .iter()
         .map(|c| c.module.as_str())
-        .filter(|m| body.contains(&format!(" {m}::")))
+        .filter(|m| super::mentions_module(&body, m))
         .collect();
     for (name, marks) in [
         ("App", &["App::"][..]),
@@ -63,10 +48,21 @@ pub fn generate(plan: &Plan<'_>) -> String {
             uses.push(name);
         }
     }
-    match uses.as_slice() {
-        [] => {}
-        [one] => src.line(0, format!("use {}::{one};", plan.crate_name)),
-        many => src.line(0, format!("use {}::{{{}}};", plan.crate_name, many.join(", "))),
+    if let Some(line) = super::use_line(&plan.crate_name, &uses) {
+        src.line(0, line);
+    }
+    if needs.dec {
+        src.line(0, "use rust_decimal::Decimal;");
+    }
+    let mut json = Vec::new();
+    if needs.map || checks.document {
+        json.extend(["json", "Value"]);
+    }
+    if needs.map {
+        json.push("Map");
+    }
+    if let Some(line) = super::use_line("serde_json", &json) {
+        src.line(0, line);
     }
     let mut text = src.finish();
     if plan.board.scenarios.is_empty() {
@@ -128,10 +124,14 @@ fn body(
     }
     let when = message(plan, Kind::Command, &scenario.when, needs)
         .map_err(|_| format!("the command `{}` is not on the board", scenario.when.name))?;
+    let mut expectations = String::new();
+    then(&mut expectations, plan, &scenario.then, needs, checks)?;
+    // A check of read models only looks at the app, not at the run.
+    let binding = if expectations.contains("run.") { "let run = " } else { "" };
     out.push('\n');
-    out.push_str(&format!("    let run = app.run({});\n", when.layout(1, WIDTH)));
+    out.push_str(&format!("    {binding}app.run({});\n", when.layout(1, WIDTH)));
     out.push('\n');
-    then(&mut out, plan, &scenario.then, needs, checks)?;
+    out.push_str(&expectations);
     Ok(out)
 }
 
@@ -157,45 +157,49 @@ fn then(
                         .map_err(|_| format!("expected event {}, `{}`, is not on the board", i + 1, e.name))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            let list = Expr::List(expected);
+            let list = typed_list(&Expr::List(expected), "Event");
             if matches!(outcome, Outcome::Events(_)) {
-                out.push_str(&format!("    assert_eq!(run.events(), {});\n", typed_list(&list, "Event")));
+                out.push_str(&call("assert_eq!", &["run.events()".to_owned(), list], false));
             } else {
                 checks.any_order = true;
-                out.push_str(&format!(
-                    "    assert_same_events_in_any_order(run.events(), {});\n",
-                    typed_list(&list, "Event")
+                out.push_str(&call(
+                    "assert_same_events_in_any_order",
+                    &["run.events()".to_owned(), list],
+                    true,
                 ));
             }
         }
         Outcome::Rejected(reason) => {
-            out.push_str(&format!(
-                "    assert_eq!(run.rejection().map(|r| r.reason()), Some({}));\n",
-                expr::string(reason)
+            let expected = format!("Some({})", expr::string(reason));
+            out.push_str(&call(
+                "assert_eq!",
+                &["run.rejection().map(|r| r.reason())".to_owned(), expected],
+                false,
             ));
         }
         Outcome::CommandRejected { name, reason } => {
             let key = plan
                 .message_named(Kind::Command, name)
                 .map_or(name.as_str(), |i| plan.messages[i].key.as_str());
-            out.push_str(&format!(
-                "    assert!(\n        run.rejections_of({}).iter().any(|r| r.reason() == {}),\n        \"expected {} to be refused with {}\"\n    );\n",
+            let check = format!(
+                "run.rejections_of({}).iter().any(|r| r.reason() == {})",
                 expr::string(key),
-                expr::string(reason),
-                format_safe(name),
-                format_safe(reason)
-            ));
+                expr::string(reason)
+            );
+            let message =
+                format!("\"expected {} to be refused with {}\"", format_safe(name), format_safe(reason));
+            out.push_str(&call("assert!", &[check, message], false));
         }
         Outcome::ReadModel { name, key, document } => {
             let read_model = plan
                 .read_model_named(name)
                 .ok_or_else(|| format!("the read model `{name}` is not on the board"))?;
             checks.document = true;
-            out.push_str(&format!(
-                "    assert_document(app.{}.get({}), json!({}));\n",
-                read_model.app_field,
-                expr::string(key),
-                expr::json(document)
+            let actual = format!("app.{}.get({})", read_model.app_field, expr::string(key));
+            out.push_str(&call(
+                "assert_document",
+                &[actual, format!("json!({})", expr::json(document))],
+                true,
             ));
         }
         Outcome::All(all) => {
@@ -211,9 +215,26 @@ fn then(
     Ok(())
 }
 
+/// A statement calling `name` with `args` (laid out two levels in): on one
+/// line when it fits, else one argument a line, two levels in, as rustfmt
+/// does (with a trailing comma after a function's last argument, not a macro's).
+fn call(name: &str, args: &[String], trailing_comma: bool) -> String {
+    let one_line = format!("    {name}({});\n", args.join(", "));
+    if one_line.len() <= WIDTH + 1 && !args.iter().any(|a| a.contains('\n')) {
+        return one_line;
+    }
+    let mut out = format!("    {name}(\n");
+    for (i, arg) in args.iter().enumerate() {
+        let comma = if i + 1 < args.len() || trailing_comma { "," } else { "" };
+        out.push_str(&format!("        {arg}{comma}\n"));
+    }
+    out.push_str("    );\n");
+    out
+}
+
 /// `vec![…]` of events, typed so an empty list still says what it is.
 fn typed_list(list: &Expr, of: &str) -> String {
-    let text = list.layout(1, WIDTH);
+    let text = list.layout(2, WIDTH);
     if text == "vec![]" { format!("Vec::<{of}>::new()") } else { text }
 }
 
@@ -284,7 +305,9 @@ fn same_json(actual: &Value, expected: &Value) -> bool {
         _ => None,
     };
     match (actual, expected) {
-        (Value::Array(a), Value::Array(e)) => a.len() == e.len() && a.iter().zip(e).all(|(a, e)| same_json(a, e)),
+        (Value::Array(a), Value::Array(e)) => {
+            a.len() == e.len() && a.iter().zip(e).all(|(a, e)| same_json(a, e))
+        }
         (Value::Object(a), Value::Object(e)) => {
             a.len() == e.len() && a.iter().all(|(k, v)| e.get(k).is_some_and(|e| same_json(v, e)))
         }
