@@ -3,6 +3,7 @@
 // rest of the UI never knows which one it has.
 
 import type { PictureFormat, Push, Request, Response } from './generated';
+import type { PresenceChannel } from '../workshop/channel';
 
 export type PushHandler = (push: Push) => void;
 
@@ -14,6 +15,8 @@ export interface Api {
   send(request: Request): Promise<Response>;
   /** Hear what the backend pushes (edits by other clients, file changes, lint). Returns the unsubscribe. */
   subscribe(onEvent: PushHandler, onStatus?: (status: LinkStatus) => void): () => void;
+  /** Who else is on the board and who this page is; absent on the desktop, where one person works alone. */
+  readonly presence?: PresenceChannel;
   /** View actions from a host's menu (the desktop shell's View menu); absent in a browser. */
   views?(onAction: (action: ViewAction) => void): () => void;
   /**

@@ -77,7 +77,11 @@ class FakeSocket implements SocketLike {
   onmessage: ((ev: MessageEvent) => void) | null = null;
   onclose: ((ev: CloseEvent) => void) | null = null;
   closed = false;
+  sent: string[] = [];
   constructor(readonly url: string) {}
+  send(data: string) {
+    this.sent.push(data);
+  }
   close() {
     this.closed = true;
   }

@@ -4,6 +4,7 @@
 
 import { ApiError, type Api, type LinkStatus, type PushHandler } from './api';
 import type { ErrorBody, Push, Request, Response } from './generated';
+import { PresenceChannel } from '../workshop/channel';
 
 type FetchLike = (input: string, init: RequestInit) => Promise<globalThis.Response>;
 
@@ -12,6 +13,8 @@ export interface SocketLike {
   onopen: ((ev: Event) => void) | null;
   onmessage: ((ev: MessageEvent) => void) | null;
   onclose: ((ev: CloseEvent) => void) | null;
+  /** Presence goes out over the same socket (workshop/channel.ts). */
+  send(data: string): void;
   close(): void;
 }
 
@@ -57,7 +60,9 @@ export function decodePush(text: string): Push | null {
     const value: unknown = JSON.parse(text);
     if (typeof value === 'object' && value !== null && 'type' in value) {
       const type = (value as { type: unknown }).type;
-      if (type === 'changed' || type === 'file_changed' || type === 'lint_updated' || type === 'run') return value as Push;
+      if (type === 'changed' || type === 'file_changed' || type === 'lint_updated' || type === 'run' || type === 'presence' || type === 'joined') {
+        return value as Push;
+      }
     }
     return null;
   } catch {
@@ -71,6 +76,8 @@ export class HttpApi implements Api {
   private readonly fetch: FetchLike;
   private readonly socket: SocketFactory;
   private readonly retryMs: number;
+  /** Who else is here, and who this page is: joined over the push socket. */
+  readonly presence = new PresenceChannel();
 
   constructor(options: HttpOptions) {
     this.url = apiUrl(options.origin, options.token);
@@ -85,7 +92,7 @@ export class HttpApi implements Api {
     try {
       reply = await this.fetch(this.url, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: this.headers(),
         body: encodeRequest(request),
       });
     } catch (err) {
@@ -102,6 +109,12 @@ export class HttpApi implements Api {
     }
   }
 
+  /** As the participant this page joined as, so an edit joins their own undo history. */
+  private headers(): Record<string, string> {
+    const participant = this.presence.participantId();
+    return participant ? { 'Content-Type': 'application/json', 'X-Squall-Participant': participant } : { 'Content-Type': 'application/json' };
+  }
+
   subscribe(onEvent: PushHandler, onStatus?: (status: LinkStatus) => void): () => void {
     let stopped = false;
     let socket: SocketLike | null = null;
@@ -112,16 +125,19 @@ export class HttpApi implements Api {
       if (stopped) return;
       onStatus?.('connecting');
       socket = this.socket(this.socketUrl);
+      const opened = socket;
       socket.onopen = () => {
         wait = this.retryMs;
         onStatus?.('open');
+        this.presence.attach(opened);
       };
       socket.onmessage = (ev) => {
         if (typeof ev.data !== 'string') return;
         const push = decodePush(ev.data);
-        if (push) onEvent(push);
+        if (push && !this.presence.hear(push)) onEvent(push);
       };
       socket.onclose = () => {
+        this.presence.detach(opened);
         if (stopped) return;
         onStatus?.('closed');
         timer = setTimeout(connect, wait);
@@ -133,6 +149,7 @@ export class HttpApi implements Api {
     return () => {
       stopped = true;
       if (timer) clearTimeout(timer);
+      if (socket) this.presence.detach(socket);
       socket?.close();
     };
   }
