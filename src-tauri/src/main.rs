@@ -8,6 +8,7 @@
 //! app last closed, or on a first start the bank-account example.
 
 mod events;
+mod export;
 mod menu;
 mod settings;
 mod shell;
@@ -64,7 +65,7 @@ fn run() -> anyhow::Result<()> {
         std::env::args_os().skip(1).map(PathBuf::from).find(|arg| !arg.to_string_lossy().starts_with('-'));
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .invoke_handler(tauri::generate_handler![api])
+        .invoke_handler(tauri::generate_handler![api, export::export_picture])
         .on_menu_event(|app, event| menu::on_event(app, &event))
         .setup(move |app| Ok(setup(app.handle(), given.as_deref())?))
         .build(tauri::generate_context!())

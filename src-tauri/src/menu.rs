@@ -4,18 +4,21 @@
 
 use std::path::{Path, PathBuf};
 
-use squall_api::{Error, Request};
+use squall_api::{Error, PictureFormat, Request};
 use tauri::menu::{Menu, MenuBuilder, MenuEvent, MenuItem, Submenu, SubmenuBuilder};
 use tauri::{AppHandle, Emitter as _, Manager as _};
 use tauri_plugin_dialog::{DialogExt as _, MessageDialogButtons, MessageDialogKind};
 
 use crate::events::{self, ViewAction};
+use crate::export;
 use crate::shell::{self, Shell};
 
 const NEW: &str = "new";
 const OPEN: &str = "open";
 const SAVE: &str = "save";
 const SAVE_AS: &str = "save_as";
+const EXPORT_SVG: &str = "export_svg";
+const EXPORT_PNG: &str = "export_png";
 const QUIT: &str = "quit";
 const UNDO: &str = "undo";
 const REDO: &str = "redo";
@@ -42,6 +45,10 @@ impl std::fmt::Debug for Handles {
 /// The menu bar and the items to keep up to date.
 pub fn build(app: &AppHandle) -> tauri::Result<(Menu<tauri::Wry>, Handles)> {
     let recent = SubmenuBuilder::new(app, "Recent").build()?;
+    let export = SubmenuBuilder::new(app, "Export")
+        .item(&item(app, EXPORT_SVG, "SVG…", None)?)
+        .item(&item(app, EXPORT_PNG, "PNG…", None)?)
+        .build()?;
     let file = SubmenuBuilder::new(app, "File")
         .item(&item(app, NEW, "New", Some("CmdOrCtrl+N"))?)
         .item(&item(app, OPEN, "Open…", Some("CmdOrCtrl+O"))?)
@@ -49,6 +56,7 @@ pub fn build(app: &AppHandle) -> tauri::Result<(Menu<tauri::Wry>, Handles)> {
         .separator()
         .item(&item(app, SAVE, "Save", Some("CmdOrCtrl+S"))?)
         .item(&item(app, SAVE_AS, "Save As…", Some("CmdOrCtrl+Shift+S"))?)
+        .item(&export)
         .separator()
         // GTK 3 has no predefined Quit; leaving through app.exit keeps unsaved work as on any exit.
         .item(&item(app, QUIT, "Quit", Some("CmdOrCtrl+Q"))?)
@@ -125,6 +133,8 @@ pub fn on_event(app: &AppHandle, event: &MenuEvent) {
         OPEN => open(app),
         SAVE => save(app),
         SAVE_AS => save_as(app),
+        EXPORT_SVG => export::from_menu(app, PictureFormat::Svg),
+        EXPORT_PNG => export::from_menu(app, PictureFormat::Png),
         QUIT => app.exit(0),
         UNDO => ask(app, Request::Undo),
         REDO => ask(app, Request::Redo),
@@ -247,7 +257,7 @@ fn save_as(app: &AppHandle) {
 
 /// Where file dialogs start: the folder of the board's file, or for a new
 /// board the folder the app was started from.
-fn current_dir(app: &AppHandle) -> Option<PathBuf> {
+pub fn current_dir(app: &AppHandle) -> Option<PathBuf> {
     let shell = app.state::<Shell>();
     let file = shell.workspace().path().map(std::path::absolute);
     match file {

@@ -33,6 +33,11 @@ impl PictureFormat {
             PictureFormat::Png => "image/png",
         }
     }
+
+    /// The picture's file name, made from the board's: `bank-account.svg`.
+    pub fn file_name(self, board_name: &str) -> String {
+        format!("{}.{}", slug(board_name), self.extension())
+    }
 }
 
 /// A picture of the board, ready to save.
@@ -71,7 +76,7 @@ pub fn draw(board: &Board, format: PictureFormat, scale: Option<f32>) -> Result<
     Ok(Picture {
         format,
         media_type: format.media_type().to_owned(),
-        file_name: format!("{}.{}", slug(&board.name), format.extension()),
+        file_name: format.file_name(&board.name),
         content,
     })
 }
@@ -90,6 +95,7 @@ mod tests {
 
     #[test]
     fn file_names_come_from_the_board_s_name() {
+        assert_eq!(PictureFormat::Png.file_name("Bank account"), "bank-account.png");
         assert_eq!(slug("Bank account"), "bank-account");
         assert_eq!(slug("  Money / Transfer (v2) "), "money-transfer-v2");
         assert_eq!(slug("Überweisung"), "überweisung");
