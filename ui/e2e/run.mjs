@@ -8,6 +8,7 @@
 //   perf         a board of 2,000 stickies: load time, pan and zoom frame times (perf.mjs)
 //   runmode      the bank account run in Run mode: launcher, cascade, refusal, documents, time travel, branches (runmode.mjs)
 //   runperf      Run mode measured: a log of 100,000 events scrolled, a step's round trip (runperf.mjs)
+//   workshop     on a 1440×900 screen: names legible at the fit zoom, tidy up, align, paste, arrows, big-picture lint (workshop.mjs)
 //
 //   npm run e2e                          # builds the UI first, runs every suite
 //   npm run e2e -- --no-build            # uses the existing dist/
@@ -26,10 +27,11 @@ import { runmodeSuite } from './runmode.mjs';
 import { runperfSuite } from './runperf.mjs';
 import { scripteditorSuite } from './scripteditor.mjs';
 import { walkthroughSuite } from './walkthrough.mjs';
+import { workshopSuite } from './workshop.mjs';
 
 const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-const SUITES = { board: boardSuite, walkthrough: walkthroughSuite, perf: perfSuite, runmode: runmodeSuite, runperf: runperfSuite, scripteditor: scripteditorSuite };
+const SUITES = { board: boardSuite, walkthrough: walkthroughSuite, perf: perfSuite, runmode: runmodeSuite, runperf: runperfSuite, scripteditor: scripteditorSuite, workshop: workshopSuite };
 
 function chosen() {
   const at = process.argv.indexOf('--only');

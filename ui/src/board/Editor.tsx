@@ -25,6 +25,7 @@ import type { Catalog } from './catalog';
 import { frameAround, groupAt, stickyAt, type Rect } from './geometry';
 import { Banners, Toolbar } from './Toolbar';
 import { LintPanel } from './LintPanel';
+import { bigPictureKey, phaseLint, useBigPicture } from './lintPhase';
 import { useConnecting } from './useConnecting';
 import type { ArrowEdge, BoardNode } from './mapping';
 import { nodeTypes, spaced } from './nodes';
@@ -32,7 +33,7 @@ import { exportPicture, fileSlug } from './picture';
 import { DRAG_KIND, Palette } from './Palette';
 import { ElementProperties, GroupProperties } from './Properties';
 import { SearchBar } from './SearchBar';
-import { copySelection, documentTitle, fileLabel, isTyping, keepHit, movesForDrag, nextHit, pasteOffset, type Clipboard } from './selection';
+import { copySelection, documentTitle, fileLabel, isTyping, keepHit, movesForDrag, nextHit, placePaste, type HeldClip } from './selection';
 import { Toasts } from './Toasts';
 import { ArrangeBar } from './Arrange';
 import { useArrange } from './useArrange';
@@ -113,11 +114,15 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
   const [lastKind, setLastKind] = useState<Kind>(() => catalog.kinds.find((k) => k.kind === 'Event')?.kind ?? catalog.kinds[0]?.kind ?? 'Note');
   const [search, setSearch] = useState<SearchState>(closedSearch);
   const hitSet = useMemo(() => new Set(search.hits.map((h) => h.id)), [search.hits]);
-  const canvas = useCanvasModel(state, catalog, editing, hitSet);
+  // Big picture: the board and the lint panel show only errors until the team asks for more.
+  const [bigPicture, setBigPicture] = useBigPicture(bigPictureKey(state.path, state.board.name));
+  const phased = useMemo(() => phaseLint(state.lint, bigPicture), [bigPicture, state.lint]);
+  const shownState = useMemo(() => (bigPicture ? { ...state, lint: phased.report } : state), [bigPicture, phased.report, state]);
+  const canvas = useCanvasModel(shownState, catalog, editing, hitSet);
   const { nodes, edges, select, selectWhenPresent } = canvas;
   const wrapper = useRef<HTMLDivElement>(null);
   const pointer = useRef<{ x: number; y: number } | null>(null);
-  const clipboard = useRef<{ clip: Clipboard; times: number } | null>(null);
+  const clipboard = useRef<HeldClip | null>(null);
   const [dismissedRecovery, setDismissedRecovery] = useState(false);
   // The sticky whose script is open, and the line to show in it.
   const [scriptOf, setScriptOf] = useState<{ id: Id; jump: ScriptJump | null } | null>(null);
@@ -219,17 +224,20 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
 
   const copy = useCallback(() => {
     const clip = copySelection(board, selectedNodes.map((n) => n.id));
-    if (clip) clipboard.current = { clip, times: 0 };
+    if (clip) clipboard.current = { clip, times: 0, lastAt: null };
     return clip !== null;
   }, [board, selectedNodes]);
 
-  const pasteClipboard = useCallback(async () => {
+  /** Paste under the pointer when it is on the board; a duplicate (`underPointer` false) goes beside the original. */
+  const pasteClipboard = useCallback(async (underPointer: boolean) => {
     const held = clipboard.current;
     if (!held) return;
-    held.times += 1;
-    const created = await ws.edit(req.paste(held.clip.elements, held.clip.connections, pasteOffset(held.times)));
+    const at = underPointer && pointer.current ? flow.screenToFlowPosition(pointer.current) : null;
+    const { offset, held: next } = placePaste(held, at);
+    clipboard.current = next;
+    const created = await ws.edit(req.paste(held.clip.elements, held.clip.connections, offset));
     if (created && created.length > 0) selectWhenPresent(new Set(created));
-  }, [selectWhenPresent, ws]);
+  }, [flow, selectWhenPresent, ws]);
 
   const addFrame = useCallback(async () => {
     const kind = catalog.grammar.group_kinds[0];
@@ -344,9 +352,9 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
       else if (key === 's') void save();
       else if (key === 'f') setSearch((s) => ({ ...s, open: true }));
       else if (key === 'c') copy();
-      else if (key === 'v') void pasteClipboard();
+      else if (key === 'v') void pasteClipboard(true);
       else if (key === 'd') {
-        if (copy()) void pasteClipboard();
+        if (copy()) void pasteClipboard(false);
       } else if (key === 'a') select(new Set(nodes.filter((n) => n.type !== 'frame').map((n) => n.id)));
       else return;
       e.preventDefault();
@@ -700,7 +708,14 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
                 </p>
               </div>
             )}
-            <LintPanel lint={state.lint} names={names} onPick={pickDiagnostic} />
+            <LintPanel
+              lint={phased.report}
+              names={names}
+              onPick={pickDiagnostic}
+              bigPicture={bigPicture}
+              held={phased.held}
+              onBigPicture={setBigPicture}
+            />
           </aside>
           )}
         </div>
@@ -722,4 +737,3 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
     </BoardActionsContext.Provider>
   );
 }
-

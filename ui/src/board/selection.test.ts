@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeChange } from '@xyflow/react';
 import { bankAccount } from '../test/fixtures';
-import { copySelection, documentTitle, fileLabel, followFrames, isTyping, keepHit, movesForDrag, nextHit, parseTags, pasteOffset, selectedIds } from './selection';
+import { copySelection, documentTitle, fileLabel, followFrames, isTyping, keepHit, movesForDrag, nextHit, parseTags, pasteOffset, placePaste, selectedIds } from './selection';
 
 describe('dragging', () => {
   const board = bankAccount().board;
@@ -60,6 +60,27 @@ describe('copying', () => {
   it('pastes each copy a step further away', () => {
     expect(pasteOffset(1)).toEqual({ x: 40, y: 40 });
     expect(pasteOffset(3)).toEqual({ x: 120, y: 120 });
+  });
+
+  it('pastes under the pointer: the copy centred there, on the grid, not on top of the original', () => {
+    // DepositMoney is 160 by 110 at (220, 200): its centre is (300, 255).
+    const clip = copySelection(board, ['cmd-deposit-money']);
+    if (!clip) throw new Error('nothing copied');
+    const { offset, held } = placePaste({ clip, times: 0, lastAt: null }, { x: 1000, y: 700 });
+    expect(offset).toEqual({ x: 700, y: 440 });
+    expect(held.times).toBe(1);
+
+    const again = placePaste(held, { x: 1000, y: 700 });
+    expect(again.offset, 'pasted again without moving the pointer: a step further').toEqual({ x: 740, y: 480 });
+    expect(placePaste(again.held, { x: 500, y: 300 }).offset, 'elsewhere: centred again').toEqual({ x: 200, y: 40 });
+  });
+
+  it('duplicates beside the original, a step further each time', () => {
+    const clip = copySelection(board, ['cmd-deposit-money', 'agg-bank-account']);
+    if (!clip) throw new Error('nothing copied');
+    const first = placePaste({ clip, times: 0, lastAt: null }, null);
+    expect(first.offset).toEqual({ x: 40, y: 40 });
+    expect(placePaste(first.held, null).offset).toEqual({ x: 80, y: 80 });
   });
 });
 

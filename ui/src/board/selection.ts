@@ -68,6 +68,40 @@ export function pasteOffset(times: number): Point {
   return { x: step, y: step };
 }
 
+/** A copy held for pasting: how often it was pasted, and where the pointer was the last time. */
+export interface HeldClip {
+  clip: Clipboard;
+  times: number;
+  lastAt: Point | null;
+}
+
+const PASTE_GRID = 20;
+const onGrid = (v: number) => Math.round(v / PASTE_GRID) * PASTE_GRID;
+
+/**
+ * Where the next paste lands, as the offset from the copied stickies. With
+ * the pointer on the board they land centred under it (on the grid), and
+ * pasted again without moving the pointer, a step further each time; with
+ * the pointer elsewhere, or for a duplicate (`at` null), a step from the
+ * originals as before.
+ */
+export function placePaste(held: HeldClip, at: Point | null): { offset: Point; held: HeldClip } {
+  if (!at) {
+    const times = held.times + 1;
+    return { offset: pasteOffset(times), held: { ...held, times, lastAt: null } };
+  }
+  const same = held.lastAt !== null && Math.abs(held.lastAt.x - at.x) < 1 && Math.abs(held.lastAt.y - at.y) < 1;
+  const times = same ? held.times + 1 : 1;
+  const { elements } = held.clip;
+  const left = Math.min(...elements.map((e) => e.position.x));
+  const top = Math.min(...elements.map((e) => e.position.y));
+  const right = Math.max(...elements.map((e) => e.position.x + e.size.width));
+  const bottom = Math.max(...elements.map((e) => e.position.y + e.size.height));
+  const step = 40 * (times - 1);
+  const offset = { x: onGrid(at.x - (left + right) / 2) + step, y: onGrid(at.y - (top + bottom) / 2) + step };
+  return { offset, held: { ...held, times, lastAt: at } };
+}
+
 /** The index of the next (or previous) search hit, wrapping around; -1 when there are none. */
 export function nextHit(count: number, current: number, direction: 1 | -1): number {
   if (count <= 0) return -1;

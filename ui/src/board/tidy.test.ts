@@ -178,6 +178,11 @@ describe('the timeline order a layout follows', () => {
     expect(order.map((e) => e.id)).toEqual(['note', 'cmd', 'agg', 'evt']);
   });
 
+  it('puts a policy after the event that triggers it, however it was drawn', () => {
+    const order = timeline([sticky('pol', 'Policy', 0), sticky('evt', 'Event', 500)], [{ from: 'evt', to: 'pol' }]);
+    expect(order.map((e) => e.id)).toEqual(['evt', 'pol']);
+  });
+
   it('keeps a policy’s command where it was drawn, before or after the policy', () => {
     const stickies = [sticky('pol', 'Policy', 600), sticky('cmd', 'Command', 100)];
     const order = timeline(stickies, [{ from: 'pol', to: 'cmd' }]);

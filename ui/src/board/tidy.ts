@@ -45,16 +45,26 @@ export interface Scope {
   frames: Id[];
 }
 
-/** How a command is decided, in the order it happens: who asks, the command, who decides, what is recorded. */
-const DECIDING: Partial<Record<Kind, number>> = { Actor: 0, Command: 1, Aggregate: 2, ExternalSystem: 2, Event: 3 };
+/**
+ * How a command is decided and what reacts, in the order it happens: who
+ * asks, the command, who decides, what is recorded, then the policies and
+ * read models that take it up. An arrow back down this order (a policy
+ * issuing a command, a read model read by an actor) closes a loop.
+ */
+const STEP: Partial<Record<Kind, number>> = { Actor: 0, Command: 1, Aggregate: 2, ExternalSystem: 2, Event: 3, Policy: 4, ReadModel: 4 };
 
 /**
  * The stickies in timeline order: left to right, then top down, as the
- * team drew them (and as the simulator reads reactions), except that
- * along an arrow of deciding (actor → command → aggregate → event) the
- * earlier always comes first. So the layout never puts an event before
- * the aggregate that records it, nor a command after its aggregate, while
- * the loops the team drew back (policies to commands) stay as drawn.
+ * team drew them (and as the simulator reads reactions), except that along
+ * an arrow that goes forward in STEP the earlier always comes first. So the
+ * layout never puts an event before the aggregate that records it, a
+ * command after its aggregate, or a policy before the event that triggers
+ * it; which arrow of a loop goes back is the one the team drew going back.
+ *
+ * One aggregate sticky takes every command it handles, so all of them come
+ * before all the events it records: a board of few aggregates reads as
+ * columns (commands, aggregates, events, reactions) more than as one long
+ * line of events.
  */
 export function timeline(elements: readonly Element[], connections: readonly Connection[]): Element[] {
   const byId = new Map(elements.map((e) => [e.id, e]));
@@ -63,8 +73,8 @@ export function timeline(elements: readonly Element[], connections: readonly Con
   for (const c of connections) {
     const from = byId.get(c.from);
     const to = byId.get(c.to);
-    const a = from && DECIDING[from.kind];
-    const b = to && DECIDING[to.kind];
+    const a = from && STEP[from.kind];
+    const b = to && STEP[to.kind];
     if (from && to && a !== undefined && b !== undefined && a < b) {
       before.set(c.from, [...(before.get(c.from) ?? []), c.to]);
       waiting.set(c.to, (waiting.get(c.to) ?? 0) + 1);
