@@ -15,6 +15,8 @@ mod rhai;
 mod rust;
 mod scripts;
 mod source;
+#[cfg(test)]
+mod tests;
 mod typescript;
 mod write;
 

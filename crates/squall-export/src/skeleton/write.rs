@@ -151,3 +151,85 @@ fn read_manifest(dir: &Path) -> Result<std::collections::BTreeMap<String, String
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(pairs: &[(&str, &str)]) -> Files {
+        pairs.iter().map(|(p, t)| ((*p).to_owned(), (*t).to_owned())).collect()
+    }
+
+    fn read(dir: &Path, name: &str) -> String {
+        std::fs::read_to_string(dir.join(name)).unwrap()
+    }
+
+    #[test]
+    fn given_an_empty_folder_when_written_then_every_file_and_a_sha256sum_manifest_are_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let written = write(&files(&[("a.rs", "one\n"), ("src/b.rs", "two\n")]), dir.path(), false).unwrap();
+        assert_eq!(written.written, ["a.rs", "src/b.rs"]);
+        assert_eq!(read(dir.path(), "src/b.rs"), "two\n");
+        // `sha256sum -c .squall-export` checks the files.
+        let one = "2c8b08da5ce60398e1f19af0e5dccc744df274b826abe585eaba68c525434806";
+        assert_eq!(read(dir.path(), MANIFEST), format!("{one}  a.rs\n{}  src/b.rs\n", sha256(b"two\n")));
+    }
+
+    #[test]
+    fn given_a_file_changed_since_the_export_when_written_again_then_it_is_named_and_nothing_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        write(&files(&[("a.rs", "one\n"), ("b.rs", "two\n")]), dir.path(), false).unwrap();
+        std::fs::write(dir.path().join("b.rs"), "mine\n").unwrap();
+
+        let err = write(&files(&[("a.rs", "ONE\n"), ("b.rs", "TWO\n")]), dir.path(), false).unwrap_err();
+
+        assert!(matches!(&err, Error::Edited { files, .. } if files == &["b.rs"]), "{err}");
+        assert!(err.to_string().ends_with("would be overwritten: b.rs"), "{err}");
+        assert_eq!(read(dir.path(), "a.rs"), "one\n", "an unchanged file is not written either");
+        assert_eq!(read(dir.path(), "b.rs"), "mine\n");
+    }
+
+    #[test]
+    fn given_a_file_squall_never_wrote_when_written_then_it_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("Cargo.toml"), "[package]\n").unwrap();
+        let err = write(&files(&[("Cargo.toml", "generated\n")]), dir.path(), false).unwrap_err();
+        assert!(matches!(err, Error::Edited { files, .. } if files == ["Cargo.toml"]));
+    }
+
+    #[test]
+    fn given_force_then_changed_files_are_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        write(&files(&[("a.rs", "one\n")]), dir.path(), false).unwrap();
+        std::fs::write(dir.path().join("a.rs"), "mine\n").unwrap();
+        let written = write(&files(&[("a.rs", "ONE\n")]), dir.path(), true).unwrap();
+        assert_eq!(written.written, ["a.rs"]);
+        assert_eq!(read(dir.path(), "a.rs"), "ONE\n");
+    }
+
+    #[test]
+    fn given_files_no_longer_generated_then_unchanged_ones_go_and_changed_ones_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        write(&files(&[("keep.rs", "k\n"), ("old.rs", "o\n"), ("edited.rs", "e\n")]), dir.path(), false)
+            .unwrap();
+        std::fs::write(dir.path().join("edited.rs"), "mine\n").unwrap();
+
+        let written = write(&files(&[("keep.rs", "k\n")]), dir.path(), false).unwrap();
+
+        assert_eq!(written.unchanged, ["keep.rs"]);
+        assert_eq!(written.removed, ["old.rs"]);
+        assert_eq!(written.kept, ["edited.rs"]);
+        assert!(!dir.path().join("old.rs").exists());
+        assert_eq!(read(dir.path(), "edited.rs"), "mine\n");
+        assert!(!read(dir.path(), MANIFEST).contains("edited.rs"), "a kept file is the user's now");
+    }
+
+    #[test]
+    fn given_a_file_where_the_folder_should_be_then_the_error_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("out");
+        std::fs::write(&file, "").unwrap();
+        let err = write(&files(&[("a.rs", "")]), &file, false).unwrap_err();
+        assert_eq!(err.to_string(), format!("{} is not a folder", file.display()));
+    }
+}

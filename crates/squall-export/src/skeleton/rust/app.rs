@@ -221,21 +221,58 @@ fn evolve(src: &mut Source, plan: &Plan<'_>) {
         return;
     }
     src.line(1, "fn evolve(&mut self, event: &Event) {");
-    src.line(2, "match event {");
-    let mut covered = 0;
-    for (behaviour, variants) in &arms {
-        covered += variants.len();
-        pattern(src, 3, 0, "Event", variants, " => {");
-        src.line(4, format!("if let Some(key) = key_of(&event.data(), {}::KEY) {{", path(plan, behaviour)));
-        src.line(5, format!("self.{}.entry(key).or_default().apply(event);", behaviour.app_field));
-        src.line(4, "}");
-        src.line(3, "}");
+    for (n, (behaviour, variants)) in arms.iter().enumerate() {
+        if n > 0 {
+            src.blank();
+        }
+        let key = format!("let Some(key) = key_of(&event.data(), {}::KEY)", path(plan, behaviour));
+        if variants.len() == plan.events().count() {
+            src.line(2, format!("if {key} {{"));
+        } else {
+            // A let chain, as clippy prefers to nested `if`s, laid out as rustfmt lays them out.
+            let alternatives: Vec<String> = variants.iter().map(|v| format!("Event::{v}(_)")).collect();
+            let one_line = format!("if matches!(event, {})", alternatives.join(" | "));
+            if 8 + one_line.len() <= WIDTH {
+                src.line(2, one_line);
+                src.line(3, format!("&& {key}"));
+            } else {
+                // A macro call that spans lines takes the `&&` on its closing line.
+                src.line(2, "if matches!(");
+                src.line(3, "event,");
+                pattern(src, 3, 1, "Event", variants, "");
+                src.line(2, format!(") && {key}"));
+            }
+            src.line(2, "{");
+        }
+        src.line(3, format!("self.{}.entry(key).or_default().apply(event);", behaviour.app_field));
+        src.line(2, "}");
     }
-    if covered < plan.events().count() {
-        src.line(3, "_ => {}");
-    }
-    src.line(2, "}");
     src.line(1, "}");
+}
+
+/// `if matches!(event, Event::A(_) | …) {` around what only these events
+/// concern (nothing when they are all the events); the indentation inside.
+fn open_guard(src: &mut Source, plan: &Plan<'_>, variants: &[&str]) -> usize {
+    if variants.len() == plan.events().count() {
+        return 2;
+    }
+    let alternatives: Vec<String> = variants.iter().map(|v| format!("Event::{v}(_)")).collect();
+    let one_line = format!("if matches!(event, {}) {{", alternatives.join(" | "));
+    if 8 + one_line.len() <= WIDTH {
+        src.line(2, one_line);
+    } else {
+        src.line(2, "if matches!(");
+        src.line(3, "event,");
+        pattern(src, 3, 1, "Event", variants, "");
+        src.line(2, ") {");
+    }
+    3
+}
+
+fn close_guard(src: &mut Source, plan: &Plan<'_>, variants: &[&str]) {
+    if variants.len() < plan.events().count() {
+        src.line(2, "}");
+    }
 }
 
 fn project(src: &mut Source, plan: &Plan<'_>) {
@@ -254,14 +291,7 @@ fn project(src: &mut Source, plan: &Plan<'_>) {
         let module = path(plan, behaviour);
         let variants: Vec<&str> =
             behaviour.events.iter().map(|i| plan.messages[i.message].variant.as_str()).collect();
-        let all = behaviour.events.len() == plan.events().count();
-        let indent = if all { 2 } else { 3 };
-        if !all {
-            src.line(2, "if matches!(");
-            src.line(3, "event,");
-            pattern(src, 3, 1, "Event", &variants, "");
-            src.line(2, ") {");
-        }
+        let indent = open_guard(src, plan, &variants);
         src.line(indent, format!("let key = match {module}::KEY {{"));
         src.line(indent + 1, "Some(field) => key_of(&event.data(), field),");
         src.line(indent + 1, "None => Some(\"all\".to_owned()),");
@@ -272,9 +302,7 @@ fn project(src: &mut Source, plan: &Plan<'_>) {
         src.line(indent + 2, format!("self.{}.insert(key, doc);", behaviour.app_field));
         src.line(indent + 1, "}");
         src.line(indent, "}");
-        if !all {
-            src.line(2, "}");
-        }
+        close_guard(src, plan, &variants);
     }
     src.line(1, "}");
 }

@@ -152,12 +152,22 @@ fn dispatch(
         src.line(indent, fallback.trim_start_matches("_ => ").trim_start_matches("other => "));
         return;
     }
+    let all = plan.messages.iter().filter(|m| format!("{:?}", m.element.kind) == enum_name).count();
+    if let ([input], "_ => {}") = (inputs, fallback)
+        && all > 1
+    {
+        // One message and nothing to do for the rest: `if let`, as clippy prefers to a `match`.
+        let variant = &plan.messages[input.message].variant;
+        src.line(indent, format!("if let {enum_name}::{variant}({binding}) = {binding} {{"));
+        src.line(indent + 1, format!("{};", call(input)));
+        src.line(indent, "}");
+        return;
+    }
     src.line(indent, format!("match {binding} {{"));
     for input in inputs {
         let variant = &plan.messages[input.message].variant;
         src.line(indent + 1, format!("{enum_name}::{variant}({binding}) => {},", call(input)));
     }
-    let all = plan.messages.iter().filter(|m| format!("{:?}", m.element.kind) == enum_name).count();
     if inputs.len() < all {
         let comma = if fallback.ends_with('}') { "" } else { "," };
         src.line(indent + 1, format!("{fallback}{comma}"));
@@ -338,7 +348,8 @@ fn external_system(src: &mut Source, plan: &Plan<'_>, behaviour: &Behaviour<'_>)
         if inputs.is_empty() {
             continue;
         }
-        src.line(0, format!("/// The events the system answers a {binding} sent to it with."));
+        let what = if binding == "command" { "a command" } else { "an event" };
+        src.line(0, format!("/// The events the system answers {what} sent to it with."));
         if !answers.is_empty() {
             src.line(0, format!("/// It may answer {answers}."));
         }

@@ -54,7 +54,8 @@ fn cargo_toml(plan: &Plan<'_>) -> String {
     ));
     toml.push_str("[package]\n");
     toml.push_str(&format!("name = \"{}\"\n", plan.crate_name.replace('_', "-")));
-    toml.push_str("version = \"0.1.0\"\nedition = \"2024\"\npublish = false\n");
+    // 1.88: the generated code uses let chains.
+    toml.push_str("version = \"0.1.0\"\nedition = \"2024\"\nrust-version = \"1.88\"\npublish = false\n");
     if let Some(description) = &plan.board.description {
         toml.push_str(&format!("description = {}\n", toml_string(description)));
     }

@@ -48,8 +48,7 @@ pub fn generate(plan: &Plan<'_>) -> String {
     src.blank();
     src.line(0, "import { type Command, type Event, Rejection } from \"./messages.js\";");
     for context in &plan.contexts {
-        if body.contains(&format!(" {}.", context.module)) || body.contains(&format!("({}.", context.module))
-        {
+        if mentions(&body, &context.module) {
             src.line(0, format!("import * as {0} from \"./{0}/index.js\";", context.module));
         }
     }
@@ -57,6 +56,16 @@ pub fn generate(plan: &Plan<'_>) -> String {
     text.push('\n');
     text.push_str(&body);
     text
+}
+
+/// Whether `text` names something in `module` (`billing.…`, not `xbilling.…` or `a.billing.…`).
+fn mentions(text: &str, module: &str) -> bool {
+    let needle = format!("{module}.");
+    text.match_indices(&needle).any(|(at, _)| {
+        let before = &text[..at];
+        before.ends_with("...")
+            || !before.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+    })
 }
 
 fn fields(src: &mut Source, plan: &Plan<'_>) {

@@ -380,7 +380,8 @@ fn external_system(src: &mut Source, plan: &Plan<'_>, behaviour: &Behaviour<'_>)
         if inputs.is_empty() {
             continue;
         }
-        src.line(0, format!("/** The events the system answers a {binding} sent to it with. */"));
+        let what = if binding == "command" { "a command" } else { "an event" };
+        src.line(0, format!("/** The events the system answers {what} sent to it with. */"));
         src.line(0, format!("export function {function}({binding}: {ty}): Event[] {{"));
         dispatch(src, 1, plan, inputs, binding, &|i| format!("{}({binding}.data)", camel(&i.function)), "[]");
         src.line(0, "}");
