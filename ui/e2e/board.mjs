@@ -377,10 +377,16 @@ export async function boardSuite(browser) {
       expect(statSync(path).size > 20_000, `the PNG is only ${statSync(path).size} bytes`);
     });
 
-    await check('SVG export downloads an SVG', async () => {
+    await check('SVG export downloads the backend\'s plain SVG, every sticky named in it', async () => {
       const path = join(shots, 'export.svg');
       await exportBoard(page, 'svg', path);
-      expect(readFileSync(path, 'utf8').includes('<svg'), 'the download is not an SVG');
+      const svg = readFileSync(path, 'utf8');
+      expect(svg.includes('<svg') && !svg.includes('foreignObject'), 'the download is not plain SVG');
+      // Names are wrapped over lines: compare the picture's text without spaces.
+      const text = [...svg.matchAll(/>([^<>]*)<\/text>/g)].map((m) => m[1].replace(/\s+/g, '')).join('');
+      for (const name of ['DepositMoney', 'MoneyDeposited', 'BankAccount', 'Accountowner', 'Whataboutoverdraftlimits?']) {
+        expect(text.includes(name), `${name} is not in the SVG`);
+      }
     });
 
     await check('a change of the file on disk shows a banner whose Reload reads it again', async () => {
