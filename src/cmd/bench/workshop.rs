@@ -237,9 +237,11 @@ fn listen(
 ) -> anyhow::Result<()> {
     let address = base.trim_start_matches("http://");
     let stream = TcpStream::connect(address).context("cannot reach the server")?;
-    stream.set_read_timeout(Some(Duration::from_millis(20)))?;
+    // Patient while the server lets fifty people in, then short reads so the pointer keeps moving.
+    stream.set_read_timeout(Some(Duration::from_secs(20)))?;
     let (mut socket, _) = tungstenite::client(format!("ws://{address}/ws?token={token}"), stream)
         .map_err(|e| anyhow::anyhow!("cannot open the WebSocket: {e}"))?;
+    socket.get_ref().set_read_timeout(Some(Duration::from_millis(20)))?;
     let join = json!({"type": "join", "name": format!("Bot {i}"), "colour": "#3366cc"});
     socket.send(tungstenite::Message::text(join.to_string()))?;
     let mut pointer = Instant::now();
