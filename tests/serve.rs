@@ -598,3 +598,16 @@ fn given_a_workshop_when_people_join_by_their_links_then_roles_undo_and_presence
         assert!(started.elapsed() < TIMEOUT, "Bob never left");
     }
 }
+
+#[test]
+fn given_a_participant_watching_when_the_facilitator_locks_the_board_then_they_hear_it_at_once() {
+    let server = Server::start(&[]);
+    let mut bob = server.websocket_with(&server.participant_token);
+
+    let (status, _) = server.post_as(&server.token, "p1", &json!({"type": "lock", "locked": true}));
+
+    assert_eq!(status, 200);
+    assert_eq!(push_of(&mut bob, "changed")["state"]["locked"], true);
+    server.post_as(&server.token, "p1", &json!({"type": "lock", "locked": false}));
+    assert_eq!(push_of(&mut bob, "changed")["state"]["locked"], false);
+}

@@ -265,9 +265,10 @@ async fn api(
     }
 }
 
-/// What other clients must hear about: a new board content, a save, another file.
-fn fingerprint(workspace: &Workspace) -> (u32, bool, Option<PathBuf>) {
-    (workspace.revision(), workspace.is_dirty(), workspace.path().map(Path::to_owned))
+/// What other clients must hear about: a new board content, a save, another
+/// file, the board locked or unlocked.
+fn fingerprint(workspace: &Workspace) -> (u32, bool, Option<PathBuf>, bool) {
+    (workspace.revision(), workspace.is_dirty(), workspace.path().map(Path::to_owned), workspace.is_locked())
 }
 
 async fn ws(

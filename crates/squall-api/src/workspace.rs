@@ -257,6 +257,11 @@ impl Workspace {
         self.revision
     }
 
+    /// Locked by the facilitator: only facilitators change the board.
+    pub fn is_locked(&self) -> bool {
+        self.locked
+    }
+
     /// Changed since last loaded or saved.
     pub fn is_dirty(&self) -> bool {
         self.revision != self.saved
