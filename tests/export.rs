@@ -112,6 +112,12 @@ fn a_board_made_to_trip_the_generator_builds_in_rust() {
 }
 
 #[test]
+fn an_empty_board_builds_in_rust_and_type_checks_in_typescript() {
+    builds_in_rust("tests/fixtures/export/empty.ron");
+    type_checks_in_typescript("tests/fixtures/export/empty.ron");
+}
+
+#[test]
 fn the_bank_account_skeleton_type_checks_in_typescript() {
     type_checks_in_typescript("models/bank_account.ron");
 }

@@ -21,15 +21,18 @@ pub fn generate(plan: &Plan<'_>) -> String {
     body.blank();
     decide(&mut body, plan);
     body.blank();
-    follow(&mut body);
+    follow(&mut body, plan);
     body.blank();
     evolve(&mut body, plan);
     body.blank();
     project(&mut body, plan);
     body.blank();
     react(&mut body, plan, false);
-    body.blank();
-    react(&mut body, plan, true);
+    // Only `follow` asks external systems, and only when there are events to follow.
+    if plan.events().next().is_some() {
+        body.blank();
+        react(&mut body, plan, true);
+    }
     body.line(0, "}");
     let mut body = body.finish();
     if body.contains("instance_key(") {
@@ -75,6 +78,14 @@ fn path(plan: &Plan<'_>, behaviour: &Behaviour<'_>) -> String {
 fn app_struct(src: &mut Source, plan: &Plan<'_>) {
     src.line(0, "/// The board's aggregates, read models and policies, all in memory.");
     src.line(0, "#[derive(Clone, Debug, Default)]");
+    let holds_state = plan.behaviours.iter().any(|b| {
+        matches!(b.element.kind, Kind::Aggregate | Kind::ReadModel)
+            || (b.element.kind == Kind::Policy && b.keeps_state)
+    });
+    if !holds_state {
+        src.line(0, "pub struct App {}");
+        return;
+    }
     src.line(0, "pub struct App {");
     for behaviour in &plan.behaviours {
         let ty = format!("{}::{}", path(plan, behaviour), behaviour.type_name);
@@ -183,9 +194,19 @@ fn decide(src: &mut Source, plan: &Plan<'_>) {
     src.line(1, "}");
 }
 
-fn follow(src: &mut Source) {
+fn follow(src: &mut Source, plan: &Plan<'_>) {
     src.line(1, "/// Hand each event on, oldest first: read models project it, policies react");
     src.line(1, "/// (their commands join the queue), external systems answer (their events join the step).");
+    if plan.events().next().is_none() {
+        // A board without events: there is nothing to hand on.
+        src.line(
+            1,
+            "fn follow(&mut self, events: Vec<Event>, _queue: &mut VecDeque<Command>) -> Vec<Event> {",
+        );
+        src.line(2, "events");
+        src.line(1, "}");
+        return;
+    }
     src.line(
         1,
         "fn follow(&mut self, mut events: Vec<Event>, queue: &mut VecDeque<Command>) -> Vec<Event> {",

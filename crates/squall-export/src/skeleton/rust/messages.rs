@@ -128,7 +128,11 @@ fn write_enum(src: &mut Source, plan: &Plan<'_>, name: &str, what: &str, message
     src.line(0, "/// `{\"name\": \"DepositMoney\", \"data\": {\"account_id\": \"acc-1\", …}}`.");
     src.line(0, "#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]");
     src.line(0, "#[serde(tag = \"name\", content = \"data\")]");
-    src.line(0, format!("pub enum {name} {{"));
+    if messages.is_empty() {
+        src.line(0, format!("pub enum {name} {{}}"));
+    } else {
+        src.line(0, format!("pub enum {name} {{"));
+    }
     for message in messages {
         if message.key != message.variant {
             src.line(1, format!("#[serde(rename = {:?})]", message.key));
@@ -136,7 +140,9 @@ fn write_enum(src: &mut Source, plan: &Plan<'_>, name: &str, what: &str, message
         let path = format!("{}::{}s::{}", plan.contexts[message.context].module, what, message.type_name);
         src.line(1, format!("{}({path}),", message.variant));
     }
-    src.line(0, "}");
+    if !messages.is_empty() {
+        src.line(0, "}");
+    }
     src.blank();
     src.line(0, format!("impl {name} {{"));
     src.line(1, format!("/// The {what}'s name as Squall stores it."));

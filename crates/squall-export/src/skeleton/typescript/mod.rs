@@ -250,7 +250,8 @@ fn messages_ts(plan: &Plan<'_>) -> String {
             format!("/** {} of the board, as Squall writes it: `{{ name, data }}`. */", article(what)),
         );
         if messages.is_empty() {
-            src.line(0, format!("export type {name} = never;"));
+            // No value has this type, yet `.name` can be read off it, as code over all messages does.
+            src.line(0, format!("export type {name} = {{ name: never; data: never }};"));
         } else {
             src.line(0, format!("export type {name} ="));
             for (i, message) in messages.iter().enumerate() {

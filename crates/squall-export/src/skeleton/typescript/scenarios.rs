@@ -19,7 +19,11 @@ pub fn generate(plan: &Plan<'_>) -> String {
     let mut src = Source::two_spaces();
     src.line(0, HEADER);
     src.blank();
-    src.line(0, "import { App, type Event } from \"../src/index.js\";");
+    if plan.board.scenarios.is_empty() {
+        src.line(0, "import type { Event } from \"../src/index.js\";");
+    } else {
+        src.line(0, "import { App, type Event } from \"../src/index.js\";");
+    }
     src.blank();
     src.line(0, RUNNER_TYPES);
     src.blank();
