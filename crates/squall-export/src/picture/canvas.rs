@@ -43,12 +43,15 @@ pub struct Canvas {
     out: String,
     /// Text set smaller than this (in board pixels) is left out: see [`Canvas::for_png`].
     smallest_text: f64,
+    /// The PNG's pixels start out in the background colour, so the SVG's
+    /// background need not be drawn over them again.
+    pub on_background: bool,
 }
 
 // Writing to a String cannot fail: the `fmt::Result`s below are always Ok.
 impl Canvas {
     pub fn new() -> Self {
-        Canvas { out: String::with_capacity(64 * 1024), smallest_text: 0.0 }
+        Canvas { out: String::with_capacity(64 * 1024), smallest_text: 0.0, on_background: false }
     }
 
     /// A canvas for a PNG drawn at `scale`, which leaves out text smaller
@@ -56,7 +59,7 @@ impl Canvas {
     /// keep its size in bounds; no one can read its smallest text then, and
     /// laying that text out was most of the time such a picture took.
     pub fn for_png(scale: f64) -> Self {
-        Canvas { smallest_text: LEGIBLE / scale, ..Canvas::new() }
+        Canvas { smallest_text: LEGIBLE / scale, on_background: true, ..Canvas::new() }
     }
 
     pub fn into_string(self) -> String {

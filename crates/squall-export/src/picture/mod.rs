@@ -61,11 +61,13 @@ fn draw(board: &Board, mut canvas: Canvas) -> String {
         h = Num(height),
     ));
     canvas.title(&board.name);
-    canvas.rect(
-        Rect { x: 0.0, y: 0.0, width, height },
-        0.0,
-        format_args!(r#"fill="{BACKGROUND}" stroke="none""#),
-    );
+    if !canvas.on_background {
+        canvas.rect(
+            Rect { x: 0.0, y: 0.0, width, height },
+            0.0,
+            format_args!(r#"fill="{BACKGROUND}" stroke="none""#),
+        );
+    }
     // One shift for everything, so the board's own coordinates stay readable
     // in the file. No stroke unless asked: ImageMagick outlines shapes and
     // text in black otherwise.
