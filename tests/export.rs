@@ -51,20 +51,29 @@ fn target_dir() -> PathBuf {
     shared.join("export-check")
 }
 
-/// Run `cargo ARGS --offline` in `dir`; fail with its output when it fails.
-fn cargo(dir: &Path, args: &[&str]) {
+/// Run `cargo SUBCOMMAND --offline ARGS` in `dir` and return what it printed
+/// on stdout; fail with its output when it fails or warns.
+fn cargo(dir: &Path, args: &[&str]) -> String {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let output = Command::new(cargo)
-        .args(args)
+        .arg(args[0])
         .arg("--offline")
+        .args(&args[1..])
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target_dir())
         .env_remove("RUSTFLAGS")
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "cargo {} in {} failed:\n{stderr}", args.join(" "), dir.display());
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "cargo {} in {} failed:\n{stderr}\n{stdout}",
+        args.join(" "),
+        dir.display()
+    );
     assert!(!stderr.contains("warning:"), "cargo {} warns:\n{stderr}", args.join(" "));
+    stdout
 }
 
 fn tsc(dir: &Path) {
@@ -145,6 +154,46 @@ fn the_example_skeletons_are_in_rustfmt_s_layout() {
             String::from_utf8_lossy(&output.stdout)
         );
     }
+}
+
+// ---- the scenarios pass once the rules are written ----
+
+/// Put the hand-written rules of `tests/fixtures/export/bank_account_rules/<language>/` over the
+/// generated files in `<dir>/src/banking/`.
+fn write_the_rules(language: &str, dir: &Path) {
+    let rules = Path::new(ROOT).join("tests/fixtures/export/bank_account_rules").join(language);
+    for entry in std::fs::read_dir(rules).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.join("src/banking").join(path.file_name().unwrap())).unwrap();
+    }
+}
+
+#[test]
+fn given_the_bank_account_rules_written_in_rust_then_the_board_s_scenarios_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    export("models/bank_account.ron", "rust", dir.path()).success();
+    write_the_rules("rust", dir.path());
+    let report = cargo(dir.path(), &["test", "--", "--ignored"]);
+    assert!(report.contains("test result: ok. 16 passed"), "{report}");
+}
+
+#[test]
+fn given_the_bank_account_rules_written_in_typescript_then_the_board_s_scenarios_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    export("models/bank_account.ron", "typescript", dir.path()).success();
+    write_the_rules("typescript", dir.path());
+    let tsc = Path::new(ROOT).join("ui/node_modules/.bin/tsc");
+    let built = Command::new(tsc).arg("-p").arg(dir.path()).output().unwrap();
+    assert!(built.status.success(), "tsc: {}", String::from_utf8_lossy(&built.stdout));
+    let run = Command::new("node")
+        .arg("dist/test/scenarios.js")
+        .arg("--pending")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{report}");
+    assert_eq!(report.lines().filter(|line| line.starts_with("ok ")).count(), 16, "{report}");
 }
 
 // ---- the same board, the same bytes ----

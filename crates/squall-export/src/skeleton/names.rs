@@ -134,6 +134,12 @@ pub fn pascal(name: &str, fallback: &str) -> String {
     let mut out: String = words(name)
         .iter()
         .map(|word| {
+            // An acronym reads as a word in a type name: `CEO bonus` → `CeoBonus`.
+            let word = if word.len() > 1 && !word.bytes().any(|b| b.is_ascii_lowercase()) {
+                word.to_ascii_lowercase()
+            } else {
+                word.clone()
+            };
             let mut chars = word.chars();
             chars
                 .next()
@@ -248,7 +254,8 @@ mod tests {
     fn names_that_cannot_be_identifiers_are_mended() {
         assert_eq!(snake("type", "x"), "type_");
         assert_eq!(snake("2fa code", "x"), "n2fa_code");
-        assert_eq!(pascal("2FA enabled", "x"), "N2FAEnabled");
+        assert_eq!(pascal("2FA enabled", "x"), "N2FaEnabled");
+        assert_eq!(pascal("CEO bonus", "x"), "CeoBonus");
         assert_eq!(pascal("Ärger", "x"), "Rger");
         assert_eq!(pascal("入金", "cmd-deposit"), "CmdDeposit");
         assert_eq!(snake("入金", "evt-1"), "evt_1");
