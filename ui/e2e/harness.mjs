@@ -90,7 +90,10 @@ export function squall(args, { cwd = repo } = {}) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Start `squall serve` and resolve `url` with the URL it prints. */
+/**
+ * Start `squall serve` and resolve `url` with the facilitator's URL it
+ * prints first, and `links` with all three: `{ facilitator, participant, viewer }`.
+ */
 export function serve(model) {
   const server = spawn(...command(['serve', model, '--ui', join(ui, 'dist')]), {
     cwd: repo,
@@ -98,16 +101,31 @@ export function serve(model) {
     // Its own process group, so stopping it stops the server cargo started too.
     detached: true,
   });
+  let resolveLinks;
+  let rejectLinks;
+  const links = new Promise((resolve, reject) => {
+    resolveLinks = resolve;
+    rejectLinks = reject;
+  });
+  // Suites that want only the first URL never wait for the others: their failure is no one's to catch.
+  links.catch(() => {});
   const url = new Promise((resolveUrl, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`squall serve printed no URL in 10 minutes\n${err}`)), 600_000);
+    const fail = (error) => {
+      reject(error);
+      rejectLinks(error);
+    };
+    const timer = setTimeout(() => fail(new Error(`squall serve printed no URL in 10 minutes\n${err}`)), 600_000);
     server.stdout.on('data', (chunk) => {
       out += chunk;
       const match = /(http:\/\/\S+\?token=\S+)/.exec(out);
-      if (match) {
+      if (match) resolveUrl(match[1]);
+      const participant = /^participants: (http\S+)$/m.exec(out);
+      const viewer = /^viewers: (http\S+)$/m.exec(out);
+      if (match && participant && viewer) {
         clearTimeout(timer);
-        resolveUrl(match[1]);
+        resolveLinks({ facilitator: match[1], participant: participant[1], viewer: viewer[1] });
       }
     });
     server.stderr.on('data', (chunk) => {
@@ -115,10 +133,10 @@ export function serve(model) {
     });
     server.on('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`squall serve exited (${code}) before printing its URL\n${err}`));
+      fail(new Error(`squall serve exited (${code}) before printing its URLs\n${err}`));
     });
   });
-  return { server, url };
+  return { server, url, links };
 }
 
 export function stop(server) {

@@ -8,6 +8,7 @@
 //   perf         a board of 2,000 stickies: load time, pan and zoom frame times (perf.mjs)
 //   runmode      the bank account run in Run mode: launcher, cascade, refusal, documents, time travel, branches (runmode.mjs)
 //   runperf      Run mode measured: a log of 100,000 events scrolled, a step's round trip (runperf.mjs)
+//   workshop-live  three browsers (facilitator, participant, viewer) on one board: names, pointers, own undo, follow-me, lock (workshop-live.mjs)
 //   workshop     on a 1440×900 screen: names legible at the fit zoom, tidy up, align, paste, arrows, big-picture lint (workshop.mjs)
 //
 //   npm run e2e                          # builds the UI first, runs every suite
@@ -27,11 +28,12 @@ import { runmodeSuite } from './runmode.mjs';
 import { runperfSuite } from './runperf.mjs';
 import { scripteditorSuite } from './scripteditor.mjs';
 import { walkthroughSuite } from './walkthrough.mjs';
+import { workshopLiveSuite } from './workshop-live.mjs';
 import { workshopSuite } from './workshop.mjs';
 
 const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-const SUITES = { board: boardSuite, walkthrough: walkthroughSuite, perf: perfSuite, runmode: runmodeSuite, runperf: runperfSuite, scripteditor: scripteditorSuite, workshop: workshopSuite };
+const SUITES = { board: boardSuite, walkthrough: walkthroughSuite, perf: perfSuite, runmode: runmodeSuite, runperf: runperfSuite, scripteditor: scripteditorSuite, 'workshop-live': workshopLiveSuite, workshop: workshopSuite };
 
 function chosen() {
   const at = process.argv.indexOf('--only');
@@ -42,6 +44,33 @@ function chosen() {
     throw new Error(`--only takes suite names separated by commas: ${Object.keys(SUITES).join(', ')}`);
   }
   return names;
+}
+
+/** Suites that meet the join dialog themselves; every other suite is one person who has been on the board before. */
+const FIRST_VISIT = new Set(['workshop-live']);
+
+/**
+ * A served board asks a first-time visitor for a name and colour
+ * (ui/src/workshop/JoinDialog.tsx) and remembers them in localStorage; the
+ * browser handed to the other suites opens pages that remember one already.
+ */
+function returning(browser) {
+  const remember = () => localStorage.setItem('squall.workshop.identity', JSON.stringify({ name: 'E2E', colour: '#1e88e5' }));
+  const newContext = async (options) => {
+    const context = await browser.newContext(options);
+    await context.addInitScript(remember);
+    return context;
+  };
+  // Like browser.newPage: a page in a context of its own, which closes with it.
+  const newPage = async (options) => {
+    const context = await newContext(options);
+    const page = await context.newPage();
+    page.once('close', () => void context.close().catch(() => {}));
+    return page;
+  };
+  return new Proxy(browser, {
+    get: (target, key) => (key === 'newContext' ? newContext : key === 'newPage' ? newPage : Reflect.get(target, key)),
+  });
 }
 
 async function main() {
@@ -67,7 +96,7 @@ async function main() {
     for (const name of names) {
       console.log(`\n== ${name}`);
       try {
-        await SUITES[name](browser);
+        await SUITES[name](FIRST_VISIT.has(name) ? browser : returning(browser));
       } catch (err) {
         failOutside(err);
       }

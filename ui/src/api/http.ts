@@ -100,7 +100,7 @@ export class HttpApi implements Api {
     }
     const text = await reply.text();
     if (!reply.ok) {
-      throw new ApiError(errorText(text, reply.status), reply.status);
+      throw new ApiError(this.presence.named(errorText(text, reply.status)), reply.status);
     }
     try {
       return JSON.parse(text) as Response;

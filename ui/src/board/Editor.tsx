@@ -48,6 +48,10 @@ import { RunBar } from '../run/RunBar';
 import { RunLeft, RunRight } from '../run/RunPanels';
 import { useRunMode } from '../run/useRunMode';
 import { ScriptPanel, type ScriptJump } from '../script/ScriptPanel';
+import { JoinDialog } from '../workshop/JoinDialog';
+import { readOnlyKey } from '../workshop/roles';
+import { useOwnState, useWorkshop, type Workshop } from '../workshop/useWorkshop';
+import { WorkshopLayer } from '../workshop/WorkshopLayer';
 
 const GRID = 20;
 const AUTOSAVE_MS = 5000;
@@ -77,6 +81,9 @@ const ARROWS: Partial<Record<string, Point>> = {
 
 export function Editor({ api }: { api: Api }) {
   const ws = useWorkspace(api);
+  const workshop = useWorkshop(api, ws.state?.locked ?? false);
+  // Each participant undoes their own edits: the toolbar and the keys read their own history.
+  const state = useOwnState(ws.state, workshop.me);
   if (ws.loadError) {
     return (
       <div className="page-message">
@@ -85,8 +92,15 @@ export function Editor({ api }: { api: Api }) {
       </div>
     );
   }
-  if (!ws.state || !ws.catalog) return <div className="page-message">Loading the board…</div>;
-  return <BoardEditor ws={ws} state={ws.state} catalog={ws.catalog} api={api} />;
+  if (!state || !ws.catalog) return <div className="page-message">Loading the board…</div>;
+  return (
+    <>
+      <BoardEditor ws={ws} state={state} catalog={ws.catalog} api={api} workshop={workshop} />
+      {workshop.asking && workshop.channel ? (
+        <JoinDialog channel={workshop.channel} initial={workshop.identity} onJoin={workshop.join} onCancel={workshop.me ? workshop.cancelRename : undefined} />
+      ) : null}
+    </>
+  );
 }
 
 interface SearchState {
@@ -98,7 +112,7 @@ interface SearchState {
 
 const closedSearch: SearchState = { open: false, query: '', hits: [], current: -1 };
 
-function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: State; catalog: Catalog; api: Api }) {
+function BoardEditor({ ws, state, catalog, api, workshop }: { ws: WorkspaceView; state: State; catalog: Catalog; api: Api; workshop: Workshop }) {
   const flow = useReactFlow<BoardNode, ArrowEdge>();
   // Changes only when the zoom crosses FAR_ZOOM, so panning does not redraw the editor.
   const seenFar = useStore(seenFromFar);
@@ -173,6 +187,8 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
     onModeChanged: useCallback(() => setTimeout(() => void fitBoard(300), 60), [fitBoard]),
   });
   const { running, run } = runMode;
+  // Viewers, and participants while the facilitator has locked the board, look without changing anything.
+  const readOnly = running || !workshop.may.edit;
   const pickInRun = runMode.pickSticky;
 
   // ---- placing and finding --------------------------------------------------
@@ -262,11 +278,12 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
     [openScript, ws],
   );
 
+  // An undo refused because someone built upon the change drops that step: ask what is left to undo.
   const undo = useCallback(() => {
-    if (state.can_undo) void ws.request({ type: 'undo' });
+    if (state.can_undo) void ws.request({ type: 'undo' }).then((done) => done ?? ws.request({ type: 'get_state' }));
   }, [state.can_undo, ws]);
   const redo = useCallback(() => {
-    if (state.can_redo) void ws.request({ type: 'redo' });
+    if (state.can_redo) void ws.request({ type: 'redo' }).then((done) => done ?? ws.request({ type: 'get_state' }));
   }, [state.can_redo, ws]);
 
   const save = useCallback(async () => {
@@ -331,6 +348,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
   // ---- keyboard -------------------------------------------------------------
 
   const onKey = (e: KeyboardEvent) => {
+    if (!workshop.may.edit && !readOnlyKey(e)) return;
     if (runMode.onKey(e)) return;
     if (isTyping(e.target)) return;
     const mod = e.ctrlKey || e.metaKey;
@@ -417,14 +435,14 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
   }, [board.name, state.dirty, state.path]);
 
   useEffect(() => {
-    if (!state.dirty) return;
+    if (!state.dirty || !workshop.may.edit) return;
     const timer = setInterval(() => {
       api.send({ type: 'write_recovery' }).catch(() => {
         // Autosave is best effort; the next tick tries again.
       });
     }, AUTOSAVE_MS);
     return () => clearInterval(timer);
-  }, [api, state.dirty]);
+  }, [api, state.dirty, workshop.may.edit]);
 
   useEffect(() => {
     if (!state.dirty) return;
@@ -452,7 +470,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
     [saveDrag],
   );
   const onFarPointerDown = useFarDrag({
-    far,
+    far: far && !readOnly,
     nodes,
     flow,
     grid: GRID,
@@ -474,7 +492,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
       const target = e.target as HTMLElement;
       // Only the open board: a double click on a sticky edits its name instead.
       if (!target.classList.contains('react-flow__pane') && !target.closest('.frame-node')) return;
-      if (running) return;
+      if (readOnly) return;
       if (target.closest('.frame-title')) return;
       if (far) {
         // From far, a double click goes close to that spot: nobody names a sticky they cannot read.
@@ -484,7 +502,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
       }
       void addSticky(lastKind, { x: e.clientX, y: e.clientY });
     },
-    [addSticky, far, flow, lastKind, running],
+    [addSticky, far, flow, lastKind, readOnly],
   );
 
   // While the board moves, its stickies move as one picture: the browser
@@ -507,11 +525,11 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
   const onDrop = useCallback(
     (e: DragEvent) => {
       const kind = e.dataTransfer.getData(DRAG_KIND) as Kind;
-      if (!kind || running) return;
+      if (!kind || readOnly) return;
       e.preventDefault();
       void addSticky(kind, { x: e.clientX, y: e.clientY });
     },
-    [addSticky, running],
+    [addSticky, readOnly],
   );
 
   const onNodeClick = useCallback((_: ReactMouseEvent, node: BoardNode) => {
@@ -519,7 +537,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
   }, [pickInRun]);
 
   const actions: BoardActions = useMemo(
-    () => running ? READ_ONLY_ACTIONS : ({
+    () => readOnly ? READ_ONLY_ACTIONS : ({
       startEditing: (id) => setEditing(id),
       cancelEditing: () => setEditing(null),
       commitName: (id, name) => {
@@ -531,7 +549,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
         void ws.edit(req.resize(id, { width: r.width, height: r.height }, { x: r.x, y: r.y }));
       },
     }),
-    [board.elements, running, ws],
+    [board.elements, readOnly, ws],
   );
 
   const pickDiagnostic = useCallback(
@@ -571,6 +589,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
           exporting={exporting}
           mode={runMode.mode}
           onMode={runMode.switchMode}
+          readOnly={!workshop.may.edit}
         />
         <Banners
           recovery={recovery}
@@ -588,12 +607,22 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
           onKeep={ws.dismissFileChanged}
         />
 
-        {running && run.status ? <RunBar run={run} status={run.status} /> : null}
-        <div className={running ? 'workspace run-workspace' : 'workspace'}>
+        {running && run.status ? (
+          <fieldset className="workshop-gate" disabled={!workshop.may.edit}>
+            <RunBar run={run} status={run.status} />
+          </fieldset>
+        ) : null}
+        <div className={running ? 'workspace run-workspace' : workshop.role === 'viewer' ? 'workspace workspace-viewing' : 'workspace'}>
           {!running ? (
-            <Palette kinds={catalog.kinds} last={lastKind} onPick={(kind) => void addSticky(kind)} />
+            workshop.role === 'viewer' ? null : (
+              <fieldset className="workshop-gate" disabled={readOnly}>
+                <Palette kinds={catalog.kinds} last={lastKind} onPick={(kind) => void addSticky(kind)} />
+              </fieldset>
+            )
           ) : (
-            <RunLeft run={run} board={board} pick={runMode.pick} onPick={pickInRun} onOpenScript={openScript} />
+            <fieldset className="workshop-gate" disabled={!workshop.may.edit}>
+              <RunLeft run={run} board={board} pick={runMode.pick} onPick={pickInRun} onOpenScript={openScript} />
+            </fieldset>
           )}
           <div
             className={running ? 'canvas canvas-running' : 'canvas'}
@@ -635,8 +664,8 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
               onEdgesChange={canvas.onEdgesChange}
               onNodeDragStop={onNodeDragStop}
               onNodeClick={running ? onNodeClick : undefined}
-              nodesDraggable={!running}
-              nodesConnectable={!running}
+              nodesDraggable={!readOnly}
+              nodesConnectable={!readOnly}
               elementsSelectable={!running}
               onPaneClick={onPaneClick}
               onMoveStart={onMoveStart}
@@ -667,6 +696,9 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
               {far ? <FarCanvas nodes={nodes} edges={edges} drawn={drawnFromFar} /> : null}
               <BoardMap nodes={nodes} />
               <Controls showInteractive={false} />
+              {workshop.channel ? (
+                <WorkshopLayer workshop={workshop} channel={workshop.channel} board={board} locked={state.locked} mode={runMode.mode} onMode={runMode.switchMode} request={ws.request} onRefit={() => void fitBoard(0)} />
+              ) : null}
             </ReactFlow>
             </RunMarksContext.Provider>
           </div>
@@ -674,6 +706,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
             <RunRight run={run} board={board} pick={runMode.pick} onSaveScenario={(id, name) => void runMode.saveScenario(id, name)} />
           ) : (
           <aside className="side">
+            <fieldset className="workshop-gate" disabled={!workshop.may.edit}>
             {selectedElement ? (
               <ElementProperties
                 key={selectedElement.id}
@@ -708,6 +741,7 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
                 </p>
               </div>
             )}
+            </fieldset>
             <LintPanel
               lint={phased.report}
               names={names}
@@ -737,3 +771,4 @@ function BoardEditor({ ws, state, catalog, api }: { ws: WorkspaceView; state: St
     </BoardActionsContext.Provider>
   );
 }
+

@@ -28,9 +28,11 @@ interface ToolbarProps {
   exporting: boolean;
   mode: Mode;
   onMode(mode: Mode): void;
+  /** A viewer, or a participant on a locked board: nothing here changes the board. */
+  readOnly?: boolean;
 }
 
-export function Toolbar({ file, boardName, state, link, onSave, onUndo, onRedo, onFrame, onTidy, tidying, tidyTitle, onFind, onFit, onExport, exporting, mode, onMode }: ToolbarProps) {
+export function Toolbar({ file, boardName, state, link, onSave, onUndo, onRedo, onFrame, onTidy, tidying, tidyTitle, onFind, onFit, onExport, exporting, mode, onMode, readOnly = false }: ToolbarProps) {
   return (
     <header className="toolbar">
       <div className="title">
@@ -65,19 +67,19 @@ export function Toolbar({ file, boardName, state, link, onSave, onUndo, onRedo, 
         </button>
       </div>
       <div className="tools">
-        <button type="button" onClick={onSave} title="Save (Ctrl+S)" disabled={!state.dirty && state.path !== null}>
+        <button type="button" onClick={onSave} title="Save (Ctrl+S)" disabled={readOnly || (!state.dirty && state.path !== null)}>
           Save
         </button>
-        <button type="button" onClick={onUndo} disabled={!state.can_undo} title="Undo (Ctrl+Z)">
+        <button type="button" onClick={onUndo} disabled={readOnly || !state.can_undo} title="Undo your last change (Ctrl+Z)">
           Undo
         </button>
-        <button type="button" onClick={onRedo} disabled={!state.can_redo} title="Redo (Ctrl+Shift+Z)">
+        <button type="button" onClick={onRedo} disabled={readOnly || !state.can_redo} title="Redo your last undone change (Ctrl+Shift+Z)">
           Redo
         </button>
-        <button type="button" onClick={onFrame} disabled={mode === 'run'} title="Frame the selection in a new bounded context">
+        <button type="button" onClick={onFrame} disabled={readOnly || mode === 'run'} title="Frame the selection in a new bounded context">
           Context
         </button>
-        <button type="button" className="tidy-up" onClick={onTidy} disabled={mode === 'run' || tidying} title={tidyTitle}>
+        <button type="button" className="tidy-up" onClick={onTidy} disabled={readOnly || mode === 'run' || tidying} title={tidyTitle}>
           {tidying ? 'Tidying…' : 'Tidy up'}
         </button>
         <button type="button" onClick={onFind} title="Find (Ctrl+F)">

@@ -47,6 +47,8 @@ describe('pushes', () => {
     expect(sameState(shown, bankAccount())).toBe(true);
     expect(sameState(shown, { ...bankAccount(), revision: shown.revision + 1 })).toBe(false);
     expect(sameState(shown, { ...bankAccount(), dirty: !shown.dirty })).toBe(false);
+    // The facilitator locked the board: the same content, but everyone must hear it.
+    expect(sameState(shown, { ...bankAccount(), locked: !shown.locked })).toBe(false);
     expect(sameState(null, shown)).toBe(false);
   });
 });

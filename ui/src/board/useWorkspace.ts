@@ -43,7 +43,7 @@ export type RunListener = (push: Extract<Push, { type: 'run' }>) => void;
 /** Whether a pushed state is the one already shown (our own edit echoed back). */
 export function sameState(a: State | null, b: State): boolean {
   return a !== null && a.revision === b.revision && a.dirty === b.dirty && a.path === b.path &&
-    a.can_undo === b.can_undo && a.can_redo === b.can_redo && a.recovery?.path === b.recovery?.path;
+    a.can_undo === b.can_undo && a.can_redo === b.can_redo && a.recovery?.path === b.recovery?.path && a.locked === b.locked;
 }
 
 export function useWorkspace(api: Api): WorkspaceView {

@@ -4,7 +4,7 @@
 
 import { useState, useSyncExternalStore, type FormEvent } from 'react';
 import type { PresenceChannel } from './channel';
-import { cleanName, freeColour, MAX_NAME, PALETTE, type Identity } from './identity';
+import { cleanName, COLOUR_NAMES, freeColour, MAX_NAME, PALETTE, type Identity } from './identity';
 import './workshop.css';
 
 interface Props {
@@ -50,8 +50,8 @@ export function JoinDialog({ channel, initial, onJoin, onCancel }: Props) {
         <fieldset className="join-colours">
           <legend>Colour</legend>
           {PALETTE.map((c) => (
-            <label key={c} className="join-colour" title={worn.has(c) ? `${c} (${worn.get(c) ?? ''} wears it too)` : c}>
-              <input type="radio" name="colour" value={c} checked={colour === c} onChange={() => setColour(c)} aria-label={c} />
+            <label key={c} className="join-colour" title={worn.has(c) ? `${COLOUR_NAMES[c] ?? c} (${worn.get(c) ?? ''} wears it too)` : (COLOUR_NAMES[c] ?? c)}>
+              <input type="radio" name="colour" value={c} checked={colour === c} onChange={() => setColour(c)} aria-label={COLOUR_NAMES[c] ?? c} />
               <span className="join-swatch" style={{ background: c }} data-worn={worn.has(c) || undefined} />
             </label>
           ))}

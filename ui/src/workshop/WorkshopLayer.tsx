@@ -4,7 +4,7 @@
 // facilitator's Present and Lock toggles. Rendered inside <ReactFlow>.
 
 import { Panel, ViewportPortal, useStore, type InternalNode, type ReactFlowState } from '@xyflow/react';
-import { useCallback, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useRef, useSyncExternalStore } from 'react';
 import type { Board, Participant, Request, Response } from '../api/generated';
 import type { Mode } from '../run/mode';
 import type { PresenceChannel } from './channel';
@@ -17,22 +17,36 @@ import type { Workshop } from './useWorkshop';
 import './workshop.css';
 
 interface Props {
-  workshop: Workshop & { channel: PresenceChannel };
+  workshop: Workshop;
+  channel: PresenceChannel;
   board: Board;
   locked: boolean;
   mode: Mode;
   onMode(mode: Mode): void;
   request(request: Request): Promise<Response | null>;
+  /** Show the whole board again: a viewer's canvas widened into the palette's place. */
+  onRefit(): void;
 }
 
-export function WorkshopLayer({ workshop, board, locked, mode, onMode, request }: Props) {
-  const { channel } = workshop;
+export function WorkshopLayer({ workshop, channel, board, locked, mode, onMode, request, onRefit }: Props) {
   const room = useSyncExternalStore(channel.subscribe, channel.getSnapshot);
   const me = room.me;
   const presenting = me?.presenting ?? false;
   useSayPresence(channel, mode, presenting);
   const follow = useFollow(room.participants, me?.id ?? null, mode, onMode);
   const others = othersIn(room);
+
+  // The board was fitted before the server said this page is a viewer's, whose canvas has no palette beside it.
+  const viewer = workshop.role === 'viewer';
+  const refit = useRef(onRefit);
+  useEffect(() => {
+    refit.current = onRefit;
+  });
+  useEffect(() => {
+    if (viewer && !follow.following) refit.current();
+    // Only when the role comes in, not on every move of a presenter this page follows.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [viewer]);
 
   const present = useCallback(() => channel.say({ presenting: !presenting }), [channel, presenting]);
   const lock = useCallback(() => void request({ type: 'lock', locked: !locked }), [locked, request]);
@@ -103,7 +117,7 @@ export function WorkshopLayer({ workshop, board, locked, mode, onMode, request }
 function Avatar({ participant: p, mine, onRename }: { participant: Participant; mine: boolean; onRename(): void }) {
   const label = `${p.name} (${mine ? 'you, ' : ''}${ROLE_LABEL[p.role]}${p.presenting ? ', presenting' : ''})`;
   const badge = (
-    <span className="avatar-initials" style={{ background: p.colour }}>
+    <span className="avatar-initials" style={p.role === 'viewer' ? { color: p.colour, borderColor: p.colour } : { background: p.colour }}>
       {initials(p.name)}
     </span>
   );

@@ -6,7 +6,7 @@
 
 import type { Participant, PresenceMessage, Push } from '../api/generated';
 import type { Identity } from './identity';
-import { EMPTY_ROOM, reduceRoom, type Room, type RoomEvent } from './room';
+import { EMPTY_ROOM, reduceRoom, withNames, type Room, type RoomEvent } from './room';
 
 /** What a client says about itself after joining; fields left out stay as they were. */
 export type PresenceUpdate = Omit<Extract<PresenceMessage, { type: 'update' }>, 'type'>;
@@ -69,7 +69,9 @@ export class PresenceChannel {
 
   /** Say where this page's person points, what they selected, what they look at. Dropped until joined, except what is said again after joining. */
   say(update: PresenceUpdate): void {
-    const { cursor: _cursor, ...lasting } = update;
+    // A pointer said again after a reconnect would be stale: it goes out when it next moves.
+    const lasting = { ...update };
+    delete lasting.cursor;
     this.said = { ...this.said, ...lasting };
     if (this.snapshot.me) this.write({ type: 'update', ...update });
   }
@@ -77,6 +79,11 @@ export class PresenceChannel {
   /** The id requests carry (`X-Squall-Participant`): whose undo history an edit joins. */
   participantId(): string | null {
     return this.snapshot.me?.id ?? null;
+  }
+
+  /** A message of the backend's with the participants it names by id named as people know them. */
+  named(message: string): string {
+    return withNames(message, this.snapshot.participants);
   }
 
   get me(): Participant | null {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanName, freeColour, initials, isColour, PALETTE, rememberedIdentity, rememberIdentity } from './identity';
+import { cleanName, COLOUR_NAMES, freeColour, initials, isColour, PALETTE, rememberedIdentity, rememberIdentity } from './identity';
 
 function memory() {
   const items = new Map<string, string>();
@@ -34,6 +34,7 @@ describe('identity', () => {
 
   it('offers a colour nobody wears yet, and eight distinct ones', () => {
     expect(new Set(PALETTE).size).toBe(8);
+    expect(PALETTE.every((c) => COLOUR_NAMES[c] !== undefined)).toBe(true);
     const taken = PALETTE.slice(0, 7);
     expect(freeColour(taken, 3)).toBe(PALETTE[7]);
     expect(PALETTE).toContain(freeColour(PALETTE, 5));

@@ -14,6 +14,18 @@ export const PALETTE: readonly string[] = [
   '#5d4037',
 ];
 
+/** What the palette's colours are called, for people who do not see them. */
+export const COLOUR_NAMES: Readonly<Record<string, string>> = {
+  '#e91e63': 'pink',
+  '#1e88e5': 'blue',
+  '#43a047': 'green',
+  '#fb8c00': 'orange',
+  '#8e24aa': 'purple',
+  '#00897b': 'teal',
+  '#e53935': 'red',
+  '#5d4037': 'brown',
+};
+
 export interface Identity {
   name: string;
   colour: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { State } from '../api/generated';
-import { EMPTY_ROOM, othersIn, ownHistory, reduceRoom, withOwnHistory } from './room';
+import { EMPTY_ROOM, othersIn, ownHistory, reduceRoom, withNames, withOwnHistory } from './room';
 import { person } from './testing';
 
 describe('the room', () => {
@@ -69,5 +69,15 @@ describe('own undo history', () => {
 
     expect([own.can_undo, own.can_redo]).toEqual([false, true]);
     expect(s.can_undo).toBe(true);
+  });
+});
+
+describe('messages naming participants', () => {
+  it('name them as people know them, and leave ids nobody here has', () => {
+    const message = 'cannot undo your change of event `X`: participant p2 has changed it since; participant p12 too';
+
+    const named = withNames(message, [person('p2', 'Bob'), person('p1', 'Ann')]);
+
+    expect(named).toBe('cannot undo your change of event `X`: Bob has changed it since; participant p12 too');
   });
 });

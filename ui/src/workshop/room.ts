@@ -67,3 +67,11 @@ export function withOwnHistory(state: State, me: string | null): State {
   const own = ownHistory(state, me);
   return own.can_undo === state.can_undo && own.can_redo === state.can_redo ? state : { ...state, ...own };
 }
+
+/**
+ * The backend names participants by id (`participant p2 has changed it
+ * since`); people know each other by name.
+ */
+export function withNames(message: string, participants: readonly Participant[]): string {
+  return message.replace(/\bparticipant (p\d+)\b/g, (said, id: string) => participants.find((p) => p.id === id)?.name ?? said);
+}

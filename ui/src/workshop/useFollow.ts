@@ -38,8 +38,8 @@ export function useFollow(participants: readonly Participant[], me: string | nul
   const stop = useCallback(() => {
     targetRef.current = null;
     setFollow((f) => setFollowing(f, false));
-  }, []);
-  const setFollowingTo = useCallback((following: boolean) => setFollow((f) => setFollowing(f, following)), []);
+  }, [setFollow]);
+  const setFollowingTo = useCallback((following: boolean) => setFollow((f) => setFollowing(f, following)), [setFollow]);
 
   // Apply the presenter's mode and viewport; a mode switched by hand while following stops following.
   const last = useRef<{ mode: Mode; wanted: Mode | null }>({ mode, wanted: null });
