@@ -19,7 +19,7 @@ pub fn generate(plan: &Plan<'_>, behaviour: &Behaviour<'_>) -> String {
         Kind::ReadModel => read_model(&mut body, plan, behaviour),
         _ => external_system(&mut body, plan, behaviour),
     }
-    let body = body.finish();
+    let body = break_long_heads(&body.finish());
     let mut src = Source::two_spaces();
     header(&mut src, behaviour);
     imports(&mut src, plan, behaviour, &body);
@@ -27,6 +27,33 @@ pub fn generate(plan: &Plan<'_>, behaviour: &Behaviour<'_>) -> String {
     text.push('\n');
     text.push_str(&body);
     text
+}
+
+/// Function heads longer than a line may be, with one parameter a line, as
+/// Prettier lays them out. The generated parameters hold no commas or parentheses.
+fn break_long_heads(text: &str) -> String {
+    const WIDTH: usize = 100;
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let code = line.trim_start();
+        let is_head = ["private ", "function ", "export function "].iter().any(|p| code.starts_with(p));
+        match (is_head && line.len() > WIDTH && line.ends_with('{'), line.find('('), line.find(')')) {
+            (true, Some(open), Some(close)) if open < close => {
+                let indent = &line[..line.len() - code.len()];
+                out.push_str(&line[..=open]);
+                out.push('\n');
+                for param in line[open + 1..close].split(", ") {
+                    out.push_str(&format!("{indent}  {param},\n"));
+                }
+                out.push_str(&format!("{indent}{}\n", &line[close..]));
+            }
+            _ => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
 }
 
 /// Whether the code of `body` (comments left out) uses `word` as a whole word.
