@@ -189,6 +189,8 @@ function BoardEditor({ ws, state, catalog, api, workshop }: { ws: WorkspaceView;
   const { running, run } = runMode;
   // Viewers, and participants while the facilitator has locked the board, look without changing anything.
   const readOnly = running || !workshop.may.edit;
+  // Locked in the middle of a rename: the name could not be saved, so its editor closes.
+  if (readOnly && editing !== null) setEditing(null);
   const pickInRun = runMode.pickSticky;
 
   // ---- placing and finding --------------------------------------------------
