@@ -62,7 +62,15 @@ export function WorkshopLayer({ workshop, channel, board, locked, mode, onMode, 
       <Panel position="top-right" className="workshop-panel" data-testid="workshop-panel">
         <div className="workshop-row">
           {workshop.badge ? (
-            <span className={workshop.role === 'viewer' ? 'workshop-badge badge-viewing' : 'workshop-badge badge-locked'} data-testid="role-badge">
+            <span
+              className={workshop.role === 'viewer' ? 'workshop-badge badge-viewing' : 'workshop-badge badge-locked'}
+              title={
+                workshop.role === 'viewer'
+                  ? 'You watch this board live: look around, find, inspect and follow; only participants change it'
+                  : 'The facilitator has locked the board: look and inspect; changes wait until it is unlocked'
+              }
+              data-testid="role-badge"
+            >
               {workshop.badge}
             </span>
           ) : null}
