@@ -164,6 +164,10 @@ fn report(seen: &[Seen], state: &Value) -> anyhow::Result<Outcome> {
     Ok(Outcome::Fine)
 }
 
+/// What a participant's socket heard: when each revision arrived, the last
+/// one, and the id it joined as.
+type Heard = (HashMap<u32, Instant>, u32, Option<String>);
+
 /// One scripted participant: joins, adds its sticky, then edits it.
 fn participant(
     i: usize,
@@ -172,7 +176,7 @@ fn participant(
     (edits, think): (usize, u64),
     (start, done): &(Arc<Barrier>, Arc<Barrier>),
 ) -> anyhow::Result<Seen> {
-    let heard: Arc<Mutex<(HashMap<u32, Instant>, u32, Option<String>)>> = Arc::default();
+    let heard: Arc<Mutex<Heard>> = Arc::default();
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let socket = {
         let (base, token, heard, stop) =
@@ -232,7 +236,7 @@ fn listen(
     i: usize,
     base: &str,
     token: &str,
-    heard: &Mutex<(HashMap<u32, Instant>, u32, Option<String>)>,
+    heard: &Mutex<Heard>,
     stop: &std::sync::atomic::AtomicBool,
 ) -> anyhow::Result<()> {
     let address = base.trim_start_matches("http://");
