@@ -81,8 +81,16 @@ pub struct Participant {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum PresenceMessage {
-    /// Come in under a name and colour; the answer is `Push::Joined`.
-    Join { name: String, colour: String },
+    /// Come in under a name and colour; the answer is `Push::Joined`. A
+    /// page coming back (a reload, a dropped connection) asks to `resume` the
+    /// id it had, and so its undo history: granted while nobody else holds it.
+    Join {
+        name: String,
+        colour: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        resume: Option<String>,
+    },
     /// Where the pointer is, what is selected, what is in view.
     Update {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -124,13 +132,33 @@ impl Room {
         Room::default()
     }
 
-    /// A new participant with a fresh id.
-    pub fn join(&mut self, role: Role, name: &str, colour: &str) -> Result<Participant, Error> {
-        self.next += 1;
+    /// A new participant: the id it asks to resume when nobody holds it,
+    /// otherwise a fresh one.
+    pub fn join(
+        &mut self,
+        role: Role,
+        name: &str,
+        colour: &str,
+        resume: Option<&str>,
+    ) -> Result<Participant, Error> {
+        let (name, colour) = (checked_name(name)?, checked_colour(colour)?);
+        let resumed = resume
+            .and_then(|id| Some((id, id.strip_prefix('p')?.parse::<u64>().ok()?)))
+            .filter(|(id, _)| !self.participants.contains_key(*id));
+        let id = match resumed {
+            Some((id, n)) => {
+                self.next = self.next.max(n);
+                id.to_owned()
+            }
+            None => {
+                self.next += 1;
+                format!("p{}", self.next)
+            }
+        };
         let participant = Participant {
-            id: format!("p{}", self.next),
-            name: checked_name(name)?,
-            colour: checked_colour(colour)?,
+            id,
+            name,
+            colour,
             role,
             cursor: None,
             selection: Vec::new(),
@@ -228,8 +256,8 @@ mod tests {
     #[test]
     fn given_two_people_joining_then_each_gets_an_id_and_everyone_sees_both_in_order() {
         let mut room = Room::new();
-        let ann = room.join(Role::Facilitator, " Ann ", "#E91E63").unwrap();
-        let bob = room.join(Role::Participant, "Bob", "#0a0").unwrap();
+        let ann = room.join(Role::Facilitator, " Ann ", "#E91E63", None).unwrap();
+        let bob = room.join(Role::Participant, "Bob", "#0a0", None).unwrap();
 
         assert_eq!((ann.name.as_str(), ann.colour.as_str()), ("Ann", "#e91e63"));
         assert_ne!(ann.id, bob.id);
@@ -242,7 +270,7 @@ mod tests {
     #[test]
     fn given_a_participant_when_they_move_and_select_then_the_room_says_so() {
         let mut room = Room::new();
-        let bob = room.join(Role::Participant, "Bob", "#00aa00").unwrap();
+        let bob = room.join(Role::Participant, "Bob", "#00aa00", None).unwrap();
         room.take_changed();
 
         let update = PresenceMessage::Update {
@@ -264,9 +292,25 @@ mod tests {
     }
 
     #[test]
+    fn given_a_page_coming_back_when_it_resumes_its_id_then_it_gets_it_unless_someone_holds_it() {
+        let mut room = Room::new();
+        let ann = room.join(Role::Facilitator, "Ann", "#e91e63", None).unwrap();
+        room.leave(&ann.id);
+
+        let back = room.join(Role::Facilitator, "Ann", "#e91e63", Some(&ann.id)).unwrap();
+        let twin = room.join(Role::Participant, "Ann again", "#e91e63", Some(&ann.id)).unwrap();
+        let newcomer = room.join(Role::Participant, "Cy", "#123456", None).unwrap();
+
+        assert_eq!(back.id, ann.id, "the same id, so the same undo history");
+        assert_ne!(twin.id, ann.id, "held by someone: a fresh id");
+        assert!(![&back.id, &twin.id].contains(&&newcomer.id));
+        assert_ne!(room.join(Role::Viewer, "Vi", "#000", Some("not-an-id")).unwrap().id, "not-an-id");
+    }
+
+    #[test]
     fn only_the_facilitator_presents_and_bad_names_or_colours_are_refused() {
         let mut room = Room::new();
-        let bob = room.join(Role::Participant, "Bob", "#00aa00").unwrap();
+        let bob = room.join(Role::Participant, "Bob", "#00aa00", None).unwrap();
         let present = PresenceMessage::Update {
             cursor: None,
             selection: None,
@@ -276,7 +320,7 @@ mod tests {
             colour: None,
         };
         assert!(room.update(&bob.id, present).unwrap_err().to_string().contains("only the facilitator"));
-        assert!(room.join(Role::Participant, "  ", "#000").is_err());
-        assert!(room.join(Role::Participant, "Eve", "red; background: url(x)").is_err());
+        assert!(room.join(Role::Participant, "  ", "#000", None).is_err());
+        assert!(room.join(Role::Participant, "Eve", "red; background: url(x)", None).is_err());
     }
 }

@@ -65,16 +65,18 @@ fn heard(shared: &Shared, role: Role, joined: &mut Option<String>, text: &str) -
     };
     let mut room = shared.room();
     match (message, joined.as_deref()) {
-        (PresenceMessage::Join { name, colour }, None) => match room.join(role, &name, &colour) {
-            Ok(participant) => {
-                *joined = Some(participant.id.clone());
-                serde_json::to_string(&Push::Joined { participant }).ok().map(Utf8Bytes::from)
+        (PresenceMessage::Join { name, colour, resume }, None) => {
+            match room.join(role, &name, &colour, resume.as_deref()) {
+                Ok(participant) => {
+                    *joined = Some(participant.id.clone());
+                    serde_json::to_string(&Push::Joined { participant }).ok().map(Utf8Bytes::from)
+                }
+                Err(err) => {
+                    tracing::debug!("a join was refused: {err}");
+                    None
+                }
             }
-            Err(err) => {
-                tracing::debug!("a join was refused: {err}");
-                None
-            }
-        },
+        }
         (PresenceMessage::Join { .. }, Some(_)) => None,
         (update, Some(id)) => {
             if let Err(err) = room.update(id, update) {

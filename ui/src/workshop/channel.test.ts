@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { HttpApi, type SocketLike } from '../api/http';
 import type { Push } from '../api/generated';
 import { PresenceChannel } from './channel';
@@ -25,6 +25,11 @@ class Socket implements SocketLike {
 }
 
 const ann = person('p1', 'Ann', { role: 'facilitator', colour: '#e91e63' });
+
+beforeEach(() => {
+  // A page's last id is kept per tab; each test is a new tab.
+  if (typeof sessionStorage !== 'undefined') sessionStorage.clear();
+});
 
 describe('PresenceChannel', () => {
   it('joins once the socket is open, under the chosen name', () => {
@@ -115,7 +120,7 @@ describe('presence through HttpApi', () => {
     expect(pushes).toEqual([]);
   });
 
-  it('given the socket drops, the page is nobody until it reconnects and joins again', () => {
+  it('given the socket drops, the page is nobody until it reconnects and joins again, asking for its id back', () => {
     vi.useFakeTimers();
     try {
       const { api, sockets } = served();
@@ -129,9 +134,10 @@ describe('presence through HttpApi', () => {
       vi.advanceTimersByTime(100);
       sockets[1]?.open();
 
-      expect(sockets[1]?.sent).toEqual([{ type: 'join', name: 'Bob', colour: '#1e88e5' }]);
-      sockets[1]?.receive({ type: 'joined', participant: person('p9', 'Bob') });
-      expect(api.presence.participantId()).toBe('p9');
+      // Its id back means its undo history back.
+      expect(sockets[1]?.sent).toEqual([{ type: 'join', name: 'Bob', colour: '#1e88e5', resume: 'p7' }]);
+      sockets[1]?.receive({ type: 'joined', participant: person('p7', 'Bob') });
+      expect(api.presence.participantId()).toBe('p7');
     } finally {
       vi.useRealTimers();
     }

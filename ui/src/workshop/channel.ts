@@ -28,6 +28,8 @@ export class PresenceChannel {
   /** What this page said last (view, selection, presenting), said again after a re-join. */
   private said: PresenceUpdate = {};
   private joining = false;
+  /** The id this page had: asked back when it joins again, so its undo history stays its own. */
+  private lastId: string | null = readLastId();
 
   /** The socket opened: come in (again) under the chosen name. */
   attach(outlet: Outlet): void {
@@ -48,6 +50,8 @@ export class PresenceChannel {
   hear(push: Push): boolean {
     if (push.type === 'joined') {
       this.joining = false;
+      this.lastId = push.participant.id;
+      saveLastId(push.participant.id);
       this.apply({ type: 'joined', participant: push.participant });
       // The server starts a participant blank: tell it again what this page shows.
       if (Object.keys(this.said).length > 0) this.write({ type: 'update', ...this.said });
@@ -100,7 +104,9 @@ export class PresenceChannel {
   private sendJoin(): void {
     const identity = this.snapshot.identity;
     if (!identity || this.joining || this.snapshot.me) return;
-    if (this.write({ type: 'join', name: identity.name, colour: identity.colour })) this.joining = true;
+    const join: PresenceMessage = { type: 'join', name: identity.name, colour: identity.colour };
+    if (this.lastId) join.resume = this.lastId;
+    if (this.write(join)) this.joining = true;
   }
 
   private write(message: PresenceMessage): boolean {
@@ -124,5 +130,24 @@ export class PresenceChannel {
   private set(next: PresenceSnapshot): void {
     this.snapshot = next;
     for (const listener of this.listeners) listener();
+  }
+}
+
+/** Per tab, so a reload keeps its id and a second tab gets its own. */
+const LAST_ID_KEY = 'squall.participant';
+
+function readLastId(): string | null {
+  try {
+    return typeof sessionStorage === 'undefined' ? null : sessionStorage.getItem(LAST_ID_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function saveLastId(id: string): void {
+  try {
+    if (typeof sessionStorage !== 'undefined') sessionStorage.setItem(LAST_ID_KEY, id);
+  } catch {
+    // Storage refused (private mode): a reload then starts a new history, nothing worse.
   }
 }

@@ -7,7 +7,7 @@ import type { View } from "./View";
  * What a client says about itself, over its WebSocket. Fields left out
  * stay as they were.
  */
-export type PresenceMessage = { "type": "join", name: string, colour: string, } | { "type": "update", cursor?: Point | null, selection?: Array<Id>, view?: View, 
+export type PresenceMessage = { "type": "join", name: string, colour: string, resume?: string, } | { "type": "update", cursor?: Point | null, selection?: Array<Id>, view?: View, 
 /**
  * Facilitators only.
  */
