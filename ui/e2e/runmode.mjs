@@ -246,7 +246,8 @@ export async function runmodeSuite(browser) {
     await check('the virtual clock moves on by an hour', async () => {
       const before = await page.locator('[data-testid=run-clock]').innerText();
       await page.locator('button', { hasText: '+1h' }).click();
-      await page.waitForFunction((b) => document.querySelector('[data-testid=run-clock]')?.textContent !== b, before);
+      // innerText on both sides: the stylesheet upper-cases the clock, so textContent never equals innerText.
+      await page.waitForFunction((b) => document.querySelector('[data-testid=run-clock]')?.innerText !== b, before);
       const after = await page.locator('[data-testid=run-clock]').innerText();
       expect(after.includes('10:00'), `the clock went from "${before}" to "${after}"`);
     });
