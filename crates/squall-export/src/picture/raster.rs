@@ -86,8 +86,7 @@ fn render(
     threads: usize,
 ) -> Result<Pixmap, PictureError> {
     let mut pixmap = Pixmap::new(width, height).ok_or(PictureError::Size { width, height })?;
-    // Opaque from the start, so the last row and column (cut by rounding up) are not see-through.
-    pixmap.fill(Color::from_rgba8(BACKGROUND.0, BACKGROUND.1, BACKGROUND.2, 255));
+    let background = Color::from_rgba8(BACKGROUND.0, BACKGROUND.1, BACKGROUND.2, 255);
     let rows = height.div_ceil(threads as u32).max(1) as usize;
     let stride = width as usize * 4;
     std::thread::scope(|scope| {
@@ -96,6 +95,10 @@ fn render(
                 let band_height = (bytes.len() / stride) as u32;
                 let top = (band * rows) as f32;
                 if let Some(mut part) = PixmapMut::from_bytes(bytes, width, band_height) {
+                    // Opaque from the start, so the last row and column (cut by rounding up)
+                    // are not see-through. Filled here, by each thread, as a large picture's
+                    // fresh memory is slow to touch the first time.
+                    part.fill(background);
                     resvg::render(tree, Transform::from_row(scale, 0.0, 0.0, scale, 0.0, -top), &mut part);
                 }
             });
