@@ -21,7 +21,7 @@ import { stateOf } from '../api/requests';
 import { edgeTypes } from './ArrowEdge';
 import { ConnectionLine, VerdictContext } from './ConnectionLine';
 import { BoardActionsContext, type BoardActions } from './actions';
-import type { Catalog } from './catalog';
+import { freshName, type Catalog } from './catalog';
 import { frameAround, groupAt, stickyAt, type Rect } from './geometry';
 import { Banners, Toolbar } from './Toolbar';
 import { LintPanel } from './LintPanel';
@@ -207,7 +207,8 @@ function BoardEditor({ ws, state, catalog, api, workshop }: { ws: WorkspaceView;
       const at = flow.screenToFlowPosition(screen ?? viewportCentre());
       const position: Point = { x: snap(at.x - size.width / 2), y: snap(at.y - size.height / 2) };
       setLastKind(kind);
-      const created = await ws.edit(req.addElement(kind, info.label, position, groupAt(board, at)));
+      const name = freshName(board.elements, kind, info.label);
+      const created = await ws.edit(req.addElement(kind, name, position, groupAt(board, at)));
       const id = created?.[0];
       if (id) {
         selectWhenPresent(new Set([id]));

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { verdictNote } from './ConnectionLine';
 import { camelParts } from './nodes';
 import { sameState } from './useWorkspace';
-import { arrowStyle } from './catalog';
+import { arrowStyle, freshName } from './catalog';
+import type { Element } from '../api/generated';
 import { bankAccount, catalog, grammar } from '../test/fixtures';
 
 describe('the catalog from the backend’s grammar', () => {
@@ -23,6 +24,19 @@ describe('the catalog from the backend’s grammar', () => {
   it('styles arrows the grammar has no rule for as annotations', () => {
     expect(arrowStyle(catalog, 'Event', 'Policy')).toBe('automatic');
     expect(arrowStyle(catalog, 'Event', 'Command')).toBe('annotation');
+  });
+});
+
+describe('a new sticky’s name', () => {
+  it('is its kind’s label, numbered when one of that kind already has it (case and spaces aside)', () => {
+    const { board } = bankAccount();
+    expect(freshName(board.elements, 'Event', 'Event')).toBe('Event');
+    const like = (id: string, name: string) => ({ ...board.elements[0], id, kind: 'Event' as const, name }) as Element;
+    const taken = [...board.elements, like('e1', 'event')];
+    expect(freshName(taken, 'Event', 'Event')).toBe('Event 2');
+    const twice = [...taken, like('e2', 'Event2')];
+    expect(freshName(twice, 'Event', 'Event')).toBe('Event 3');
+    expect(freshName(twice, 'Command', 'Event')).toBe('Event');
   });
 });
 

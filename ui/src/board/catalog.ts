@@ -56,3 +56,20 @@ export function arrowStyle(catalog: Catalog, from: Kind, to: Kind): ArrowStyle {
   if (!rule) return 'annotation';
   return rule.automatic ? 'automatic' : 'manual';
 }
+
+/**
+ * The name a new sticky starts with: its kind's label, numbered when the
+ * board already has one of that kind by that name (`Event 2`). Two commands
+ * or events with one name are ambiguous to the simulator and an error to the
+ * lint, so merely adding stickies must not make them. Names compare as the
+ * backend compares them: case, spaces and punctuation aside.
+ */
+export function freshName(elements: readonly Element[], kind: Kind, label: string): string {
+  const same = (name: string) => name.replace(/[^\p{L}\p{N}]/gu, '').toLowerCase();
+  const taken = new Set(elements.filter((e) => e.kind === kind).map((e) => same(e.name)));
+  if (!taken.has(same(label))) return label;
+  for (let n = 2; ; n += 1) {
+    const name = `${label} ${n}`;
+    if (!taken.has(same(name))) return name;
+  }
+}
