@@ -129,6 +129,9 @@ pub struct Plan<'b> {
     pub messages: Vec<Message<'b>>,
     /// Aggregates, policies, read models, external systems, each in board order.
     pub behaviours: Vec<Behaviour<'b>>,
+    /// Per message: for a command, the behaviour that handles it; for an
+    /// event, the aggregate that emits it (indices into `behaviours`).
+    routes: Vec<Option<usize>>,
 }
 
 impl<'b> Plan<'b> {
@@ -172,7 +175,8 @@ impl<'b> Plan<'b> {
 
         let messages = name_messages(board, &contexts, &context_of);
         let behaviours = name_behaviours(board, scripts, &contexts, &messages, &context_of);
-        Plan { board, crate_name, contexts, messages, behaviours }
+        let routes = route(board, &messages, &behaviours);
+        Plan { board, crate_name, contexts, messages, behaviours, routes }
     }
 
     pub fn commands(&self) -> impl Iterator<Item = (usize, &Message<'b>)> {
@@ -221,24 +225,16 @@ impl<'b> Plan<'b> {
         }
     }
 
-    /// The handler of each command: the first aggregate or external system
-    /// it has an arrow to, as the simulator routes it.
+    /// The handler of a command: the first aggregate or external system it
+    /// has an arrow to, as the simulator routes it.
     pub fn handler_of(&self, command: usize) -> Option<&Behaviour<'b>> {
-        let id = &self.messages[command].element.id;
-        self.board.connections.iter().filter(|c| c.from == *id).find_map(|c| {
-            self.behaviours.iter().find(|b| {
-                b.element.id == c.to && matches!(b.element.kind, Kind::Aggregate | Kind::ExternalSystem)
-            })
-        })
+        self.routes[command].map(|b| &self.behaviours[b])
     }
 
     /// The aggregate whose instances an event belongs to: the first
     /// aggregate with an arrow to it.
     pub fn emitter_of(&self, event: usize) -> Option<&Behaviour<'b>> {
-        let id = &self.messages[event].element.id;
-        self.board.connections.iter().filter(|c| c.to == *id).find_map(|c| {
-            self.behaviours.iter().find(|b| b.element.id == c.from && b.element.kind == Kind::Aggregate)
-        })
+        self.routes[event].map(|b| &self.behaviours[b])
     }
 
     /// The read model a scenario names.
@@ -250,6 +246,34 @@ impl<'b> Plan<'b> {
             })
         })
     }
+}
+
+/// Who handles each command and emits each event, in connection order,
+/// looked up once: a board of thousands of stickies asks for each many times.
+fn route(board: &Board, messages: &[Message<'_>], behaviours: &[Behaviour<'_>]) -> Vec<Option<usize>> {
+    let behaviour_of: BTreeMap<&str, usize> =
+        behaviours.iter().enumerate().map(|(i, b)| (b.element.id.as_str(), i)).collect();
+    let message_of: BTreeMap<&str, usize> =
+        messages.iter().enumerate().map(|(i, m)| (m.element.id.as_str(), i)).collect();
+    let mut routes = vec![None; messages.len()];
+    for connection in &board.connections {
+        let (from, to) = (connection.from.as_str(), connection.to.as_str());
+        // Command → aggregate or external system: its handler.
+        if let (Some(&m), Some(&b)) = (message_of.get(from), behaviour_of.get(to))
+            && messages[m].element.kind == Kind::Command
+            && matches!(behaviours[b].element.kind, Kind::Aggregate | Kind::ExternalSystem)
+        {
+            routes[m].get_or_insert(b);
+        }
+        // Aggregate → event: its emitter.
+        if let (Some(&b), Some(&m)) = (behaviour_of.get(from), message_of.get(to))
+            && messages[m].element.kind == Kind::Event
+            && behaviours[b].element.kind == Kind::Aggregate
+        {
+            routes[m].get_or_insert(b);
+        }
+    }
+    routes
 }
 
 /// Each element's bounded context: the first in board order that lists it.
@@ -347,7 +371,9 @@ fn name_behaviours<'b>(
     for element in &all {
         *per_field.entry(names::snake(&element.name, element.id.as_str())).or_default() += 1;
     }
-    let message_of = |id: &str| messages.iter().position(|m| m.element.id.as_str() == id);
+    let index: BTreeMap<&str, usize> =
+        messages.iter().enumerate().map(|(i, m)| (m.element.id.as_str(), i)).collect();
+    let message_of = |id: &str| index.get(id).copied();
     let mut behaviours = Vec::new();
     for element in all {
         let context = context_of(element);
