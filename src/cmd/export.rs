@@ -21,7 +21,7 @@ use crate::Outcome;
         never overwritten: the export stops, names it and writes nothing, unless --force.\n\n\
         --to svg draws the board as plain SVG (ImageMagick, Inkscape, browsers and wikis show it), \
         --to png as a PNG at --scale pixels per board pixel; a board too big for that is drawn \
-        smaller, at most 40 million pixels.",
+        smaller, at most 24 million pixels.",
     after_help = "Examples:\n  \
         squall export models/bank_account.ron --to rust --out bank-account\n  \
         cd bank-account && cargo test -- --ignored     the scenarios, once the rules are written\n  \

@@ -24,8 +24,11 @@ use super::canvas::Canvas;
 /// The most pixels a PNG gets. A large board at full scale would be
 /// hundreds of millions of pixels (a 2,000-sticky board is 22,000 by 13,000
 /// at scale 1): too slow to draw and too big to open. Above this, the scale
-/// is lowered until the picture fits, as the app's pictures always were.
-pub const MAX_PIXELS: f64 = 40_000_000.0;
+/// is lowered until the picture fits. 24 million pixels is 6,000 by 4,000,
+/// more than wikis and slides take; the 2,000-sticky board draws in a
+/// quarter of a second, where 40 million (the app's old limit) took three
+/// times as long (docs/performance.md). The SVG has no limit.
+pub const MAX_PIXELS: f64 = 24_000_000.0;
 
 /// Below this many pixels one thread draws the whole picture: starting more costs more than it saves.
 const PIXELS_PER_THREAD: u64 = 2_000_000;
