@@ -398,18 +398,21 @@ fn name_behaviours<'b>(
         let text = script.and_then(|(_, text)| text);
         let quote = |function: &str| text.and_then(|t| rhai::function(t, function));
 
-        let incoming: Vec<usize> = board
+        // Two arrows between the same stickies (labelled differently) are one input.
+        let mut incoming: Vec<usize> = board
             .connections
             .iter()
             .filter(|c| c.to == element.id)
             .filter_map(|c| message_of(c.from.as_str()))
             .collect();
-        let produces: Vec<usize> = board
+        let mut produces: Vec<usize> = board
             .connections
             .iter()
             .filter(|c| c.from == element.id)
             .filter_map(|c| message_of(c.to.as_str()))
             .collect();
+        dedup_keeping_order(&mut incoming);
+        dedup_keeping_order(&mut produces);
 
         let mut functions = Scope::with(TAKEN_FUNCTIONS);
         let mut input = |message: usize, prefix: &str| {
@@ -465,6 +468,11 @@ fn name_behaviours<'b>(
         });
     }
     behaviours
+}
+
+fn dedup_keeping_order(list: &mut Vec<usize>) {
+    let mut seen = std::collections::BTreeSet::new();
+    list.retain(|item| seen.insert(*item));
 }
 
 /// `handle_DepositMoney`, or `handle_Banking_DepositMoney` for a name two
