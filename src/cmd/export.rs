@@ -90,13 +90,21 @@ fn skeleton(args: &Args, board: &squall_model::Board, language: Language) -> any
     let model_dir = args.model.parent().unwrap_or(Path::new("."));
     let scripts = Scripts::read(board, model_dir);
     let files = skeleton::generate(board, &scripts, language);
-    let written = skeleton::write(&files, &args.out, args.force).map_err(|err| match err {
-        skeleton::Error::Edited { .. } => anyhow::Error::new(err)
-            .context("nothing was written; move your changes away, or export with --force to overwrite them"),
-        other => anyhow::Error::new(other),
-    });
-    let written = written
-        .with_context(|| format!("cannot export {} to {}", args.model.display(), args.out.display()))?;
+    let written = match skeleton::write(&files, &args.out, args.force) {
+        Ok(written) => written,
+        Err(skeleton::Error::Edited { dir, files }) => anyhow::bail!(
+            "nothing was written to {}: {} changed since squall last wrote {} (or squall never did); \
+             move your changes away, or export with --force to overwrite them",
+            dir.display(),
+            files.join(", "),
+            if files.len() == 1 { "it" } else { "them" }
+        ),
+        Err(other) => {
+            return Err(other).with_context(|| {
+                format!("cannot export {} to {}", args.model.display(), args.out.display())
+            });
+        }
+    };
     for name in &written.kept {
         crate::report::note(&format!(
             "{name} is no longer generated but was changed since the last export, so it was left in place"
