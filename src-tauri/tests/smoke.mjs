@@ -11,6 +11,8 @@
 //   connected through the `api` command shows up in `squall:push` events and marks the title dirty;
 // - File ▸ Save's shortcut, pressed on the X display, clears the mark and
 //   writes the file, which `squall check` accepts;
+// - the SVG button opens the native save dialog (as File ▸ Export ▸ SVG…
+//   does); Return saves the picture beside the model, and the page says where;
 // - View ▸ Zoom In's shortcut reaches the page as a `squall:view` event;
 // - in Run mode, a command submitted through the launcher is stepped: its
 //   trace arrives as a `run` push, the event log and the event sticky show it,
@@ -215,7 +217,8 @@ try {
   cpSync(join(checkout, "models"), join(work, "models"), { recursive: true });
   cpSync(join(checkout, "scripts"), join(work, "scripts"), { recursive: true });
   const original = readFileSync(model, "utf8");
-  const env = { ...process.env, XDG_CONFIG_HOME: join(work, "config"), XDG_DATA_HOME: join(work, "data") };
+  // GTK's file dialog keeps its settings in memory: without a session bus, dconf warns on every change.
+  const env = { ...process.env, XDG_CONFIG_HOME: join(work, "config"), XDG_DATA_HOME: join(work, "data"), GSETTINGS_BACKEND: "memory" };
 
   const [port, nativePort] = [await freePort(), await freePort()];
   base = `http://127.0.0.1:${port}`;
@@ -295,6 +298,23 @@ try {
     "the file on disk holds the new event and its arrow");
   const linted = spawnSync(options.squall, ["check", model], { encoding: "utf8" });
   check(linted.status === 0, `squall check accepts the saved file (exit ${linted.status}): ${linted.stdout.trim().split("\n").at(-1)}`);
+
+  step("the SVG button saves the board's picture where the native save dialog says");
+  const picture = join(work, "models/bank-account.svg");
+  await click(".toolbar .export button");
+  // The dialog is a window of its own, titled as File ▸ Export ▸ SVG… titles it; it offers the model's folder and name.
+  const dialog = await until("the save dialog", () => {
+    const found = spawnSync("xdotool", ["search", "--onlyvisible", "--name", "Export the board as SVG"], { encoding: "utf8" });
+    return found.status === 0 && found.stdout.trim().split("\n")[0];
+  });
+  await sleep(500);
+  x("xdotool", ["windowfocus", "--sync", dialog]);
+  x("xdotool", ["key", "--clearmodifiers", "Return"]);
+  const svg = await until(`${picture} written`, () => existsSync(picture) && readFileSync(picture, "utf8"));
+  check(svg.startsWith("<?xml") && !svg.includes("foreignObject") && svg.includes(">BankAccount</text>"),
+    `the picture is the plain SVG squall export draws (${svg.length} bytes)`);
+  const exported = await until("the toast", () => inPage(`done([...document.querySelectorAll(".toast")].map((t) => t.innerText).find((t) => t.includes("Exported")))`));
+  check(exported.includes("bank-account.svg"), `the page says where: "${exported}"`);
 
   step("View ▸ Zoom In's shortcut, Ctrl+=, reaches the page as an event");
   press("ctrl+equal");
