@@ -405,16 +405,26 @@ fn bench_sim_keeps_its_store_in_a_new_file_for_the_app_and_never_over_one() {
     let kept = dir.path().join(".squall/bank_account.sqlite");
     let kept_arg = kept.to_str().unwrap();
 
-    squall()
-        .args(["bench", "sim", "--commands", "60", "--accounts", "5", "--keep", kept_arg])
-        .assert()
-        .success();
+    let small = ["bench", "sim", "--interactive", "0", "--runs", "1", "--accounts", "5"];
+    squall().args(small).args(["--commands", "60", "--keep", kept_arg]).assert().success();
     let listed = stdout_of(&squall().args(["events", "--db", kept_arg]).assert().success());
-    let again = squall().args(["bench", "sim", "--commands", "10", "--keep", kept_arg]).assert().failure();
+    let again = squall().args(small).args(["--commands", "10", "--keep", kept_arg]).assert().failure();
 
     assert!(listed.contains("AccountOpened") && listed.contains("MoneyDeposited"), "{listed}");
     let stderr = String::from_utf8_lossy(&again.get_output().stderr).into_owned();
     assert!(stderr.contains("a file is already there"), "{stderr}");
+}
+
+#[test]
+fn bench_sim_runs_the_workload_on_both_sides_and_prints_each_ratio() {
+    let args = ["bench", "sim", "--interactive", "20", "--commands", "50", "--accounts", "5", "--runs", "1"];
+
+    let out = stdout_of(&squall().args(args).assert().success());
+
+    for (row, unit) in [("interactive, N=20", "cmd/s"), ("batch, N=50", "cmd/s"), ("replay, N=50", "ev/s")] {
+        let line = format!(r"{row}\s+[\d,]+ {unit}\s+[\d,]+ {unit}\s+\d+\.\d\d\s+≥");
+        assert!(predicate::str::is_match(line).unwrap().eval(&out), "no {row} row with a ratio in:\n{out}");
+    }
 }
 
 #[test]

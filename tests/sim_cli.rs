@@ -459,6 +459,71 @@ fn events_so_far(db: &Path) -> Option<i64> {
     conn.query_row("SELECT count(*) FROM events", [], |row| row.get(0)).ok()
 }
 
+/// Every row of the tables a run writes, as text, table by table.
+fn all_rows(db: &Path) -> Vec<Vec<String>> {
+    let conn = sqlite(db);
+    ["events", "commands", "queue", "documents", "checkpoints"]
+        .iter()
+        .map(|table| {
+            let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2, 3")).unwrap();
+            let columns = stmt.column_count();
+            stmt.query_map([], |row| {
+                Ok((0..columns)
+                    .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
+                    .collect::<Vec<_>>()
+                    .join("|"))
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+        })
+        .collect()
+}
+
+/// Issue 14: `--batch N` loads large inputs N lines to a transaction; what it leaves, and
+/// what it prints, is what a run of one transaction per step leaves and prints.
+#[test]
+fn given_the_same_input_when_run_in_batches_then_the_store_and_the_output_are_those_of_a_step_by_step_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("day.jsonl");
+    let mut lines = bank_day();
+    lines.insert(5, deposit("acc-1", "not a number"));
+    lines.extend([deposit("acc-1", 7), r#"{"advance": "1h"}"#.to_owned(), withdraw("acc-1", 1)]);
+    write_lines(&input, &lines);
+    let (stepwise, batched) = (dir.path().join("stepwise.db"), dir.path().join("batched.db"));
+
+    let one_by_one = run_bank(&stepwise, &input).code(1);
+    let in_batches = squall()
+        .args(["run", BANK_ACCOUNT, "--batch", "3", "--db"])
+        .arg(&batched)
+        .arg("--input")
+        .arg(&input)
+        .assert()
+        .code(1);
+
+    assert_eq!(all_rows(&batched), all_rows(&stepwise));
+    assert_eq!(stdout_of(&in_batches), stdout_of(&one_by_one));
+    assert!(
+        stderr_of(&in_batches).contains("day.jsonl:6:"),
+        "the bad line is named: {}",
+        stderr_of(&in_batches)
+    );
+    // Three deposits into acc-1, each with its CEO bonus.
+    assert_eq!(int(&sqlite(&batched), "SELECT count(*) FROM events WHERE event_type = 'MoneyDeposited'"), 6);
+}
+
+#[test]
+fn given_a_batch_of_zero_lines_then_run_refuses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("never.db");
+
+    let refused =
+        squall().args(["run", BANK_ACCOUNT, "--batch", "0", "--db"]).arg(&db).write_stdin("").assert();
+
+    refused.code(2);
+    assert!(!db.exists(), "no store is created");
+}
+
 /// Issue 11, item 17: a resumed run fed the same input again applied every line twice. A line
 /// with an `id` runs once per branch; lines without one still run each time.
 #[test]

@@ -3,11 +3,12 @@
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Write};
+use std::num::NonZeroU64;
 use std::path::PathBuf;
 
 use anyhow::{Context as _, anyhow};
 use serde_json::{Map, Value};
-use squall_sim::{Session, SimError, Source, Trace};
+use squall_sim::{RunEnd, Session, SimError, Source, Submission, Trace};
 
 use crate::cmd::open;
 use crate::{Outcome, report};
@@ -26,8 +27,12 @@ use crate::{Outcome, report};
         After each line the simulation runs until no command is queued, and \
         every step is printed: the command, who handled it, its events with their positions, \
         the documents it changed, the commands policies issued, log lines and errors. Each step \
-        is committed to the store in one transaction, so an interrupted run leaves whole steps; \
-        commands it left queued are processed first on the next run.\n\n\
+        is committed to the store in one transaction (a command line's first step together with \
+        the command itself), so an interrupted run leaves whole steps; commands it left queued \
+        are processed first on the next run.\n\n\
+        --batch N commits N lines at a time instead, with their cascades: much faster for \
+        loading large inputs, and an interrupted run leaves whole batches (give lines ids to \
+        resume by feeding the input again).\n\n\
         Blank lines and lines starting with # or // are skipped. A bad line (not JSON, unknown \
         command, a missing, extra or mistyped field, an unknown key) is reported with its line \
         number and skipped, and nothing is written for it.\n\n\
@@ -35,6 +40,7 @@ use crate::{Outcome, report};
         cascade was stopped; 2 the model or the store cannot be opened.",
     after_help = "Examples:\n  \
         squall run models/bank_account.ron --db bank.db --input commands.jsonl\n  \
+        squall run models/bank_account.ron --db big.db --input history.jsonl --batch 1000 > /dev/null\n  \
         echo '{\"command\":\"OpenAccount\",\"data\":{\"account_id\":\"a1\",\"owner\":\"Ada\"}}' \\\n      \
         | squall run models/bank_account.ron --db bank.db --json | jq .events"
 )]
@@ -58,6 +64,11 @@ pub struct Args {
     /// Seed of `random()` in scripts.
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+
+    /// Commit N input lines (with the steps they set off) per transaction, for loading large
+    /// inputs; without it, every step is a transaction of its own.
+    #[arg(long, value_name = "N")]
+    pub batch: Option<NonZeroU64>,
 }
 
 /// Cascades are bounded by the session's cascade limit; a line's run needs
@@ -76,10 +87,83 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     };
     let mut session = model.session(open::writable(&args.db)?, open::options(args.seed))?;
     let mut printer = Printer { out: anstream::stdout().lock(), json: args.json };
+    let fine = feed(&mut session, reader, &name, &mut printer, args.batch)?;
+    printer.out.flush().context("cannot write to stdout")?;
+    Ok(if fine { Outcome::Fine } else { Outcome::Findings })
+}
+
+/// Runs every line of `reader` on `session`, printing each step. Without
+/// `batch`, a command line is submitted and its first step committed in one
+/// transaction, and every further step in one of its own; with `batch`,
+/// every `batch` lines share one transaction. False when a line was bad, a
+/// step failed in a script, or a runaway cascade was stopped.
+pub fn feed<W: Write>(
+    session: &mut Session,
+    reader: impl BufRead,
+    name: &str,
+    printer: &mut Printer<W>,
+    batch: Option<NonZeroU64>,
+) -> anyhow::Result<bool> {
+    let mut batched = batch.map(|size| Batched {
+        size: size.get(),
+        lines: 0,
+        first_lines: vec![1],
+        committed_before: session.store().batches_committed(),
+    });
+    if batched.is_some() {
+        session.begin_batch()?;
+    }
+    let fed = feed_lines(session, reader, name, printer, batched.as_mut());
+    let Some(batched) = batched else { return fed };
+    let fed = fed.and_then(|fine| {
+        session.finish_batch().context("cannot commit the last lines")?;
+        Ok(fine)
+    });
+    fed.map_err(|error| match batched.lost_from(session) {
+        Some(line) => error.context(format!(
+            "{name}: nothing from line {line} on was written (lines are committed {} at a time)",
+            batched.size
+        )),
+        None => error,
+    })
+}
+
+/// Where a `--batch` run stands.
+struct Batched {
+    size: u64,
+    /// Lines carried out in the open batch.
+    lines: u64,
+    /// The first input line of each batch so far, the open one last.
+    first_lines: Vec<usize>,
+    /// The store's count of committed batches when the run began.
+    committed_before: u64,
+}
+
+impl Batched {
+    /// The first line of the first batch that did not commit, if any: a batch's commit runs
+    /// while the next lines do, so a failure may take more than the open batch with it.
+    fn lost_from(&self, session: &Session) -> Option<usize> {
+        // A commit under way finishes first; one that fails has rolled back with the rest.
+        let _ = session.store().settle();
+        let committed = session.store().batches_committed() - self.committed_before;
+        usize::try_from(committed).ok().and_then(|i| self.first_lines.get(i)).copied()
+    }
+}
+
+fn feed_lines<W: Write>(
+    session: &mut Session,
+    reader: impl BufRead,
+    name: &str,
+    printer: &mut Printer<W>,
+    mut batched: Option<&mut Batched>,
+) -> anyhow::Result<bool> {
     let mut fine = true;
 
     // Commands an interrupted run left queued go first.
-    fine &= run_until_quiet(&mut session, &mut printer, &format!("{name}: queued before the run"))?;
+    let place = format!("{name}: queued before the run");
+    let mut watch = Watch::new(printer);
+    let end = session.run_until_quiet(UNBOUNDED, |trace| watch.step(trace));
+    fine &= watch.finish(end.map(Some), &place)?;
 
     for (number, line) in Lines::new(reader).enumerate() {
         let number = number + 1;
@@ -102,30 +186,53 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
                 continue;
             }
         };
-        let id = match &request {
-            Request::Command { id: Some(id), .. } => id.clone(),
-            _ => String::new(),
+        if let Some(batched) = batched.as_deref_mut() {
+            if batched.lines == batched.size {
+                session
+                    .continue_batch()
+                    .with_context(|| format!("{place}: cannot commit the lines before"))?;
+                batched.lines = 0;
+                batched.first_lines.push(number);
+            }
+            batched.lines += 1;
+        }
+        let (id, submission) = match request {
+            Request::Advance(by) => {
+                if let Err(error) = session.advance(&by) {
+                    bad_line(&place, &error.to_string());
+                    fine = false;
+                }
+                continue;
+            }
+            Request::Command { name, data, id } => {
+                (id.clone(), Submission { id, name, data, source: Source::User })
+            }
         };
-        match apply(&mut session, request) {
-            Ok(true) => {}
-            Ok(false) => {
+        let mut watch = Watch::new(printer);
+        let ran = session.submit_and_run(submission, UNBOUNDED, |trace| watch.step(trace));
+        let ran = match ran {
+            Err(
+                error @ (SimError::UnknownCommand { .. }
+                | SimError::InvalidPayload { .. }
+                | SimError::InvalidCommandId { .. }),
+            ) => {
+                bad_line(&place, &error.to_string());
+                fine = false;
+                continue;
+            }
+            Ok(None) => {
                 report::note(&format!(
-                    "{place}: skipped: command {id} was already processed or queued on branch {}",
+                    "{place}: skipped: command {} was already processed or queued on branch {}",
+                    id.unwrap_or_default(),
                     session.branch()
                 ));
                 continue;
             }
-            Err(Refused::Line(problem)) => {
-                bad_line(&place, &problem);
-                fine = false;
-                continue;
-            }
-            Err(Refused::Fatal(error)) => return Err(error.context(place)),
-        }
-        fine &= run_until_quiet(&mut session, &mut printer, &place)?;
+            ran => ran,
+        };
+        fine &= watch.finish(ran.map(|ran| ran.map(|(_, end)| end)), &place)?;
     }
-    printer.out.flush().context("cannot write to stdout")?;
-    Ok(if fine { Outcome::Fine } else { Outcome::Findings })
+    Ok(fine)
 }
 
 /// What one input line asks for.
@@ -138,13 +245,6 @@ enum Request {
         id: Option<String>,
     },
     Advance(String),
-}
-
-/// Why a line was not carried out: something wrong with the line, or with
-/// the store (which ends the run).
-enum Refused {
-    Line(String),
-    Fatal(anyhow::Error),
 }
 
 /// A line as a request; `None` for blank lines and comments.
@@ -186,58 +286,52 @@ fn parse(line: &str) -> Result<Option<Request>, String> {
     }
 }
 
-/// Carry out a line. `Ok(false)` when a command line's id was already processed or queued,
-/// so it was skipped.
-fn apply(session: &mut Session, request: Request) -> Result<bool, Refused> {
-    let result = match request {
-        Request::Command { name, data, id: None } => session.submit(&name, data, Source::User).map(|_| true),
-        Request::Command { name, data, id: Some(id) } => {
-            session.submit_once(&id, &name, data, Source::User).map(|queued| queued.is_some())
-        }
-        Request::Advance(by) => session.advance(&by).map(|()| true),
-    };
-    result.map_err(|error| match error {
-        SimError::UnknownCommand { .. }
-        | SimError::InvalidPayload { .. }
-        | SimError::Clock(_)
-        | SimError::InvalidCommandId { .. } => Refused::Line(error.to_string()),
-        other => Refused::Fatal(other.into()),
-    })
-}
-
 fn bad_line(place: &str, problem: &str) {
     report::error(&anyhow!("{place}: {problem}"));
 }
 
-/// Run the queue dry, printing each step. False when a step failed in a
-/// script or a runaway cascade was stopped.
-fn run_until_quiet(session: &mut Session, printer: &mut Printer, place: &str) -> anyhow::Result<bool> {
-    let mut write_error = None;
-    let mut failed = false;
-    let end = session.run_until_quiet(UNBOUNDED, |trace| {
-        failed |= !trace.errors.is_empty();
-        if write_error.is_none()
-            && let Err(error) = printer.step(trace)
+/// Prints the steps of one run and remembers whether any failed.
+struct Watch<'p, W: Write> {
+    printer: &'p mut Printer<W>,
+    failed: bool,
+    write_error: Option<io::Error>,
+}
+
+impl<'p, W: Write> Watch<'p, W> {
+    fn new(printer: &'p mut Printer<W>) -> Self {
+        Watch { printer, failed: false, write_error: None }
+    }
+
+    fn step(&mut self, trace: &Trace) {
+        self.failed |= !trace.errors.is_empty();
+        if self.write_error.is_none()
+            && let Err(error) = self.printer.step(trace)
         {
-            write_error = Some(error);
+            self.write_error = Some(error);
         }
-    });
-    if let Some(error) = write_error {
-        return Err(anyhow::Error::new(error).context("cannot write to stdout"));
     }
-    let end = end.with_context(|| format!("{place}: the simulation stopped"))?;
-    if let Some(stopped) = &end.stopped {
-        report::error(&anyhow!("{place}: {stopped}"));
+
+    /// False when a step failed in a script or a runaway cascade was stopped.
+    fn finish(self, end: Result<Option<RunEnd>, SimError>, place: &str) -> anyhow::Result<bool> {
+        if let Some(error) = self.write_error {
+            return Err(anyhow::Error::new(error).context("cannot write to stdout"));
+        }
+        let end = end.with_context(|| format!("{place}: the simulation stopped"))?;
+        let stopped = end.and_then(|end| end.stopped);
+        if let Some(stopped) = &stopped {
+            report::error(&anyhow!("{place}: {stopped}"));
+        }
+        Ok(!self.failed && stopped.is_none())
     }
-    Ok(!failed && end.stopped.is_none())
 }
 
-struct Printer {
-    out: anstream::AutoStream<io::StdoutLock<'static>>,
-    json: bool,
+/// Where steps are printed: as text, or as one line of JSON each.
+pub struct Printer<W: Write> {
+    pub out: W,
+    pub json: bool,
 }
 
-impl Printer {
+impl<W: Write> Printer<W> {
     fn step(&mut self, trace: &Trace) -> io::Result<()> {
         if self.json {
             serde_json::to_writer(&mut self.out, trace)?;

@@ -19,6 +19,6 @@ pub use clock::Clock;
 pub use error::SimError;
 pub use session::{
     BranchDiff, DocumentDiff, DocumentsAt, EventSummary, InstanceAt, Options, ReplayReport, RunEnd, Session,
-    Source,
+    Source, Submission,
 };
 pub use trace::Trace;

@@ -14,7 +14,7 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
-use squall_sim::{Options, Session, Source};
+use squall_sim::{Options, Session, Source, Submission};
 use squall_store::{Command, CommandMetadata, NewEvent, Step, Store};
 
 const ACCOUNTS: [&str; 4] = ["ceo-bonus", "acc-1", "acc-2", "acc-3"];
@@ -60,13 +60,27 @@ fn submit(session: &mut Session, op: &Op) {
 }
 
 fn submit_only(session: &mut Session, op: &Op) {
-    let (name, data) = match op {
+    let (name, data) = command(op);
+    session.submit(name, data, Source::User).unwrap();
+}
+
+fn command(op: &Op) -> (&'static str, Value) {
+    match op {
         Op::Open(a, o) => ("OpenAccount", json!({"account_id": ACCOUNTS[*a], "owner": OWNERS[*o]})),
         Op::Deposit(a, x) => ("DepositMoney", json!({"account_id": ACCOUNTS[*a], "amount": x})),
         Op::Withdraw(a, x) => ("WithdrawMoney", json!({"account_id": ACCOUNTS[*a], "amount": x})),
         Op::ChangeOwner(a, o) => ("ChangeOwner", json!({"account_id": ACCOUNTS[*a], "owner": OWNERS[*o]})),
-    };
-    session.submit(name, data, Source::User).unwrap();
+    }
+}
+
+/// `op` submitted and run in one go, its submission committed with its first step.
+fn submit_and_run(session: &mut Session, op: &Op) {
+    let (name, data) = command(op);
+    let submission = Submission { id: None, name: name.to_owned(), data, source: Source::User };
+    let ran = session
+        .submit_and_run(submission, 1000, |trace| assert!(trace.errors.is_empty(), "{:?}", trace.errors));
+    let (_, end) = ran.unwrap().unwrap();
+    assert!(end.quiet && end.stopped.is_none(), "{end:?}");
 }
 
 /// Every row the store holds, table by table.
@@ -205,6 +219,43 @@ proptest! {
 
         prop_assert_eq!(snapshot(&mut session), snapshot(&mut fresh));
         prop_assert_eq!(probe(&mut session), probe(&mut fresh));
+    }
+
+    #[test]
+    fn submitting_and_running_in_one_go_stores_what_submitting_then_running_stores(
+        ops in prop::collection::vec(op(), 1..30),
+    ) {
+        let mut apart = open("bank_account.ron");
+        let mut together = open("bank_account.ron");
+        for op in &ops {
+            submit(&mut apart, op);
+            submit_and_run(&mut together, op);
+        }
+
+        prop_assert_eq!(tables(&together), tables(&apart));
+    }
+
+    #[test]
+    fn a_batch_the_writer_thread_commits_as_the_run_goes_on_stores_what_a_step_by_step_run_stores(
+        ops in prop::collection::vec(op(), 1..30),
+        batch in 1usize..6,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let file = Store::open(dir.path().join("bank.db"), squall_store::Durability::Batch).unwrap();
+        let mut batched = common::open_with("bank_account.ron", file);
+        let mut traced = open("bank_account.ron");
+        batched.begin_batch().unwrap();
+        for (i, op) in ops.iter().enumerate() {
+            submit(&mut traced, op);
+            submit_and_run(&mut batched, op);
+            if (i + 1) % batch == 0 {
+                batched.continue_batch().unwrap();
+            }
+        }
+        batched.finish_batch().unwrap();
+
+        prop_assert_eq!(tables(&batched), tables(&traced));
+        prop_assert_eq!(batched.store().batches_committed() as usize, ops.len() / batch + 1);
     }
 
     #[test]

@@ -99,6 +99,12 @@ impl BatchState {
         self.derived.queue_rows_gone.clear();
     }
 
+    /// Forgets the command ids logged so far: their batch has been sent to commit, and the
+    /// unique index catches a repeat of one (memory stays flat over a long run of batches).
+    pub(crate) fn forget_logged(&mut self) {
+        self.logged.clear();
+    }
+
     pub(crate) fn logged_here(&self, branch: &str, command_id: &str) -> bool {
         self.logged.get(branch).is_some_and(|ids| ids.contains(command_id))
     }

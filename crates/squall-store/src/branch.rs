@@ -159,6 +159,15 @@ impl Store {
         self.head_of(&ancestry)
     }
 
+    /// The last position of the whole store, on any branch (0 when it holds no event): what
+    /// [`Store::enqueue`] records as a command's `queued_after`.
+    ///
+    /// # Errors
+    /// [`Error::Sqlite`].
+    pub fn last_position(&self) -> Result<u64> {
+        Ok(self.next_position()? - 1)
+    }
+
     /// The version of `stream` as visible in `branch` (0 when the stream has no event there).
     ///
     /// # Errors

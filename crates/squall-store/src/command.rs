@@ -66,11 +66,14 @@ pub struct LoggedCommand {
 }
 
 impl Command {
-    pub(crate) fn encode(&self, store: &Store) -> Result<(String, String)> {
+    /// The payload and metadata as JSON text; `location` names the store in errors.
+    pub(crate) fn encode(&self, location: &str) -> Result<(String, String)> {
+        let json_error =
+            |what: String| move |source| crate::Error::Json { location: location.to_owned(), what, source };
         let payload = serde_json::to_string(&self.payload)
-            .map_err(|source| store.json_error(format!("the payload of command {:?}", self.id), source))?;
+            .map_err(json_error(format!("the payload of command {:?}", self.id)))?;
         let metadata = serde_json::to_string(&self.metadata)
-            .map_err(|source| store.json_error(format!("the metadata of command {:?}", self.id), source))?;
+            .map_err(json_error(format!("the metadata of command {:?}", self.id)))?;
         Ok((payload, metadata))
     }
 

@@ -100,9 +100,11 @@ pub enum Error {
     #[error("store {location}: a batch is already open; finish or abort it first")]
     BatchAlreadyOpen { location: String },
 
-    /// A step failed after it had started writing inside a batch, so the whole batch was rolled
-    /// back (only I/O-level failures get there; expected ones are checked before writing).
-    #[error("store {location}: the batch was rolled back because a step failed half-way: {source}")]
+    /// A write failed inside a batch after the batch had started writing (a step half-way, or
+    /// the commit of a batch the writer thread committed while the caller went on), so
+    /// everything since the last batch that committed was rolled back. Only I/O-level failures
+    /// get there; expected ones are checked before writing.
+    #[error("store {location}: the batch was rolled back because a write failed: {source}")]
     BatchRolledBack {
         location: String,
         #[source]
@@ -111,6 +113,14 @@ pub enum Error {
 
     #[error("store {location}: no batch is open")]
     NoBatchOpen { location: String },
+
+    /// Another connection wrote to the store between two batches that the writer thread
+    /// committed one after the other: what the batch remembered (positions, versions) may no
+    /// longer hold, so it stopped.
+    #[error(
+        "store {location}: another program wrote to it between two batches of this run; the batch was stopped"
+    )]
+    WrittenBetweenBatches { location: String },
 
     /// The thread that writes a pipelined batch could not be started.
     #[error("store {location}: cannot start the thread that writes the batch: {source}")]

@@ -5,7 +5,7 @@
 //! `batch.rs`): the batch is one transaction, so a crash loses them together with the steps
 //! that enqueued them, never one without the other.
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::command::Command;
 use crate::error::{Error, Result};
@@ -144,7 +144,7 @@ impl Store {
     }
 
     pub(crate) fn push_queue(&self, branch: &str, command: &Command, enqueued_at: &str) -> Result<u64> {
-        let (payload, metadata) = command.encode(self)?;
+        let (payload, metadata) = command.encode(&self.location)?;
         let conn = self.conn()?;
         let mut stmt = conn
             .prepare_cached(
@@ -192,46 +192,14 @@ impl Store {
             .map_err(self.sql_err("reading the queue's last seq"))
     }
 
-    /// Writes a command kept in memory during a batch as a row, with its seq. Rewriting the
-    /// same row is harmless (`OR REPLACE`), so a failed flush can simply be retried.
+    /// Writes a command kept in memory during a batch as a row (see [`insert_queue_row`]).
     pub(crate) fn insert_queue_row(&self, queued: &QueuedCommand) -> Result<()> {
-        let (payload, metadata) = queued.command.encode(self)?;
-        let command = &queued.command;
-        self.conn()?
-            .prepare_cached(
-                "INSERT OR REPLACE INTO queue \
-                 (seq, branch, command_id, command_type, payload, metadata, enqueued_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )
-            .and_then(|mut stmt| {
-                stmt.execute(params![
-                    crate::sql::to_sql(queued.seq),
-                    queued.branch,
-                    command.id,
-                    command.command_type,
-                    payload,
-                    metadata,
-                    queued.enqueued_at
-                ])
-            })
-            .map_err(self.sql_err("enqueuing a command"))?;
-        Ok(())
+        insert_queue_row(&*self.conn()?, &self.location, queued)
     }
 
-    /// Makes `sqlite_sequence` remember `seq` as used, so no later command gets it again.
+    /// Makes `sqlite_sequence` remember `seq` as used (see [`reserve_queue_seqs`]).
     pub(crate) fn reserve_queue_seqs(&self, seq: u64) -> Result<()> {
-        let seq = crate::sql::to_sql(seq);
-        for sql in [
-            "INSERT INTO sqlite_sequence (name, seq) SELECT 'queue', ?1 \
-             WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'queue')",
-            "UPDATE sqlite_sequence SET seq = ?1 WHERE name = 'queue' AND seq < ?1",
-        ] {
-            self.conn()?
-                .prepare_cached(sql)
-                .and_then(|mut stmt| stmt.execute([seq]))
-                .map_err(self.sql_err("reserving queue seqs"))?;
-        }
-        Ok(())
+        reserve_queue_seqs(&*self.conn()?, &self.location, seq)
     }
 
     pub(crate) fn already_queued(&self, branch: &str, command_id: &str) -> Error {
@@ -268,4 +236,48 @@ impl Store {
             command_id: command_id.to_owned(),
         }
     }
+}
+
+/// Writes a command kept in memory during a batch as a row, with its seq. Rewriting the same
+/// row is harmless (`OR REPLACE`), so a failed flush can simply be retried.
+pub(crate) fn insert_queue_row(conn: &Connection, location: &str, queued: &QueuedCommand) -> Result<()> {
+    let (payload, metadata) = queued.command.encode(location)?;
+    let command = &queued.command;
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO queue \
+         (seq, branch, command_id, command_type, payload, metadata, enqueued_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )
+    .and_then(|mut stmt| {
+        stmt.execute(params![
+            crate::sql::to_sql(queued.seq),
+            queued.branch,
+            command.id,
+            command.command_type,
+            payload,
+            metadata,
+            queued.enqueued_at
+        ])
+    })
+    .map_err(|source| Error::Sqlite {
+        location: location.to_owned(),
+        operation: "enqueuing a command",
+        source,
+    })?;
+    Ok(())
+}
+
+/// Makes `sqlite_sequence` remember `seq` as used, so no later command gets it again.
+pub(crate) fn reserve_queue_seqs(conn: &Connection, location: &str, seq: u64) -> Result<()> {
+    let seq = crate::sql::to_sql(seq);
+    for sql in [
+        "INSERT INTO sqlite_sequence (name, seq) SELECT 'queue', ?1 \
+         WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'queue')",
+        "UPDATE sqlite_sequence SET seq = ?1 WHERE name = 'queue' AND seq < ?1",
+    ] {
+        conn.prepare_cached(sql).and_then(|mut stmt| stmt.execute([seq])).map_err(|source| {
+            Error::Sqlite { location: location.to_owned(), operation: "reserving queue seqs", source }
+        })?;
+    }
+    Ok(())
 }

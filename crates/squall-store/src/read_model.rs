@@ -1,9 +1,9 @@
 //! Read models materialised as JSON documents, and projection checkpoints, per branch.
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::sql::{from_sql, to_sql};
 use crate::store::Store;
 
@@ -208,36 +208,63 @@ impl Store {
         key: &str,
         document: Option<&Value>,
     ) -> Result<()> {
-        match document {
-            Some(document) => {
-                let text = serde_json::to_string(document).map_err(|source| {
-                    self.json_error(format!("document {key:?} of read model {read_model}"), source)
-                })?;
-                self.conn()?
-                    .prepare_cached(
-                        "INSERT INTO documents (branch, read_model, key, document) VALUES (?1, ?2, ?3, ?4) \
-                         ON CONFLICT (branch, read_model, key) DO UPDATE SET document = excluded.document",
-                    )
-                    .and_then(|mut stmt| stmt.execute(params![branch, read_model, key, text]))
-                    .map_err(self.sql_err("writing a document"))?
-            }
-            None => self
-                .conn()?
-                .prepare_cached("DELETE FROM documents WHERE branch = ?1 AND read_model = ?2 AND key = ?3")
-                .and_then(|mut stmt| stmt.execute(params![branch, read_model, key]))
-                .map_err(self.sql_err("deleting a document"))?,
-        };
-        Ok(())
+        write_document(&*self.conn()?, &self.location, branch, read_model, key, document)
     }
 
     pub(crate) fn write_checkpoint(&self, branch: &str, projection: &str, position: u64) -> Result<()> {
-        self.conn()?
-            .prepare_cached(
-                "INSERT INTO checkpoints (branch, projection, position) VALUES (?1, ?2, ?3) \
-                 ON CONFLICT (branch, projection) DO UPDATE SET position = excluded.position",
-            )
-            .and_then(|mut stmt| stmt.execute(params![branch, projection, to_sql(position)]))
-            .map_err(self.sql_err("writing a checkpoint"))?;
-        Ok(())
+        write_checkpoint(&*self.conn()?, &self.location, branch, projection, position)
     }
+}
+
+/// Upserts a document, or deletes it (`None`).
+pub(crate) fn write_document(
+    conn: &Connection,
+    location: &str,
+    branch: &str,
+    read_model: &str,
+    key: &str,
+    document: Option<&Value>,
+) -> Result<()> {
+    let sql_err =
+        |operation| move |source| Error::Sqlite { location: location.to_owned(), operation, source };
+    match document {
+        Some(document) => {
+            let text = serde_json::to_string(document).map_err(|source| Error::Json {
+                location: location.to_owned(),
+                what: format!("document {key:?} of read model {read_model}"),
+                source,
+            })?;
+            conn.prepare_cached(
+                "INSERT INTO documents (branch, read_model, key, document) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (branch, read_model, key) DO UPDATE SET document = excluded.document",
+            )
+            .and_then(|mut stmt| stmt.execute(params![branch, read_model, key, text]))
+            .map_err(sql_err("writing a document"))?
+        }
+        None => conn
+            .prepare_cached("DELETE FROM documents WHERE branch = ?1 AND read_model = ?2 AND key = ?3")
+            .and_then(|mut stmt| stmt.execute(params![branch, read_model, key]))
+            .map_err(sql_err("deleting a document"))?,
+    };
+    Ok(())
+}
+
+pub(crate) fn write_checkpoint(
+    conn: &Connection,
+    location: &str,
+    branch: &str,
+    projection: &str,
+    position: u64,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO checkpoints (branch, projection, position) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (branch, projection) DO UPDATE SET position = excluded.position",
+    )
+    .and_then(|mut stmt| stmt.execute(params![branch, projection, to_sql(position)]))
+    .map_err(|source| Error::Sqlite {
+        location: location.to_owned(),
+        operation: "writing a checkpoint",
+        source,
+    })?;
+    Ok(())
 }

@@ -4,6 +4,7 @@ use std::cell::{Cell, Ref, RefCell};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rusqlite::{Connection, OpenFlags};
 
@@ -11,7 +12,7 @@ use crate::batch::{BatchState, Derived};
 use crate::branch::Ancestry;
 use crate::error::{Error, Result};
 use crate::schema;
-use crate::writer::Writer;
+use crate::writer::{WriteOp, Writer};
 
 /// How a writable file store trades durability for speed. Both use SQLite's WAL journal, so
 /// readers (e.g. `squall query`) never block the writer.
@@ -61,6 +62,8 @@ pub struct Store {
     ancestry: RefCell<HashMap<String, Arc<Ancestry>>>,
     /// Only meaningful while a batch is open; see `batch.rs`.
     batch_state: RefCell<BatchState>,
+    /// Batches committed so far, by this thread or the writer's.
+    committed: Arc<AtomicU64>,
     /// What the last batch learnt (positions, stream versions, seqs), with SQLite's
     /// `data_version` when it committed: the next batch starts from it if no other connection
     /// has written since, and this one has not written outside a batch.
@@ -153,6 +156,7 @@ impl Store {
             writer: RefCell::new(None),
             ancestry: RefCell::new(HashMap::new()),
             batch_state: RefCell::new(BatchState::default()),
+            committed: Arc::default(),
             kept: RefCell::new(None),
         })
     }
@@ -245,7 +249,7 @@ impl Store {
     pub fn begin_pipelined_batch(&mut self) -> Result<()> {
         self.begin_batch()?;
         if self.writer.borrow().is_none() {
-            match Writer::spawn(self.location.clone()) {
+            match Writer::spawn(self.location.clone(), Arc::clone(&self.committed)) {
                 Ok(writer) => *self.writer.borrow_mut() = Some(writer),
                 Err(source) => {
                     let _ = self.abort_batch();
@@ -264,6 +268,84 @@ impl Store {
     /// rolled back).
     pub fn finish_batch(&mut self) -> Result<()> {
         self.close_batch("COMMIT", "committing a batch")
+    }
+
+    /// Commits the open batch and opens the next one. In a pipelined batch the writer thread
+    /// does it (the batch's deferred documents, checkpoints and pending commands, the commit,
+    /// the next `BEGIN`) while the caller goes on with the next steps; otherwise it is
+    /// [`Store::finish_batch`] then [`Store::begin_batch`]. A failure there is reported by a
+    /// later call, at the latest [`Store::finish_batch`], as [`Error::BatchRolledBack`], and
+    /// everything since the last batch that committed is rolled back
+    /// ([`Store::batches_committed`] says how far that was). The next batch goes on from what
+    /// this one learnt; if another connection wrote in between, it stops with
+    /// [`Error::WrittenBetweenBatches`].
+    ///
+    /// # Errors
+    /// [`Error::NoBatchOpen`], a failure of the writer so far ([`Error::BatchRolledBack`]), or
+    /// those of [`Store::finish_batch`] and [`Store::begin_batch`].
+    pub fn continue_batch(&mut self) -> Result<()> {
+        if !self.batch_open.get() {
+            return Err(Error::NoBatchOpen { location: self.location.clone() });
+        }
+        if !self.is_pipelined() {
+            self.finish_batch()?;
+            return self.begin_batch();
+        }
+        self.check_writer()?;
+        let rows = {
+            let mut state = self.batch_state.borrow_mut();
+            let deferred = std::mem::take(&mut state.deferred);
+            let mut rows = Vec::new();
+            for (branch, read_models) in deferred.documents {
+                for (read_model, keys) in read_models {
+                    for (key, document) in keys {
+                        let (branch, read_model) = (branch.clone(), read_model.clone());
+                        rows.push(WriteOp::Document { branch, read_model, key, document });
+                    }
+                }
+            }
+            for (branch, projections) in deferred.checkpoints {
+                for (projection, position) in projections {
+                    rows.push(WriteOp::Checkpoint { branch: branch.clone(), projection, position });
+                }
+            }
+            let queued: Vec<_> = deferred.queued.into_iter().flat_map(|(_, queued)| queued).collect();
+            if !queued.is_empty() {
+                // They are rows from now on; reads find them there.
+                state.forget_queue_rows_gone();
+            }
+            rows.extend(queued.into_iter().map(WriteOp::QueueRow));
+            if let Some(next) = state.derived.next_seq
+                && next - 1 > state.derived.seqs_reserved
+            {
+                rows.push(WriteOp::ReserveSeqs(next - 1));
+                state.derived.seqs_reserved = next - 1;
+            }
+            state.forget_logged();
+            rows.push(WriteOp::Commit);
+            rows
+        };
+        self.send_rows(rows)?;
+        if let Some(writer) = self.writer.borrow_mut().as_mut() {
+            // The commit goes now, not when a chunk of later rows fills up.
+            writer.flush();
+        }
+        Ok(())
+    }
+
+    /// Waits until the writer thread of a pipelined batch has written everything sent to it
+    /// (commits included), so [`Store::batches_committed`] is final.
+    ///
+    /// # Errors
+    /// A failure of the writer ([`Error::BatchRolledBack`]), or [`Error::WriterLost`].
+    pub fn settle(&self) -> Result<()> {
+        self.conn().map(drop)
+    }
+
+    /// How many batches this store has committed since it was opened, including those the
+    /// writer thread committed for [`Store::continue_batch`]; what a failure did not roll back.
+    pub fn batches_committed(&self) -> u64 {
+        self.committed.load(Ordering::Relaxed)
     }
 
     /// Rolls back everything written since [`Store::begin_batch`].
@@ -318,6 +400,7 @@ impl Store {
         let derived = std::mem::take(&mut self.batch_state.borrow_mut().derived);
         self.end_batch();
         if committing && result.is_ok() {
+            self.committed.fetch_add(1, Ordering::Relaxed);
             // Only this connection wrote since the batch began; remember where that left things.
             if let Ok(version) = self.data_version() {
                 *self.kept.borrow_mut() = Some((version, derived));
@@ -403,6 +486,9 @@ impl Store {
         let conn = self.conn()?;
         for row in &rows {
             row.execute(&conn, &self.location)?;
+            if matches!(row, WriteOp::Commit) {
+                self.committed.fetch_add(1, Ordering::Relaxed);
+            }
         }
         Ok(())
     }

@@ -10,15 +10,18 @@
 //! back, as a synchronous batch does ([`crate::Error::BatchRolledBack`]).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
 
 use rusqlite::{Connection, params};
 
+use serde_json::Value;
+
 use crate::command::Command;
 use crate::error::{Error, Result};
 use crate::event::NewEvent;
+use crate::queue::QueuedCommand;
 use crate::sql::is_unique_violation;
 
 /// Rows are sent in chunks: one wake-up of the writer per chunk rather than per row. The
@@ -50,6 +53,25 @@ pub(crate) enum WriteOp {
         branch: String,
         command_id: String,
     },
+    /// A read model's document as the batch leaves it; `None` deletes it.
+    Document {
+        branch: String,
+        read_model: String,
+        key: String,
+        document: Option<Value>,
+    },
+    Checkpoint {
+        branch: String,
+        projection: String,
+        position: u64,
+    },
+    /// A command still pending when its batch commits.
+    QueueRow(QueuedCommand),
+    /// Queue seqs up to this one have been handed out (see `queue::reserve_queue_seqs`).
+    ReserveSeqs(u64),
+    /// Commit the batch so far and begin the next one, which must find the store as this
+    /// connection left it (see `commit_and_begin`).
+    Commit,
 }
 
 impl WriteOp {
@@ -129,6 +151,22 @@ impl WriteOp {
                 })
                 .map_err(sql_err("appending an event"))?;
             }
+            WriteOp::Document { branch, read_model, key, document } => {
+                crate::read_model::write_document(
+                    conn,
+                    location,
+                    branch,
+                    read_model,
+                    key,
+                    document.as_ref(),
+                )?;
+            }
+            WriteOp::Checkpoint { branch, projection, position } => {
+                crate::read_model::write_checkpoint(conn, location, branch, projection, *position)?;
+            }
+            WriteOp::QueueRow(queued) => crate::queue::insert_queue_row(conn, location, queued)?,
+            WriteOp::ReserveSeqs(seq) => crate::queue::reserve_queue_seqs(conn, location, *seq)?,
+            WriteOp::Commit => commit_and_begin(conn, location)?,
             WriteOp::PopQueue { branch, command_id } => {
                 let removed = conn
                     .prepare_cached("DELETE FROM queue WHERE branch = ?1 AND command_id = ?2")
@@ -145,6 +183,25 @@ impl WriteOp {
         }
         Ok(())
     }
+}
+
+/// Commits the open transaction and begins the next. The batch that goes on trusts what it
+/// remembers (positions, stream versions, seqs), which only holds if no other connection wrote
+/// in between: SQLite's `data_version` says whether one did, and then the batch stops.
+fn commit_and_begin(conn: &Connection, location: &str) -> Result<()> {
+    let sql_err =
+        |operation| move |source| Error::Sqlite { location: location.to_owned(), operation, source };
+    let data_version = || -> Result<i64> {
+        conn.pragma_query_value(None, "data_version", |row| row.get(0))
+            .map_err(sql_err("reading the data version"))
+    };
+    conn.execute_batch("COMMIT").map_err(sql_err("committing a batch"))?;
+    let committed = data_version()?;
+    conn.execute_batch("BEGIN IMMEDIATE").map_err(sql_err("beginning a batch"))?;
+    if data_version()? != committed {
+        return Err(Error::WrittenBetweenBatches { location: location.to_owned() });
+    }
+    Ok(())
 }
 
 enum Message {
@@ -182,8 +239,9 @@ impl std::fmt::Debug for Writer {
 }
 
 impl Writer {
-    /// Starts the thread. `location` names the store in its errors.
-    pub(crate) fn spawn(location: String) -> std::io::Result<Self> {
+    /// Starts the thread. `location` names the store in its errors; `committed` counts the
+    /// batches it commits.
+    pub(crate) fn spawn(location: String, committed: Arc<AtomicU64>) -> std::io::Result<Self> {
         let (messages, inbox) = mpsc::channel::<Message>();
         let (reply, replies) = mpsc::channel::<Reply>();
         let (spare, spares) = mpsc::channel::<Vec<WriteOp>>();
@@ -191,7 +249,7 @@ impl Writer {
         let flag = Arc::clone(&failed);
         let thread = std::thread::Builder::new()
             .name("squall-store-writer".to_owned())
-            .spawn(move || run(&inbox, &reply, &spare, &flag, &location))?;
+            .spawn(move || run(&inbox, &reply, &spare, (&flag, &committed), &location))?;
         Ok(Self {
             messages: Some(messages),
             replies,
@@ -232,7 +290,8 @@ impl Writer {
         }
     }
 
-    fn flush(&mut self) {
+    /// Sends the rows queued so far now, without waiting for a whole chunk.
+    pub(crate) fn flush(&mut self) {
         if !self.buffer.is_empty() {
             let next = self.spares.try_recv().unwrap_or_else(|_| Vec::with_capacity(CHUNK));
             let ops = std::mem::replace(&mut self.buffer, next);
@@ -277,7 +336,7 @@ fn run(
     inbox: &Receiver<Message>,
     reply: &Sender<Reply>,
     spares: &Sender<Vec<WriteOp>>,
-    failed: &AtomicBool,
+    (failed, committed): (&AtomicBool, &AtomicU64),
     location: &str,
 ) {
     let mut conn: Option<Connection> = None;
@@ -294,6 +353,9 @@ fn run(
                             failure = Some(error);
                             failed.store(true, Ordering::Relaxed);
                             break;
+                        }
+                        if matches!(op, WriteOp::Commit) {
+                            committed.fetch_add(1, Ordering::Relaxed);
                         }
                     }
                 }

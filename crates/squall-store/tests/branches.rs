@@ -51,6 +51,19 @@ fn given_a_fork_at_n_when_both_branches_append_then_each_sees_the_shared_prefix_
 }
 
 #[test]
+fn given_events_on_two_branches_then_the_last_position_is_the_stores_while_each_head_is_its_branchs() {
+    let mut store = Store::open_in_memory().unwrap();
+    let empty = store.last_position().unwrap();
+    append(&mut store, MAIN, "m1", "acc");
+    store.create_branch("what-if", MAIN, 1, T0).unwrap();
+    append(&mut store, "what-if", "w1", "acc");
+
+    assert_eq!(empty, 0);
+    assert_eq!(store.last_position().unwrap(), 2);
+    assert_eq!((store.head(MAIN).unwrap(), store.head("what-if").unwrap()), (1, 2));
+}
+
+#[test]
 fn given_a_fork_when_its_stream_conflicts_then_the_version_checked_is_the_branch_view() {
     let mut store = Store::open_in_memory().unwrap();
     append(&mut store, MAIN, "m1", "acc");

@@ -1,321 +1,348 @@
-//! `squall bench sim`: the simulator on the bank account, end to end, with
-//! a bare SQLite insert loop as the baseline.
+//! `squall bench sim`: the simulator against the same workload written by
+//! hand over rusqlite, side by side in one run, so the ratio shows what
+//! Squall costs on top of SQLite (issue 14's measure).
+
+mod measure;
+mod native;
+mod workload;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anstyle::Style;
+use anstyle::{AnsiColor, Style};
 use anyhow::{Context as _, bail};
-use indicatif::{ProgressBar, ProgressStyle};
-use serde_json::{Value, json};
+use squall_model::Board;
 use squall_sim::script::CallStats;
 use squall_sim::{Options, Session, Source};
 use squall_store::{Durability, Store};
 
 use crate::Outcome;
+use crate::cmd::run;
+use measure::{Cpu, Sample};
+use workload::Op;
 
 const BOLD: Style = Style::new().bold();
+const GOOD: Style = AnsiColor::Green.on_default().bold();
+const SHORT: Style = AnsiColor::Red.on_default().bold();
 
-/// Time the simulator: generated bank-account commands over many accounts,
-/// with both policies and the read model active.
+/// The targets of issue 14: Squall's throughput as a share of the native loop's.
+const INTERACTIVE_TARGET: f64 = 0.7;
+const BATCH_TARGET: f64 = 0.5;
+/// Replay in events per second.
+const REPLAY_TARGET: f64 = 1_000_000.0;
+
+/// Time the simulator against a native Rust + rusqlite loop doing the same work.
 #[derive(Debug, clap::Args)]
 #[command(
-    long_about = "Run generated bank-account commands (deposits, withdrawals, owner changes) over \
-        many accounts through the simulator, in batch mode, on a store in a temporary folder. \
-        Both policies and the read model are active, so every deposit sets off a thank-you email \
-        and a CEO bonus. Reports commands and events per second, the same event rows inserted by \
-        a bare rusqlite loop as a baseline, replay speed and peak memory. Build in release mode.",
+    long_about = "Time the simulator against the same work written by hand in Rust over rusqlite, \
+        side by side, and print the ratios.\n\n\
+        The workload is issue 14's: accounts opened, then seeded deposits and withdrawals on the \
+        bank account, with its read model and without its policies. Squall runs it through its \
+        scripts; the native loop decides in memory and writes the event rows and the read-model \
+        upserts in the same transaction, on a file with Squall's schema and pragmas. Measured:\n\n\
+        - interactive: one synchronous=FULL transaction per step, fed through `squall run`'s own \
+        code (steps printed to nowhere);\n\
+        - batch: --per-transaction commands per transaction, for each --commands size;\n\
+        - replay: the read model rebuilt from all events of each batch run.\n\n\
+        Each measure runs --runs times, alternating the two sides; medians are reported. Build in \
+        release mode.",
     after_help = "Examples:\n  \
         cargo run --release -- bench sim\n  \
-        squall bench sim --commands 200000 --accounts 5000 --batch 5000"
+        squall bench sim --runs 5\n  \
+        squall bench sim --interactive 0 --commands 1000000      # batch only, for memory\n  \
+        squall bench sim --policies --commands 50000              # the whole board, policies too"
 )]
 pub struct SimArgs {
-    /// User commands to run (each may set off more through policies).
-    #[arg(long, default_value_t = 50_000, value_name = "N")]
-    pub commands: usize,
+    /// Deposits and withdrawals after the openings, in batch mode; one measure per size (0 leaves
+    /// batch mode out).
+    #[arg(long, value_delimiter = ',', default_values_t = [20_000, 200_000], value_name = "N,…")]
+    pub commands: Vec<usize>,
 
-    /// Accounts the commands are spread over.
+    /// Deposits and withdrawals in interactive mode (one transaction per step); 0 leaves it out.
+    #[arg(long, default_value_t = 20_000, value_name = "N")]
+    pub interactive: usize,
+
+    /// Accounts opened first.
     #[arg(long, default_value_t = 1_000, value_name = "N")]
     pub accounts: usize,
 
-    /// User commands per store transaction.
+    /// Commands per transaction in batch mode.
     #[arg(long, default_value_t = 1_000, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
-    pub batch: u64,
+    pub per_transaction: u64,
+
+    /// How many times to run each measure; the median is reported.
+    #[arg(long, default_value_t = 3, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub runs: u32,
 
     /// The model to run.
     #[arg(long, default_value = "models/bank_account.ron", value_name = "FILE")]
     pub model: PathBuf,
 
+    /// Keep the board's policies (each deposit then sets off more steps than the native loop
+    /// takes, so the ratios compare different work).
+    #[arg(long)]
+    pub policies: bool,
+
     /// Seed of the generated commands.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
 
-    /// Replays to time; the fastest is reported (the others warm nothing up: each rebuilds
-    /// every document from the events).
-    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
-    pub replays: u64,
+    /// Run only Squall's side, e.g. under a profiler (`perf record squall bench sim --squall-only`).
+    #[arg(long)]
+    pub squall_only: bool,
 
-    /// Keep the run's store in this file afterwards (never over an existing one), e.g.
-    /// `models/.squall/bank_account.sqlite` to open a big run in the app.
+    /// Keep the store of the last batch run in this file afterwards (never over an existing
+    /// one), e.g. `models/.squall/bank_account.sqlite` to open a big run in the app.
     #[arg(long, value_name = "FILE")]
     pub keep: Option<PathBuf>,
 }
 
-struct Report {
-    commands: usize,
-    steps: usize,
-    events: u64,
-    run: Duration,
-    /// CPU time of all the process's threads during the run, when known.
-    run_cpu: Option<Duration>,
-    /// CPU time of the thread that runs the scripts: the critical path.
-    run_cpu_main: Option<Duration>,
-    /// Script calls during the run, and the time inside them.
-    run_scripts: CallStats,
-    baseline: Duration,
-    replay_events: u64,
-    replay: Duration,
-    replay_cpu: Option<Duration>,
-    /// Script calls of the reported replay, and the time inside them (summed over its threads).
-    replay_scripts: CallStats,
-    peak_rss_kib: Option<u64>,
+/// The medians of one measure on both sides, in commands or events per second.
+struct Row {
+    name: String,
+    unit: &'static str,
+    squall: Vec<f64>,
+    native: Vec<f64>,
+    target: Target,
+}
+
+enum Target {
+    /// Squall's rate as a share of the native loop's.
+    Ratio(f64),
+    /// Squall's rate itself.
+    Rate(f64),
+}
+
+/// What only Squall's side reports: where its time went, in the last run of a measure.
+struct Detail {
+    name: String,
+    sample: Sample,
 }
 
 pub fn run(args: &SimArgs) -> anyhow::Result<Outcome> {
     let board = squall_model::load(&args.model)?;
-    let dir = args.model.parent().map(PathBuf::from).unwrap_or_default();
-    let temp = tempfile::tempdir().context("cannot create a temporary folder for the store")?;
-    let db = temp.path().join("bench.db");
-    let store = Store::open(&db, Durability::Batch)?;
-    // Nobody reads the traces here: leave out the aggregate states.
-    let options = Options { detailed_traces: false, ..Options::default() };
-    let mut session = Session::open(board, &dir, store, options)?;
+    let board = if args.policies { board } else { workload::without_policies(board) };
+    let dir = crate::cmd::open::model_dir(&args.model);
+    let temp = tempfile::tempdir().context("cannot create a temporary folder for the stores")?;
+    let mut rows = Vec::new();
+    let mut details = Vec::new();
 
-    let progress = ProgressBar::new(args.commands as u64).with_style(
-        ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} commands, {elapsed}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    progress.set_message("simulating");
-    let mut rng = fastrand::Rng::with_seed(args.seed);
-    let accounts = args.accounts.max(1);
-    let started = Instant::now();
-    let cpu_started = process_cpu_time();
-    let main_started = thread_cpu_time();
-    let scripts_started = session.script_calls();
-    let mut steps = 0;
-    session.begin_batch()?;
-    let mut submit = |session: &mut Session, name: &str, data: Value| -> anyhow::Result<()> {
-        session.submit(name, data, Source::User)?;
-        // Nobody reads traces here; the steps and the store are the same.
-        steps += session.run_untraced(usize::MAX)?.steps;
-        Ok(())
-    };
-    submit(&mut session, "OpenAccount", json!({"account_id": "ceo-bonus", "owner": "The CEO"}))?;
-    for i in 0..args.commands {
-        let account = format!("acc-{}", rng.usize(..accounts));
-        let (name, data) = if i < accounts {
-            ("OpenAccount", json!({"account_id": format!("acc-{i}"), "owner": format!("Owner {i}")}))
-        } else {
-            match rng.u8(..100) {
-                0..70 => ("DepositMoney", json!({"account_id": account, "amount": rng.u32(1..1000)})),
-                70..95 => ("WithdrawMoney", json!({"account_id": account, "amount": rng.u32(1..500)})),
-                _ => {
-                    ("ChangeOwner", json!({"account_id": account, "owner": format!("Owner {}", rng.u32(..))}))
-                }
+    if args.interactive > 0 {
+        let ops = workload::ops(args.accounts, args.interactive, args.seed);
+        let mut row =
+            Row::new(format!("interactive, N={}", thousands(args.interactive)), "cmd/s", INTERACTIVE_TARGET);
+        for round in 0..args.runs {
+            if !args.squall_only {
+                let native_db = temp.path().join(format!("native-interactive-{round}.db"));
+                let mut conn = native::open(&native_db, Durability::Interactive)?;
+                let timed = native::run(&mut conn, &ops, 1)?;
+                row.native.push(rate(timed.commands, timed.time));
             }
-        };
-        submit(&mut session, name, data)?;
-        if (i as u64 + 1).is_multiple_of(args.batch) {
-            session.finish_batch()?;
-            session.begin_batch()?;
-            progress.set_position(i as u64 + 1);
+            let db = temp.path().join(format!("squall-interactive-{round}.db"));
+            let sample = squall_interactive(&board, &dir, &db, &ops)?;
+            row.squall.push(rate(ops.len(), sample.wall));
+            details.push(Detail { name: row.name.clone(), sample });
         }
-    }
-    session.finish_batch()?;
-    let run = started.elapsed();
-    let run_cpu = process_cpu_time().zip(cpu_started).map(|(end, start)| end.saturating_sub(start));
-    let run_cpu_main = thread_cpu_time().zip(main_started).map(|(end, start)| end.saturating_sub(start));
-    let run_scripts = since(session.script_calls(), scripts_started);
-    progress.finish_and_clear();
-    let events = session.store().head(session.branch())?;
-
-    let mut fastest: Option<(Duration, Option<Duration>, u64, CallStats)> = None;
-    for _ in 0..args.replays {
-        let started = Instant::now();
-        let cpu_started = process_cpu_time();
-        let scripts_started = session.script_calls();
-        let replayed = session.replay()?;
-        let replay = started.elapsed();
-        let replay_cpu = process_cpu_time().zip(cpu_started).map(|(end, start)| end.saturating_sub(start));
-        let scripts = since(session.script_calls(), scripts_started);
-        if fastest.is_none_or(|(best, ..)| replay < best) {
-            fastest = Some((replay, replay_cpu, replayed.events, scripts));
-        }
-    }
-    let (replay, replay_cpu, replayed_events, replay_scripts) = fastest.unwrap_or_default();
-    let peak_rss_kib = peak_rss_kib();
-    drop(session);
-    if let Some(to) = &args.keep {
-        keep_store(&db, to)?;
+        rows.push(row);
     }
 
-    let baseline = bare_insert(&db, &temp.path().join("baseline.db"))?;
-    let report = Report {
-        commands: args.commands + 1,
-        steps,
-        events,
-        run,
-        run_cpu,
-        run_cpu_main,
-        run_scripts,
-        baseline,
-        replay_events: replayed_events,
-        replay,
-        replay_cpu,
-        replay_scripts,
-        peak_rss_kib,
-    };
+    let mut last_db = None;
+    for &changes in args.commands.iter().filter(|&&n| n > 0) {
+        let ops = workload::ops(args.accounts, changes, args.seed);
+        let n = thousands(changes);
+        let mut batch = Row::new(format!("batch, N={n}"), "cmd/s", BATCH_TARGET);
+        let mut replay = Row::new(format!("replay, N={n}"), "ev/s", BATCH_TARGET);
+        replay.target = Target::Rate(REPLAY_TARGET);
+        for round in 0..args.runs {
+            if !args.squall_only {
+                let native_db = temp.path().join(format!("native-{changes}-{round}.db"));
+                let mut conn = native::open(&native_db, Durability::Batch)?;
+                let per_transaction = usize::try_from(args.per_transaction).unwrap_or(usize::MAX);
+                let timed = native::run(&mut conn, &ops, per_transaction)?;
+                batch.native.push(rate(timed.commands, timed.time));
+                let replayed = native::replay(&mut conn)?;
+                replay.native.push(rate(replayed.events as usize, replayed.time));
+                drop(conn);
+                remove_store(&native_db);
+            }
+
+            let db = temp.path().join(format!("squall-{changes}-{round}.db"));
+            let (run, replayed) = squall_batch(&board, &dir, &db, &ops, args.per_transaction)?;
+            batch.squall.push(rate(ops.len(), run.wall));
+            replay.squall.push(rate(replayed.count as usize, replayed.wall));
+            details.push(Detail { name: batch.name.clone(), sample: run });
+            details.push(Detail { name: replay.name.clone(), sample: replayed });
+            if let Some(previous) = last_db.replace(db) {
+                remove_store(&previous);
+            }
+        }
+        rows.push(batch);
+        rows.push(replay);
+    }
+    if let (Some(to), Some(db)) = (&args.keep, &last_db) {
+        keep_store(db, to)?;
+    }
+
     let mut out = anstream::stdout().lock();
-    print(&mut out, args, &report).context("cannot write to stdout")?;
+    print(&mut out, args, &rows, &details).context("cannot write to stdout")?;
     Ok(Outcome::Fine)
 }
 
-fn since(now: CallStats, start: CallStats) -> CallStats {
-    CallStats { calls: now.calls - start.calls, time: now.time.saturating_sub(start.time) }
+impl Row {
+    fn new(name: String, unit: &'static str, ratio: f64) -> Self {
+        Row { name, unit, squall: Vec::new(), native: Vec::new(), target: Target::Ratio(ratio) }
+    }
 }
 
-/// Insert the run's event rows into a fresh database with a plain
-/// prepared-statement loop in one transaction: the fastest the same rows
-/// can go into SQLite, to compare the store against.
-fn bare_insert(from: &std::path::Path, to: &std::path::Path) -> anyhow::Result<Duration> {
-    let source = rusqlite::Connection::open(from)?;
-    let mut read = source.prepare(
-        "SELECT position, branch, stream_id, stream_version, event_type, payload, metadata, recorded_at \
-         FROM events ORDER BY position",
-    )?;
-    type Row = (i64, String, String, i64, String, String, String, String);
-    let rows: Vec<Row> = read
-        .query_map([], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
-        })?
-        .collect::<Result<_, _>>()?;
-    let mut target = rusqlite::Connection::open(to)?;
-    target.execute_batch(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
-         CREATE TABLE events (position INTEGER PRIMARY KEY, branch TEXT NOT NULL, stream_id TEXT NOT NULL,
-             stream_version INTEGER NOT NULL, event_type TEXT NOT NULL, payload TEXT NOT NULL,
-             metadata TEXT NOT NULL, recorded_at TEXT NOT NULL, UNIQUE (branch, stream_id, stream_version));",
-    )?;
-    let started = Instant::now();
-    let tx = target.transaction()?;
-    {
-        let mut insert = tx.prepare("INSERT INTO events VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
-        for row in &rows {
-            insert.execute(rusqlite::params![row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7])?;
+/// The workload through `squall run`'s own loop: a line per command, each
+/// step a synchronous=FULL transaction, every step printed (to nowhere).
+fn squall_interactive(board: &Board, dir: &Path, db: &Path, ops: &[Op]) -> anyhow::Result<Sample> {
+    let store = Store::open(db, Durability::Interactive)?;
+    let mut session = Session::open(board.clone(), dir, store, Options::default())?;
+    let input: String = ops.iter().map(|op| op.line() + "\n").collect();
+    let mut printer = run::Printer { out: std::io::sink(), json: false };
+    let sample = Sample::start(&session);
+    let fine = run::feed(&mut session, input.as_bytes(), "bench", &mut printer, None)?;
+    let sample = sample.stop(&session, ops.len() as u64);
+    if !fine {
+        bail!("the interactive run met a bad line or a failing step; the bench's workload should not");
+    }
+    Ok(sample)
+}
+
+/// The workload in pipelined batches, steps untraced as nobody reads them,
+/// then a replay of the read model. Peak memory is measured over both.
+fn squall_batch(
+    board: &Board,
+    dir: &Path,
+    db: &Path,
+    ops: &[Op],
+    per_transaction: u64,
+) -> anyhow::Result<(Sample, Sample)> {
+    measure::reset_peak_memory();
+    let store = Store::open(db, Durability::Batch)?;
+    let options = Options { detailed_traces: false, ..Options::default() };
+    let mut session = Session::open(board.clone(), dir, store, options)?;
+    let sample = Sample::start(&session);
+    session.begin_batch()?;
+    let mut steps = 0;
+    for (i, op) in ops.iter().enumerate() {
+        let (name, data) = op.command();
+        session.submit(name, data, Source::User)?;
+        steps += session.run_untraced(usize::MAX)?.steps;
+        if (i as u64 + 1).is_multiple_of(per_transaction) {
+            session.continue_batch()?;
         }
     }
-    tx.commit()?;
-    Ok(started.elapsed())
+    session.finish_batch()?;
+    let run = sample.stop(&session, steps as u64);
+
+    let sample = Sample::start(&session);
+    let replayed = session.replay()?;
+    let mut replay = sample.stop(&session, replayed.events);
+    replay.peak_memory = measure::peak_memory();
+    Ok((run, replay))
 }
 
-/// CPU time used so far by the whole process, threads that have ended included, from
-/// /proc (Linux only; in clock ticks, which Linux reports at 100 per second).
-fn process_cpu_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // The command name may hold spaces; the fields after it do not.
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    Some(Duration::from_millis(ticks * 10))
+fn rate(count: usize, time: Duration) -> f64 {
+    count as f64 / time.as_secs_f64().max(1e-9)
 }
 
-/// CPU time used so far by the calling thread, from /proc (Linux only).
-fn thread_cpu_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    Some(Duration::from_nanos(stat.split_whitespace().next()?.parse().ok()?))
-}
-
-/// The process's peak resident memory, from /proc (Linux only).
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// "1234 ms in 5678 calls (2.2 µs each), 45% of the thread's CPU".
-fn scripts(stats: &CallStats, cpu: Option<Duration>, of: &str) -> String {
-    let ms = stats.time.as_secs_f64() * 1000.0;
-    let each = stats.time.as_secs_f64() * 1e6 / (stats.calls.max(1) as f64);
-    let mut line = format!("{ms:>10.0} ms   ({} calls, {each:.1} µs each", stats.calls);
-    if let Some(cpu) = cpu.filter(|cpu| !cpu.is_zero()) {
-        line += &format!("; {:.0}% of the {of}", 100.0 * stats.time.as_secs_f64() / cpu.as_secs_f64());
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    match sorted.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
     }
-    line + ")"
 }
 
-fn print(out: &mut impl Write, args: &SimArgs, r: &Report) -> std::io::Result<()> {
-    let per_s = |n: f64, d: Duration| n / d.as_secs_f64().max(1e-9);
-    let sim_events = per_s(r.events as f64, r.run);
-    let bare_events = per_s(r.events as f64, r.baseline);
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn print(out: &mut impl Write, args: &SimArgs, rows: &[Row], details: &[Detail]) -> std::io::Result<()> {
+    let board = if args.policies {
+        "the bank account with its policies"
+    } else {
+        "the bank account without policies"
+    };
     writeln!(
         out,
-        "{BOLD}squall bench sim{BOLD:#}: {} user commands over {} accounts, {} per transaction",
-        r.commands, args.accounts, args.batch
+        "{BOLD}squall bench sim{BOLD:#}: {board}; {} accounts opened, then N deposits and withdrawals; \
+         batches of {} commands; median of {} run{}",
+        thousands(args.accounts),
+        thousands(usize::try_from(args.per_transaction).unwrap_or(usize::MAX)),
+        args.runs,
+        if args.runs == 1 { "" } else { "s" }
     )?;
-    match r.run_cpu.zip(r.run_cpu_main) {
-        Some((cpu, main)) => writeln!(
+    writeln!(out, "  {:<24}{:>16}{:>16}{:>8}   target", "", "Squall", "native loop", "ratio")?;
+    for row in rows {
+        let squall = median(&row.squall);
+        let native = (!row.native.is_empty()).then(|| median(&row.native));
+        let ratio = native.map(|native| squall / native.max(1e-9));
+        let (met, target) = match row.target {
+            Target::Ratio(target) => (ratio.is_some_and(|r| r >= target), format!("≥ {target:.1} of native")),
+            Target::Rate(target) => {
+                (squall >= target, format!("≥ {} {}", thousands(target as usize), row.unit))
+            }
+        };
+        let style = if met { GOOD } else { SHORT };
+        let native =
+            native.map_or_else(|| "—".to_owned(), |n| format!("{} {}", thousands(n as usize), row.unit));
+        let ratio = ratio.map_or_else(|| "—".to_owned(), |r| format!("{r:.2}"));
+        writeln!(
             out,
-            "  run               {:>10.0} ms   ({:.0} ms of CPU, {:.0} ms of it on the thread that runs the scripts: \
-             {:.0} commands per CPU-second of that thread)",
-            r.run.as_secs_f64() * 1000.0,
-            cpu.as_secs_f64() * 1000.0,
-            main.as_secs_f64() * 1000.0,
-            per_s(r.steps as f64, main)
-        )?,
-        None => writeln!(out, "  run               {:>10.0} ms", r.run.as_secs_f64() * 1000.0)?,
+            "  {:<24}{:>16}{:>16}{style}{ratio:>8}{style:#}   {target}",
+            row.name,
+            format!("{} {}", thousands(squall as usize), row.unit),
+            native,
+        )?;
     }
-    writeln!(
-        out,
-        "  in scripts        {}",
-        scripts(&r.run_scripts, r.run_cpu_main, "scripting thread's CPU")
-    )?;
-    writeln!(out, "  user commands/s   {:>10.0}", per_s(r.commands as f64, r.run))?;
-    writeln!(
-        out,
-        "  all commands/s    {:>10.0}   ({} steps, with the policies' commands)",
-        per_s(r.steps as f64, r.run),
-        r.steps
-    )?;
-    writeln!(out, "  events/s          {:>10.0}   ({} events)", sim_events, r.events)?;
-    writeln!(
-        out,
-        "  bare insert ev/s  {:>10.0}   (baseline; the simulator reaches {:.1}% of it)",
-        bare_events,
-        100.0 * sim_events / bare_events.max(1e-9)
-    )?;
-    write!(
-        out,
-        "  replay events/s   {:>10.0}   ({} events in {:.0} ms",
-        per_s(r.replay_events as f64, r.replay),
-        r.replay_events,
-        r.replay.as_secs_f64() * 1000.0
-    )?;
-    match r.replay_cpu {
-        Some(cpu) => writeln!(
-            out,
-            ", {:.0} ms of CPU: {:.0} events per CPU-second)",
-            cpu.as_secs_f64() * 1000.0,
-            per_s(r.replay_events as f64, cpu)
-        )?,
-        None => writeln!(out, ")")?,
+    writeln!(out, "Where Squall's time went (the last run of each):")?;
+    let mut seen: Vec<&str> = Vec::new();
+    for detail in details.iter().rev() {
+        if seen.contains(&detail.name.as_str()) {
+            continue;
+        }
+        seen.push(&detail.name);
     }
-    writeln!(out, "  replay in scripts {}", scripts(&r.replay_scripts, r.replay_cpu, "replay's CPU"))?;
-    match r.peak_rss_kib {
-        Some(kib) => writeln!(out, "  peak memory       {:>10.1} MiB", kib as f64 / 1024.0)?,
-        None => writeln!(out, "  peak memory       unknown (no /proc)")?,
+    for name in seen.iter().rev() {
+        let Some(detail) = details.iter().rev().find(|d| d.name == *name) else { continue };
+        writeln!(out, "  {name}: {}", describe(&detail.sample))?;
     }
     Ok(())
+}
+
+/// "4,210 ms wall, 5,130 ms CPU (3,900 ms on this thread); 1,234 ms in 60,000 script calls (20.6 µs each); peak 98.0 MiB".
+fn describe(sample: &Sample) -> String {
+    let ms = |d: Duration| thousands(d.as_millis() as usize);
+    let mut text = format!("{} ms wall", ms(sample.wall));
+    if let Some(Cpu { process, thread }) = sample.cpu {
+        text += &format!(", {} ms CPU ({} ms on the calling thread)", ms(process), ms(thread));
+    }
+    let CallStats { calls, time } = sample.scripts;
+    text += &format!(
+        "; {} ms in {} script calls ({:.2} µs each, {:.2} per step or event)",
+        ms(time),
+        thousands(calls as usize),
+        time.as_secs_f64() * 1e6 / (calls.max(1) as f64),
+        calls as f64 / (sample.count.max(1) as f64),
+    );
+    if let Some(kib) = sample.peak_memory {
+        text += &format!("; peak memory {:.1} MiB", kib as f64 / 1024.0);
+    }
+    text
 }
 
 /// Copy the run's store to `to` as one clean SQLite file, checkpointed and
@@ -331,4 +358,28 @@ fn keep_store(db: &Path, to: &Path) -> anyhow::Result<()> {
     conn.execute("VACUUM INTO ?1", [to.to_string_lossy()])
         .with_context(|| format!("cannot keep the run's store in {}", to.display()))?;
     Ok(())
+}
+
+/// A store file and its WAL companions; the temporary folder goes at the end anyway.
+fn remove_store(db: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut path = db.as_os_str().to_owned();
+        path.push(suffix);
+        std::fs::remove_file(PathBuf::from(path)).ok();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_grouped_by_thousands_and_medians_taken_from_the_middle() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(20_000), "20,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
+    }
 }

@@ -3,7 +3,7 @@
 //! Its top level (the `const`s functions read as `global::NAME`) runs once,
 //! when it is compiled, not before every call.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -27,9 +27,8 @@ pub struct Compiled {
     ast: AST,
     /// Set when the top level defines constants: an engine that has them as `global::`.
     engine: Option<Arc<Engine>>,
-    functions: HashSet<String>,
-    /// Each function's name and number of parameters: Rhai tells overloads apart by it.
-    signatures: HashSet<(String, usize)>,
+    /// Each function and its numbers of parameters: Rhai tells overloads apart by them.
+    functions: HashMap<String, Vec<usize>>,
     /// Where each function is defined: the line named when an error (an
     /// exhausted operation budget) carries no position of its own.
     definitions: HashMap<String, usize>,
@@ -59,8 +58,10 @@ impl Script {
     pub fn compile(engine: &ScriptEngine, path: &str, text: &str) -> Result<Script, ScriptError> {
         let mut ast = engine.engine().compile(text).map_err(|e| ScriptError::from_parse(path, &e))?;
         ast.set_source(path);
-        let functions = ast.iter_functions().map(|f| f.name.to_owned()).collect();
-        let signatures = ast.iter_functions().map(|f| (f.name.to_owned(), f.params.len())).collect();
+        let mut functions: HashMap<String, Vec<usize>> = HashMap::new();
+        for function in ast.iter_functions() {
+            functions.entry(function.name.to_owned()).or_default().push(function.params.len());
+        }
         let digest = Sha256::digest(text.as_bytes());
         let hash = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
         let definitions = definitions(text);
@@ -74,7 +75,6 @@ impl Script {
             ast,
             engine: own_engine,
             functions,
-            signatures,
             definitions,
             uses_random,
         })))
@@ -87,12 +87,12 @@ impl Script {
     }
 
     pub fn has(&self, function: &str) -> bool {
-        self.0.functions.contains(function)
+        self.0.functions.contains_key(function)
     }
 
     /// Whether the script defines `function` with `params` parameters.
     pub fn has_with(&self, function: &str, params: usize) -> bool {
-        self.0.signatures.contains(&(function.to_owned(), params))
+        self.0.functions.get(function).is_some_and(|arities| arities.contains(&params))
     }
 
     /// Call `function` with `args`, binding `this` when given. Errors name

@@ -6,6 +6,7 @@ mod inspect;
 mod process;
 mod reading;
 mod replay;
+mod submit;
 mod travel;
 mod views;
 
@@ -16,7 +17,7 @@ use std::sync::Arc;
 use rhai::Dynamic;
 use serde::Serialize;
 use serde_json::Value;
-use squall_store::{Command, CommandMetadata, Store};
+use squall_store::{Command, Store};
 
 use crate::clock::Clock;
 use crate::error::SimError;
@@ -24,9 +25,9 @@ use crate::model::{RunModel, Sticky};
 use crate::script::{Limits, ScriptEngine};
 use crate::scripts::Scripts;
 use crate::trace::Trace;
-use crate::value;
 
 pub use inspect::{DocumentsAt, InstanceAt};
+pub use submit::Submission;
 pub use travel::{BranchDiff, DocumentDiff, EventSummary, ReplayReport};
 
 /// How a session runs.
@@ -240,83 +241,6 @@ impl Session {
         self.clock.advance(by)
     }
 
-    /// Check a command against the board and queue it. Nothing is written
-    /// when the command is unknown or its payload does not match.
-    pub fn submit(&mut self, name: &str, data: Value, source: Source) -> Result<String, SimError> {
-        self.submit_as(None, name, data, source)
-    }
-
-    /// [`Session::submit`] under an id the caller chose (a line's `id` in `squall run`'s
-    /// input), at most once: `Ok(None)`, and nothing written, when the current branch has
-    /// already processed or queued a command with that id, so input fed again is not applied
-    /// twice. Ids of the form `c<number>` are the session's own and refused.
-    pub fn submit_once(
-        &mut self,
-        id: &str,
-        name: &str,
-        data: Value,
-        source: Source,
-    ) -> Result<Option<String>, SimError> {
-        let invalid = |reason| SimError::InvalidCommandId { id: id.to_owned(), reason };
-        if id.is_empty() || id.len() > 200 {
-            return Err(invalid("it must have 1 to 200 characters"));
-        }
-        if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(invalid("it contains whitespace or control characters"));
-        }
-        if id.strip_prefix('c').is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())) {
-            return Err(invalid("ids like c12 are the ones squall gives commands; choose another"));
-        }
-        if self.store.find_command(&self.branch, id)?.is_some() || self.store.is_queued(&self.branch, id)? {
-            return Ok(None);
-        }
-        self.submit_as(Some(id.to_owned()), name, data, source).map(Some)
-    }
-
-    fn submit_as(
-        &mut self,
-        id: Option<String>,
-        name: &str,
-        data: Value,
-        source: Source,
-    ) -> Result<String, SimError> {
-        let model = Arc::clone(&self.model);
-        let spec = model.command(name)?;
-        let element = &model.elements[spec.element];
-        value::check_json(&element.fields, &data).map_err(|errors| SimError::InvalidPayload {
-            kind: "command",
-            name: name.to_owned(),
-            sticky: element.id.to_string(),
-            errors,
-        })?;
-        let id = id.unwrap_or_else(|| self.fresh_command_id());
-        let actor = match source {
-            Source::User => "user".to_owned(),
-            Source::Scenario(name) => format!("scenario:{name}"),
-        };
-        let command = Command {
-            id: id.clone(),
-            command_type: name.to_owned(),
-            payload: data,
-            metadata: CommandMetadata {
-                correlation_id: id.clone(),
-                causation_id: None,
-                sticky_id: Some(element.id.to_string()),
-                actor: Some(actor),
-                ..CommandMetadata::default()
-            },
-        };
-        self.store.enqueue(&self.branch, &command, &self.clock.now())?;
-        Ok(id)
-    }
-
-    /// [`Session::submit`] naming the command by its sticky's id.
-    pub fn submit_sticky(&mut self, sticky: &str, data: Value, source: Source) -> Result<String, SimError> {
-        let index = self.model.sticky(sticky, squall_model::Kind::Command)?;
-        let name = self.model.key(index).to_owned();
-        self.submit(&name, data, source)
-    }
-
     /// Process queued commands until the queue is empty or `max_steps` were
     /// taken. A cascade that exceeds the cascade limit is stopped, its
     /// remaining commands rejected, and the policy cycle named.
@@ -325,25 +249,32 @@ impl Session {
         max_steps: usize,
         mut on_step: impl FnMut(&Trace),
     ) -> Result<RunEnd, SimError> {
-        self.run(max_steps, true, &mut on_step)
+        self.run(None, max_steps, true, &mut on_step)
     }
 
     /// [`Session::run_until_quiet`] without traces, for runs nobody watches
     /// (benchmarks, bulk loads): the same steps and store contents, without
     /// the copies a trace takes.
     pub fn run_untraced(&mut self, max_steps: usize) -> Result<RunEnd, SimError> {
-        self.run(max_steps, false, &mut |_| {})
+        self.run(None, max_steps, false, &mut |_| {})
     }
 
+    /// Process queued commands, `first` before them if given (a command
+    /// never queued: see `Session::submit_and_run`).
     fn run(
         &mut self,
+        mut first: Option<Command>,
         max_steps: usize,
         traced: bool,
         on_step: &mut dyn FnMut(&Trace),
     ) -> Result<RunEnd, SimError> {
         let mut steps = 0;
         while steps < max_steps {
-            let Some(processed) = self.process(traced)? else {
+            let processed = match first.take() {
+                Some(command) => Some(self.process_command(command, false, traced)?),
+                None => self.process(traced)?,
+            };
+            let Some(processed) = processed else {
                 self.cascades.clear();
                 return Ok(RunEnd { steps, quiet: true, stopped: None });
             };
@@ -387,6 +318,20 @@ impl Session {
             self.rebuild_policies()?;
         }
         Ok(finished?)
+    }
+
+    /// Commit the steps since [`Session::begin_batch`] and go on in a new
+    /// batch. The store's writer thread commits while the next steps run
+    /// (see `Store::continue_batch`); should that fail, a later step or
+    /// [`Session::finish_batch`] says so, every step since the last batch
+    /// that committed is rolled back, and the caches with them.
+    pub fn continue_batch(&mut self) -> Result<(), SimError> {
+        let continued = self.store.continue_batch();
+        if continued.is_err() {
+            self.cache.clear();
+            self.rebuild_policies()?;
+        }
+        Ok(continued?)
     }
 
     /// Commands waiting in the current branch's queue.

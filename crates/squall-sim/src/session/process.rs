@@ -93,6 +93,17 @@ impl Session {
         let Some(queued) = self.store.next_pending(&self.branch)? else {
             return Ok(None);
         };
+        self.process_command(queued.command, true, traced).map(Some)
+    }
+
+    /// Process `command`: taken from the queue, or handed over directly and
+    /// never queued (a submission whose first step commits with it).
+    pub(crate) fn process_command(
+        &mut self,
+        command: Command,
+        from_queue: bool,
+        traced: bool,
+    ) -> Result<Processed, SimError> {
         self.clock.tick();
         let now = self.clock.now();
         self.engine.set_now(&now);
@@ -101,7 +112,7 @@ impl Session {
         self.engine.forget_documents();
 
         let mut work = Work {
-            command: queued.command,
+            command,
             traced,
             events: Vec::new(),
             documents: Vec::new(),
@@ -131,7 +142,7 @@ impl Session {
             trace::Outcome::Accepted => Step::accepted(command, now.clone()),
             trace::Outcome::Rejected { reason } => Step::rejected(command, reason.clone(), now.clone()),
         };
-        step.from_queue = true;
+        step.from_queue = from_queue;
         let mut emitted = Vec::new();
         let mut issued_by = Vec::new();
         if accepted {
@@ -190,7 +201,7 @@ impl Session {
         let trace = step.map(|step| {
             self.trace(step, work, outcome, errors, &receipt.positions, (&emitted, &issued_by), &now)
         });
-        Ok(Some(Processed { id, correlation_id, trace }))
+        Ok(Processed { id, correlation_id, trace })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -434,9 +445,10 @@ impl Session {
         let events_before = work.events.len();
         let causation = work.command.id.clone();
         self.append(work, aggregate, &stream, produced, &causation, Some(version))?;
-        // Evolve: fold the new events into the state.
+        // Evolve: fold the new events into the state, taken from the cache rather than
+        // copied. Should the step not be committed, the stream is read again next time.
         let mut instance = Instance {
-            state: self.cache.instances.get(&stream).map(|i| i.state.clone()).unwrap_or_default(),
+            state: self.cache.instances.remove(&stream).map(|i| i.state).unwrap_or_default(),
             version,
         };
         for pending in &work.events[events_before..] {
@@ -560,10 +572,15 @@ impl Session {
         index: usize,
         key: String,
     ) -> Result<(), Refusal> {
+        // The document is taken, not copied: from what this step made of it so far (its JSON
+        // stays there), or from the cache, which gets it back once the step is committed and
+        // reads it again from the store otherwise.
         let touched = work.documents.iter().position(|d| d.read_model == read_model && d.key == key);
         let doc = match touched {
-            Some(i) => work.documents[i].after.as_ref().map_or(Dynamic::UNIT, |(_, value)| value.clone()),
-            None => self.cached_document(read_model, &key).map_err(|e| Refusal::Failed(e.to_string()))?,
+            Some(i) => {
+                work.documents[i].after.as_mut().map_or(Dynamic::UNIT, |(_, value)| std::mem::take(value))
+            }
+            None => self.taken_document(read_model, &key).map_err(|e| Refusal::Failed(e.to_string()))?,
         };
         let before = match touched {
             None if work.traced => Some(if doc.is_unit() { None } else { Some(json(&doc)?) }),
@@ -593,8 +610,11 @@ impl Session {
                 Some((stored, doc))
             }
             Projected::Delete => None,
-            // No document before and none after: nothing changed.
-            Projected::Absent if touched.is_none() => return Ok(()),
+            // No document before and none after: nothing changed, and the cache knows it again.
+            Projected::Absent if touched.is_none() => {
+                self.cache.documents.insert((read_model, key), None);
+                return Ok(());
+            }
             Projected::Absent => None,
         };
         self.engine.forget_document(read_model, &key);
@@ -898,18 +918,15 @@ impl Session {
         }
     }
 
-    /// A read model's document as scripts see it: from the cache, or read
-    /// from the store (and cached: it is what the store holds).
-    fn cached_document(&mut self, read_model: Sticky, key: &str) -> Result<Dynamic, SimError> {
+    /// A read model's document as scripts see it (`()` when there is none),
+    /// taken out of the cache, or read from the store.
+    fn taken_document(&mut self, read_model: Sticky, key: &str) -> Result<Dynamic, SimError> {
         let slot = (read_model, key.to_owned());
-        if let Some(doc) = self.cache.documents.get(&slot) {
-            return Ok(doc.clone().unwrap_or(Dynamic::UNIT));
+        if let Some(doc) = self.cache.documents.remove(&slot) {
+            return Ok(doc.unwrap_or(Dynamic::UNIT));
         }
         let stored = self.store.document(&self.branch, self.model.key(read_model), key)?;
-        let doc = stored.map(|json| value::to_rhai(&json, None));
-        let value = doc.clone().unwrap_or(Dynamic::UNIT);
-        self.cache.documents.insert(slot, doc);
-        Ok(value)
+        Ok(stored.map_or(Dynamic::UNIT, |json| value::to_rhai(&json, None)))
     }
 
     /// An aggregate instance: from the cache, or rebuilt from its stream
