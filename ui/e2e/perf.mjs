@@ -257,7 +257,7 @@ export async function perfSuite(browser) {
       expect(text.includes('<svg'), 'the download is not an SVG');
       // Every sticky and arrow is in the picture, not only those in view: the backend draws it from the board.
       const count = (pattern) => text.match(pattern)?.length ?? 0;
-      const stickies = count(/<g class="sticky /g);
+      const stickies = count(/<g data-sticky="/g);
       // An arrow's head is a polygon without a stroke; a hotspot's tilted body has one with a fill.
       const arrows = count(/<polygon points="[^"]*" stroke="none"\/>/g);
       expect(stickies === STICKIES && arrows === ARROWS, `the SVG shows ${stickies} stickies and ${arrows} arrows`);

@@ -100,7 +100,7 @@ pub fn draw(canvas: &mut Canvas, arrows: &[Arrow<'_>]) {
         }
         let colour = style.colour();
         canvas.raw(format_args!(
-            r#"<g class="arrows arrows-{}" stroke="{colour}" stroke-width="1.6" fill="{colour}""#,
+            r#"<g data-arrows="{}" stroke="{colour}" stroke-width="1.6" fill="{colour}""#,
             style.name()
         ));
         if let Some(dashes) = style.dashes() {

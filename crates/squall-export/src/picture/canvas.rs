@@ -1,8 +1,11 @@
 //! The SVG being written: a few shapes and text, in the plain attributes
 //! every reader draws, ImageMagick's own renderer too. That renderer sets
 //! the limits: no CSS, no `foreignObject`, no markers, no filters, no
-//! opacity (see `colour`), no rotation (it turns shapes the wrong way), and
-//! a font family list without quotes.
+//! opacity (see `colour`), no rotation (it turns shapes the wrong way), a
+//! font family list without quotes, and no `class` attributes (past a few
+//! hundred groups with one it stops: "vector graphics nested too deeply").
+//! Groups are named by `data-` attributes instead: `data-sticky="Event"`,
+//! `data-frame`, `data-arrows="manual"`.
 
 use std::fmt::Write as _;
 

@@ -61,7 +61,7 @@ pub fn draw(canvas: &mut Canvas, group: &Group, background: Rgb) {
     let frame = Rect::of_group(group);
     let colour = group.colour.as_deref().and_then(Rgb::parse).unwrap_or_else(|| colour::known(FRAME_COLOUR));
     let inside = background.under(colour, TINT);
-    canvas.raw(format_args!(r#"<g class="frame frame-{:?}">"#, group.kind));
+    canvas.raw(format_args!(r#"<g data-frame="{:?}">"#, group.kind));
     canvas.raw(format_args!("\n"));
     if let Some(description) = group.description.as_deref().filter(|d| !d.trim().is_empty()) {
         canvas.title(description);

@@ -72,7 +72,7 @@ pub fn draw(canvas: &mut Canvas, element: &Element) {
     let kind = element.kind;
     let fill = element.colour.as_deref().and_then(Rgb::parse).unwrap_or_else(|| colour::known(kind.colour()));
     let inks = Inks::of(fill, kind);
-    canvas.raw(format_args!("<g class=\"sticky sticky-{kind:?}\">\n"));
+    canvas.raw(format_args!("<g data-sticky=\"{kind:?}\">\n"));
     if kind != Kind::Note
         && let Some(description) = element.description.as_deref().filter(|d| !d.trim().is_empty())
     {
