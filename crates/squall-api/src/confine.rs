@@ -12,17 +12,37 @@ use crate::Error;
 /// symbolic links followed, inside the project: the model's folder's parent
 /// (where `scripts/` sits beside `models/`).
 pub fn script(script: &str, model_dir: &Path) -> Result<(), Error> {
+    inside_project(script, model_dir, true, |project| {
+        format!(
+            "script `{script}`: scripts are `.rhai` files named relative to the model, inside {}",
+            project.display()
+        )
+    })
+}
+
+/// A folder an export writes into: a relative path inside the project, as
+/// for scripts, so a client cannot write elsewhere on the machine.
+pub fn folder(dir: &str, model_dir: &Path) -> Result<(), Error> {
+    inside_project(dir, model_dir, false, |project| {
+        format!(
+            "folder `{dir}`: exports go to a folder named relative to the model, inside {}",
+            project.display()
+        )
+    })
+}
+
+fn inside_project(
+    path: &str,
+    model_dir: &Path,
+    rhai: bool,
+    refusal: impl Fn(&Path) -> String,
+) -> Result<(), Error> {
     // A model named `models/bank.ron` has a folder but no parent to name.
     let model_dir = &model_dir.canonicalize().map_err(|source| Error::io(model_dir, source))?;
     let project = model_dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(model_dir);
-    let refuse = || {
-        Error::BadRequest(format!(
-            "script `{script}`: scripts are `.rhai` files named relative to the model, inside {}",
-            project.display()
-        ))
-    };
-    let relative = Path::new(script);
-    if relative.is_absolute() || relative.extension().is_none_or(|ext| ext != "rhai") {
+    let refuse = || Error::BadRequest(refusal(project));
+    let relative = Path::new(path);
+    if relative.is_absolute() || (rhai && relative.extension().is_none_or(|ext| ext != "rhai")) {
         return Err(refuse());
     }
     let mut depth: usize = model_dir.strip_prefix(project).map_or(0, |rest| rest.components().count());

@@ -31,6 +31,9 @@ pub enum Error {
     Unsaved,
     #[error("the board has no file yet; save it with save_as")]
     NoFile,
+    /// Files a person changed would be overwritten; the message names them.
+    #[error("{0}")]
+    Edited(String),
     #[error("there is no recovery file to take")]
     NoRecovery,
     #[error(transparent)]
@@ -86,7 +89,7 @@ impl Error {
                 ErrorKind::Conflict
             }
             Error::Save(_) | Error::Io { .. } => ErrorKind::Io,
-            Error::CannotRun(_) => ErrorKind::Conflict,
+            Error::CannotRun(_) | Error::Edited(_) => ErrorKind::Conflict,
             Error::Picture(squall_export::picture::PictureError::Scale(_)) => ErrorKind::BadRequest,
             Error::Picture(_) => ErrorKind::Io,
             Error::Sim(error) => sim_kind(error),

@@ -12,6 +12,7 @@
 //! This crate knows nothing of Tauri, HTTP or the UI.
 
 mod change;
+mod code;
 pub mod confine;
 mod error;
 mod history;
@@ -26,6 +27,7 @@ mod script;
 mod watch;
 mod workspace;
 
+pub use code::{CodeExport, CodeLanguage};
 pub use error::{Error, ErrorKind};
 pub use history::DEFAULT_UNDO_LIMIT;
 pub use picture::{DEFAULT_SCALE, Picture, PictureFormat};

@@ -83,7 +83,7 @@ pub fn draw(board: &Board, format: PictureFormat, scale: Option<f32>) -> Result<
 
 /// The board's name as a file name: lower case, words joined by hyphens,
 /// `board` when nothing is left.
-fn slug(name: &str) -> String {
+pub(crate) fn slug(name: &str) -> String {
     let words: Vec<String> =
         name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
     if words.is_empty() { "board".to_owned() } else { words.join("-") }

@@ -8,6 +8,7 @@ use squall_model::{Connection, Element, Field, GroupKind, Id, Kind, Point, Scena
 use ts_rs::TS;
 
 use crate::Error;
+use crate::code::CodeLanguage;
 use crate::picture::PictureFormat;
 use crate::run::RunRequest;
 
@@ -114,6 +115,17 @@ pub enum Request {
         format: PictureFormat,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         scale: Option<f32>,
+    },
+    /// The board as a code skeleton, as `squall export --to rust|typescript`
+    /// writes it, into `dir` relative to the model's folder (by default
+    /// `../export/<board>-rust` or `-typescript`). Files edited since the last
+    /// export are refused by name and nothing is written, unless `force`.
+    ExportCode {
+        language: CodeLanguage,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dir: Option<String>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        force: bool,
     },
 }
 

@@ -9,6 +9,7 @@ use ts_rs::TS;
 
 use crate::presence::Participant;
 
+use crate::code::CodeExport;
 use crate::picture::Picture;
 use crate::run::{RunAnswer, RunStatus};
 use crate::script::ScriptInfo;
@@ -65,6 +66,10 @@ pub enum Response {
     /// The answer to picture.
     Picture {
         picture: Box<Picture>,
+    },
+    /// What `export_code` wrote, and where.
+    CodeExported {
+        export: CodeExport,
     },
 }
 

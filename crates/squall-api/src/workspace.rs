@@ -194,6 +194,11 @@ impl Workspace {
             Request::Picture { format, scale } => {
                 Ok(Response::Picture { picture: Box::new(crate::picture::draw(&self.board, format, scale)?) })
             }
+            Request::ExportCode { language, dir, force } => {
+                let export =
+                    crate::code::export(&self.board, self.path.as_deref(), language, dir.as_deref(), force)?;
+                Ok(Response::CodeExported { export })
+            }
             Request::Lock { locked } => {
                 self.locked = locked;
                 Ok(self.state_response())

@@ -147,6 +147,12 @@ pub fn confine(request: ApiRequest, root: &Path) -> Result<ApiRequest, squall_ap
             scripts_of(&op).try_for_each(|script| confine::script(script, root))?;
             ApiRequest::Edit { op }
         }
+        ApiRequest::ExportCode { language, dir, force } => {
+            if let Some(dir) = &dir {
+                confine::folder(dir, root)?;
+            }
+            ApiRequest::ExportCode { language, dir, force }
+        }
         other => other,
     })
 }
@@ -214,6 +220,24 @@ mod tests {
         {
             let err = confine::script(outside, &models).unwrap_err();
             assert!(err.to_string().contains("scripts are `.rhai` files"), "{outside}: {err}");
+        }
+    }
+
+    #[test]
+    fn an_export_stays_inside_the_project() {
+        let (_dir, models) = project();
+        let export = |dir: &str| ApiRequest::ExportCode {
+            language: squall_api::CodeLanguage::Rust,
+            dir: Some(dir.to_owned()),
+            force: false,
+        };
+        assert!(confine(export("../export/bank-rust"), &models).is_ok());
+        for outside in ["/tmp/out", "../../out", "../../../etc"] {
+            let err = confine(export(outside), &models).unwrap_err();
+            assert!(
+                err.to_string().contains("exports go to a folder named relative to the model"),
+                "{outside}: {err}"
+            );
         }
     }
 
