@@ -12,7 +12,9 @@
 //!   batch, so commands enqueued in a batch wait in memory and only those still pending when
 //!   the batch commits are written to `queue`, in the same transaction.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use serde_json::Value;
 
@@ -115,7 +117,9 @@ impl BatchState {
                 ids.insert(command_id.to_owned());
             }
             None => {
-                self.logged.insert(branch.to_owned(), HashSet::from([command_id.to_owned()]));
+                let mut ids = HashSet::new();
+                ids.insert(command_id.to_owned());
+                self.logged.insert(branch.to_owned(), ids);
             }
         }
     }

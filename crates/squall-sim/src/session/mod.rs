@@ -83,9 +83,9 @@ pub(crate) struct Instance {
 /// back from the store (see `value::to_stored`).
 #[derive(Debug, Default)]
 pub(crate) struct Cache {
-    instances: HashMap<String, Instance>,
-    documents: HashMap<(Sticky, String), Option<Dynamic>>,
-    versions: HashMap<String, u64>,
+    instances: foldhash::HashMap<String, Instance>,
+    documents: foldhash::HashMap<(Sticky, String), Option<Dynamic>>,
+    versions: foldhash::HashMap<String, u64>,
 }
 
 impl Cache {

@@ -757,8 +757,9 @@ impl Session {
             let fields = &model.elements[spec.element].fields;
             let (data, value) = self.checked_payload(&script, "", &outgoing.name, outgoing.data, fields)?;
             let in_step = work.stream_versions.iter().find(|(s, _)| s == stream).map(|(_, v)| *v);
-            let version = match in_step.or_else(|| self.cache.versions.get(stream).copied()).or(known_version)
-            {
+            // An aggregate's version is known from its instance; the cache is for the others.
+            let known = in_step.or(known_version).or_else(|| self.cache.versions.get(stream).copied());
+            let version = match known {
                 Some(v) => v,
                 None => self
                     .store
