@@ -389,6 +389,28 @@ export async function boardSuite(browser) {
       }
     });
 
+    await check('Export ▸ Rust writes the board\'s crate beside the models, and an edited file is only overwritten when confirmed', async () => {
+      const crate = join(dir, 'export', 'bank-account-rust');
+      await page.getByRole('group', { name: 'Export' }).getByRole('button', { name: 'Rust', exact: true }).click();
+      await page.getByText(/Exported to .*bank-account-rust: \d+ files written/).waitFor({ timeout: 15_000 });
+      const cargo = readFileSync(join(crate, 'Cargo.toml'), 'utf8');
+      expect(cargo.includes('rust_decimal'), 'the crate has no Cargo.toml with its dependencies');
+      const lib = join(crate, 'src', 'lib.rs');
+      writeFileSync(lib, `${readFileSync(lib, 'utf8')}\n// my notes\n`);
+      const asked = [];
+      page.once('dialog', (dialog) => {
+        asked.push(dialog.message());
+        void dialog.dismiss();
+      });
+      await page.getByRole('group', { name: 'Export' }).getByRole('button', { name: 'Rust', exact: true }).click();
+      await waitFor('the question about the edited file', () => asked.length === 1);
+      expect(asked[0].includes('src/lib.rs changed since Squall last wrote it'), `the question was: ${asked[0]}`);
+      expect(readFileSync(lib, 'utf8').includes('// my notes'), 'the edited file was overwritten without asking');
+      // The refusal is the browser's 409 for that request: expected here, not a page error.
+      const conflict = errors.findIndex((e) => e.includes('409 (Conflict)'));
+      if (conflict >= 0) errors.splice(conflict, 1);
+    });
+
     await check('a change of the file on disk shows a banner whose Reload reads it again', async () => {
       await page.keyboard.press('Control+s');
       await page.waitForFunction(() => !document.title.includes('●'), null, { timeout: 5000 });

@@ -14,8 +14,8 @@ import {
   useStore,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from 'react';
-import type { Api } from '../api/api';
-import type { Diagnostic, Id, Kind, PictureFormat, Point, SearchHit, State } from '../api/generated';
+import { ApiError, errorMessage, type Api } from '../api/api';
+import type { CodeLanguage, Diagnostic, Id, Kind, PictureFormat, Point, SearchHit, State } from '../api/generated';
 import * as req from '../api/requests';
 import { stateOf } from '../api/requests';
 import { edgeTypes } from './ArrowEdge';
@@ -318,6 +318,32 @@ function BoardEditor({ ws, state, catalog, api, workshop }: { ws: WorkspaceView;
     [api, exporting, ws],
   );
 
+  const exportCode = useCallback(
+    async (language: CodeLanguage) => {
+      if (exporting) return;
+      setExporting(true);
+      try {
+        const send = (force: boolean) => api.send({ type: 'export_code', language, force });
+        const answer = await send(false).catch(async (err: unknown) => {
+          // Files someone edited since the last export: only overwritten when they say so.
+          // (Over HTTP a conflict is a 409; the desktop's IPC carries the message alone.)
+          const edited = err instanceof ApiError && (err.status === 409 || err.message.includes('changed since Squall last wrote'));
+          if (!edited) throw err;
+          return window.confirm(`${err.message}\n\nOverwrite them?`) ? send(true) : null;
+        });
+        if (answer?.type === 'code_exported') {
+          const { dir, written, unchanged } = answer.export;
+          ws.toast(`Exported to ${dir}: ${written} files written, ${unchanged} unchanged`, 'info');
+        }
+      } catch (err) {
+        ws.toast(`Export failed: ${errorMessage(err)}`);
+      } finally {
+        setExporting(false);
+      }
+    },
+    [api, exporting, ws],
+  );
+
   // ---- search ---------------------------------------------------------------
 
   const searchSeq = useRef(0);
@@ -589,6 +615,7 @@ function BoardEditor({ ws, state, catalog, api, workshop }: { ws: WorkspaceView;
           onFind={() => setSearch((s) => ({ ...s, open: true }))}
           onFit={() => void fitBoard(300)}
           onExport={(format) => void exportImage(format)}
+          onExportCode={(language) => void exportCode(language)}
           exporting={exporting}
           mode={runMode.mode}
           onMode={runMode.switchMode}

@@ -2,7 +2,7 @@
 // banners that ask for a decision (a recovery to restore, a file changed on disk).
 
 import type { LinkStatus } from '../api/api';
-import type { PictureFormat, RecoveryOffer, State } from '../api/generated';
+import type { CodeLanguage, PictureFormat, RecoveryOffer, State } from '../api/generated';
 import type { Mode } from '../run/mode';
 
 /** Design mode edits the board; Run mode runs it (the board is read-only meanwhile). */
@@ -24,6 +24,8 @@ interface ToolbarProps {
   onFind(): void;
   onFit(): void;
   onExport(format: PictureFormat): void;
+  /** Write the board's code skeleton into the project. */
+  onExportCode(language: CodeLanguage): void;
   /** A picture is being drawn: the export buttons wait. */
   exporting: boolean;
   mode: Mode;
@@ -32,7 +34,7 @@ interface ToolbarProps {
   readOnly?: boolean;
 }
 
-export function Toolbar({ file, boardName, state, link, onSave, onUndo, onRedo, onFrame, onTidy, tidying, tidyTitle, onFind, onFit, onExport, exporting, mode, onMode, readOnly = false }: ToolbarProps) {
+export function Toolbar({ file, boardName, state, link, onSave, onUndo, onRedo, onFrame, onTidy, tidying, tidyTitle, onFind, onFit, onExport, onExportCode, exporting, mode, onMode, readOnly = false }: ToolbarProps) {
   return (
     <header className="toolbar">
       <div className="title">
@@ -95,6 +97,12 @@ export function Toolbar({ file, boardName, state, link, onSave, onUndo, onRedo, 
           </button>
           <button type="button" onClick={() => onExport('png')} title={exporting ? 'Exporting…' : 'Export the board as a PNG picture'} disabled={exporting} aria-busy={exporting}>
             PNG
+          </button>
+          <button type="button" onClick={() => onExportCode('rust')} title={exporting ? 'Exporting…' : 'Export the board as a Rust crate to build the real system from: types, handlers to fill in with the Rhai rules quoted, scenarios as tests'} disabled={exporting || readOnly} aria-busy={exporting}>
+            Rust
+          </button>
+          <button type="button" onClick={() => onExportCode('typescript')} title={exporting ? 'Exporting…' : 'Export the board as a TypeScript package to build the real system from'} disabled={exporting || readOnly} aria-busy={exporting}>
+            TypeScript
           </button>
         </span>
       </div>
