@@ -120,6 +120,33 @@ impl Store {
         Ok(())
     }
 
+    /// Whether any command waits in the queue of `branch`. Inside a batch whose steps took the
+    /// queue's last rows, it is answered from memory, without waiting for the writer thread of
+    /// a pipelined batch.
+    ///
+    /// # Errors
+    /// [`Error::UnknownBranch`], [`Error::Sqlite`].
+    pub fn has_pending(&self, branch: &str) -> Result<bool> {
+        if let Some(state) = self.batch_state() {
+            if state.queued(branch).is_some_and(|queued| !queued.is_empty()) {
+                return Ok(true);
+            }
+            if state.queue_rows_gone(branch) {
+                return Ok(false);
+            }
+        }
+        self.ancestry(branch)?;
+        let any = self
+            .conn()?
+            .prepare_cached("SELECT 1 FROM queue WHERE branch = ?1 LIMIT 1")
+            .and_then(|mut stmt| stmt.exists([branch]))
+            .map_err(self.sql_err("reading the queue"))?;
+        if !any && let Some(mut state) = self.batch_state() {
+            state.set_queue_rows_gone(branch);
+        }
+        Ok(any)
+    }
+
     /// The oldest pending command of `branch`, if any.
     ///
     /// # Errors

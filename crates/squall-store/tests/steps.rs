@@ -730,3 +730,24 @@ fn given_a_pipelined_batch_when_a_command_id_repeats_then_a_repeat_inside_the_ba
     }
     assert_eq!(store.head(MAIN).unwrap(), 1);
 }
+
+#[test]
+fn given_a_queue_when_asked_whether_anything_waits_then_rows_and_commands_held_by_a_batch_both_count() {
+    let mut store = Store::open_in_memory().unwrap();
+    let empty = store.has_pending(MAIN).unwrap();
+    store.enqueue(MAIN, &command("row", "Deposit"), T0).unwrap();
+    let with_a_row = store.has_pending(MAIN).unwrap();
+
+    store.begin_batch().unwrap();
+    let mut taken = step("row", vec![]);
+    taken.from_queue = true;
+    store.commit_step(MAIN, &taken).unwrap();
+    let after_taking_it = store.has_pending(MAIN).unwrap();
+    store.enqueue(MAIN, &command("held", "Deposit"), T0).unwrap();
+    let held_in_memory = store.has_pending(MAIN).unwrap();
+    store.finish_batch().unwrap();
+
+    assert_eq!((empty, with_a_row, after_taking_it, held_in_memory), (false, true, false, true));
+    assert!(store.has_pending(MAIN).unwrap(), "the held command became a row");
+    assert!(matches!(store.has_pending("nowhere"), Err(Error::UnknownBranch { .. })));
+}

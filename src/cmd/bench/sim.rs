@@ -14,7 +14,7 @@ use anstyle::{AnsiColor, Style};
 use anyhow::{Context as _, bail};
 use squall_model::Board;
 use squall_sim::script::CallStats;
-use squall_sim::{Options, Session, Source};
+use squall_sim::{Options, Session, Source, Submission};
 use squall_store::{Durability, Store};
 
 use crate::Outcome;
@@ -229,8 +229,8 @@ fn squall_batch(
     let mut steps = 0;
     for (i, op) in ops.iter().enumerate() {
         let (name, data) = op.command();
-        session.submit(name, data, Source::User)?;
-        steps += session.run_untraced(usize::MAX)?.steps;
+        let submission = Submission { id: None, name: name.to_owned(), data, source: Source::User };
+        steps += session.submit_and_run_untraced(submission, usize::MAX)?.map_or(0, |(_, end)| end.steps);
         if (i as u64 + 1).is_multiple_of(per_transaction) {
             session.continue_batch()?;
         }

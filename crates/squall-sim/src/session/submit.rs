@@ -128,7 +128,7 @@ impl Session {
     /// When nothing else is queued, the command is its own first step and
     /// never becomes a queue row. Otherwise the oldest queued command goes
     /// first, as always, in the transaction that queues this one. Inside an
-    /// open batch ([`Session::begin_batch`]) everything simply joins it.
+    /// open batch ([`Session::begin_batch`]) everything joins the batch.
     ///
     /// Returns the command's id and how the run ended; `None`, with nothing
     /// written, when the submission's id was already processed or queued on
@@ -144,6 +144,26 @@ impl Session {
         max_steps: usize,
         mut on_step: impl FnMut(&Trace),
     ) -> Result<Option<(String, RunEnd)>, SimError> {
+        self.submit_and_run_as(submission, max_steps, true, &mut on_step)
+    }
+
+    /// [`Session::submit_and_run`] without traces, for runs nobody watches
+    /// (benchmarks, bulk loads): the same steps and store contents.
+    pub fn submit_and_run_untraced(
+        &mut self,
+        submission: Submission,
+        max_steps: usize,
+    ) -> Result<Option<(String, RunEnd)>, SimError> {
+        self.submit_and_run_as(submission, max_steps, false, &mut |_| {})
+    }
+
+    fn submit_and_run_as(
+        &mut self,
+        submission: Submission,
+        max_steps: usize,
+        traced: bool,
+        on_step: &mut dyn FnMut(&Trace),
+    ) -> Result<Option<(String, RunEnd)>, SimError> {
         let Submission { id, name, data, source } = submission;
         if let Some(id) = &id
             && !self.unseen(id)?
@@ -152,14 +172,14 @@ impl Session {
         }
         let mut command = self.user_command(id, &name, data, source)?;
         let id = command.id.clone();
-        if self.store.in_batch() {
-            self.store.enqueue(&self.branch, &command, &self.clock.now())?;
-            return Ok(Some((id, self.run(None, max_steps, true, &mut on_step)?)));
-        }
-        if self.store.pending_count(&self.branch)? == 0 {
+        if !self.store.has_pending(&self.branch)? {
             // What `Store::enqueue` would have recorded, so the log reads the same.
             command.metadata.queued_after = Some(self.store.last_position()?);
-            return Ok(Some((id, self.run(Some(command), max_steps, true, &mut on_step)?)));
+            return Ok(Some((id, self.run(Some(command), max_steps, traced, on_step)?)));
+        }
+        if self.store.in_batch() {
+            self.store.enqueue(&self.branch, &command, &self.clock.now())?;
+            return Ok(Some((id, self.run(None, max_steps, traced, on_step)?)));
         }
         // A batch of one step: its commit is the only one, and the queue row of
         // the command it consumes (if it is this one) is never written.
@@ -168,7 +188,7 @@ impl Session {
             .store
             .enqueue(&self.branch, &command, &self.clock.now())
             .map_err(SimError::from)
-            .and_then(|_| self.run(None, max_steps.min(1), true, &mut on_step));
+            .and_then(|_| self.run(None, max_steps.min(1), traced, on_step));
         let first = match first {
             Ok(first) => first,
             Err(error) => {
@@ -180,7 +200,7 @@ impl Session {
         if first.quiet || first.stopped.is_some() || max_steps <= 1 {
             return Ok(Some((id, first)));
         }
-        let rest = self.run(None, max_steps - 1, true, &mut on_step)?;
+        let rest = self.run(None, max_steps - 1, traced, on_step)?;
         Ok(Some((id, RunEnd { steps: first.steps + rest.steps, ..rest })))
     }
 
