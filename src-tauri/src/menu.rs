@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use squall_api::{Error, PictureFormat, Request};
+use squall_api::{CodeLanguage, Error, PictureFormat, Request};
 use tauri::menu::{Menu, MenuBuilder, MenuEvent, MenuItem, Submenu, SubmenuBuilder};
 use tauri::{AppHandle, Emitter as _, Manager as _};
 use tauri_plugin_dialog::{DialogExt as _, MessageDialogButtons, MessageDialogKind};
@@ -19,6 +19,8 @@ const SAVE: &str = "save";
 const SAVE_AS: &str = "save_as";
 const EXPORT_SVG: &str = "export_svg";
 const EXPORT_PNG: &str = "export_png";
+const EXPORT_RUST: &str = "export_rust";
+const EXPORT_TYPESCRIPT: &str = "export_typescript";
 const QUIT: &str = "quit";
 const UNDO: &str = "undo";
 const REDO: &str = "redo";
@@ -48,6 +50,9 @@ pub fn build(app: &AppHandle) -> tauri::Result<(Menu<tauri::Wry>, Handles)> {
     let export = SubmenuBuilder::new(app, "Export")
         .item(&item(app, EXPORT_SVG, "SVG…", None)?)
         .item(&item(app, EXPORT_PNG, "PNG…", None)?)
+        .separator()
+        .item(&item(app, EXPORT_RUST, "Rust code…", None)?)
+        .item(&item(app, EXPORT_TYPESCRIPT, "TypeScript code…", None)?)
         .build()?;
     let file = SubmenuBuilder::new(app, "File")
         .item(&item(app, NEW, "New", Some("CmdOrCtrl+N"))?)
@@ -135,6 +140,8 @@ pub fn on_event(app: &AppHandle, event: &MenuEvent) {
         SAVE_AS => save_as(app),
         EXPORT_SVG => export::from_menu(app, PictureFormat::Svg),
         EXPORT_PNG => export::from_menu(app, PictureFormat::Png),
+        EXPORT_RUST => export::code_from_menu(app, CodeLanguage::Rust),
+        EXPORT_TYPESCRIPT => export::code_from_menu(app, CodeLanguage::Typescript),
         QUIT => app.exit(0),
         UNDO => ask(app, Request::Undo),
         REDO => ask(app, Request::Redo),
