@@ -85,11 +85,18 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             .with_context(|| format!("{}: cannot read the input", args.input.display()))?;
         (args.input.display().to_string(), Box::new(BufReader::new(file)))
     };
-    let mut session = model.session(open::writable(&args.db)?, open::options(args.seed))?;
+    let mut session = model.session(open::writable(&args.db)?, options(args.seed, args.json))?;
     let mut printer = Printer { out: anstream::stdout().lock(), json: args.json };
     let fine = feed(&mut session, reader, &name, &mut printer, args.batch)?;
     printer.out.flush().context("cannot write to stdout")?;
     Ok(if fine { Outcome::Fine } else { Outcome::Findings })
+}
+
+/// The session options of a run: aggregate states before and after each step are only in
+/// the JSON traces (the text shows the documents a step changed, not the states), so text
+/// output spares the session two conversions per step.
+pub fn options(seed: Option<u64>, json: bool) -> squall_sim::Options {
+    squall_sim::Options { detailed_traces: json, ..open::options(seed) }
 }
 
 /// Runs every line of `reader` on `session`, printing each step. Without

@@ -61,6 +61,8 @@ pub struct RunModel {
     /// Each element's key (`squall_model::naming`): the name the store,
     /// traces and script functions know it by, qualified where ambiguous.
     keys: Vec<String>,
+    /// Each key as an identifier: the stream prefix of aggregates and external systems.
+    streams: Vec<String>,
     /// Commands and events by key.
     pub commands: HashMap<String, CommandSpec>,
     pub events: HashMap<String, EventSpec>,
@@ -174,10 +176,12 @@ impl RunModel {
             .filter(|&i| elements[i].kind == Kind::ReadModel)
             .map(|i| keys[i].clone())
             .collect();
+        let streams = keys.iter().map(|key| contract::identifier(key)).collect();
         Ok(RunModel {
             dir: dir.to_owned(),
             elements,
             keys,
+            streams,
             commands,
             events,
             may_produce,
@@ -194,8 +198,8 @@ impl RunModel {
 
     /// The stream prefix of an aggregate or external system: `Account`, or
     /// `Sales_Account` when another context has an `Account` too.
-    pub fn stream(&self, sticky: Sticky) -> String {
-        contract::identifier(&self.keys[sticky])
+    pub fn stream(&self, sticky: Sticky) -> &str {
+        &self.streams[sticky]
     }
 
     /// The sticky of `kind` a name means: its key, its qualified name, or

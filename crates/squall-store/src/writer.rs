@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 use std::thread::JoinHandle;
 
 use rusqlite::{Connection, params};
@@ -27,6 +27,10 @@ use crate::sql::is_unique_violation;
 /// Rows are sent in chunks: one wake-up of the writer per chunk rather than per row. The
 /// chunks' vectors go back and forth, so they are allocated once.
 const CHUNK: usize = 128;
+/// Chunks waiting for the writer at most; then the caller waits. When SQLite is the slower
+/// side (a long load, big indexes), rows would otherwise pile up in memory: 282 MiB after
+/// 200,000 commands, against 84 MiB after 20,000.
+const CHUNKS_IN_FLIGHT: usize = 16;
 
 /// One row write of a step. JSON columns are serialized where the row is written: in a
 /// pipelined batch, on the writer's thread.
@@ -216,7 +220,7 @@ type Reply = (Connection, Option<Error>);
 
 /// The writer thread and what the store keeps to talk to it.
 pub(crate) struct Writer {
-    messages: Option<Sender<Message>>,
+    messages: Option<SyncSender<Message>>,
     replies: Receiver<Reply>,
     /// Emptied chunks, sent back by the writer.
     spares: Receiver<Vec<WriteOp>>,
@@ -242,7 +246,7 @@ impl Writer {
     /// Starts the thread. `location` names the store in its errors; `committed` counts the
     /// batches it commits.
     pub(crate) fn spawn(location: String, committed: Arc<AtomicU64>) -> std::io::Result<Self> {
-        let (messages, inbox) = mpsc::channel::<Message>();
+        let (messages, inbox) = mpsc::sync_channel::<Message>(CHUNKS_IN_FLIGHT);
         let (reply, replies) = mpsc::channel::<Reply>();
         let (spare, spares) = mpsc::channel::<Vec<WriteOp>>();
         let failed = Arc::new(AtomicBool::new(false));

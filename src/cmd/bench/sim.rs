@@ -199,7 +199,7 @@ impl Row {
 /// step a synchronous=FULL transaction, every step printed (to nowhere).
 fn squall_interactive(board: &Board, dir: &Path, db: &Path, ops: &[Op]) -> anyhow::Result<Sample> {
     let store = Store::open(db, Durability::Interactive)?;
-    let mut session = Session::open(board.clone(), dir, store, Options::default())?;
+    let mut session = Session::open(board.clone(), dir, store, run::options(None, false))?;
     let input: String = ops.iter().map(|op| op.line() + "\n").collect();
     let mut printer = run::Printer { out: std::io::sink(), json: false };
     let sample = Sample::start(&session);
@@ -212,7 +212,7 @@ fn squall_interactive(board: &Board, dir: &Path, db: &Path, ops: &[Op]) -> anyho
 }
 
 /// The workload in pipelined batches, steps untraced as nobody reads them,
-/// then a replay of the read model. Peak memory is measured over both.
+/// then a replay of the read model, each with its peak memory.
 fn squall_batch(
     board: &Board,
     dir: &Path,
@@ -236,8 +236,10 @@ fn squall_batch(
         }
     }
     session.finish_batch()?;
-    let run = sample.stop(&session, steps as u64);
+    let mut run = sample.stop(&session, steps as u64);
+    run.peak_memory = measure::peak_memory();
 
+    measure::reset_peak_memory();
     let sample = Sample::start(&session);
     let replayed = session.replay()?;
     let mut replay = sample.stop(&session, replayed.events);

@@ -269,9 +269,17 @@ impl Session {
         on_step: &mut dyn FnMut(&Trace),
     ) -> Result<RunEnd, SimError> {
         let mut steps = 0;
+        // Set when the queue is known to be empty without asking the store: a command handed
+        // over directly is only so when nothing waited, and its step may queue nothing either.
+        let mut nothing_waits = false;
         while steps < max_steps {
             let processed = match first.take() {
-                Some(command) => Some(self.process_command(command, false, traced)?),
+                Some(command) => {
+                    let processed = self.process_command(command, false, traced)?;
+                    nothing_waits = !processed.queued;
+                    Some(processed)
+                }
+                None if nothing_waits => None,
                 None => self.process(traced)?,
             };
             let Some(processed) = processed else {

@@ -29,6 +29,8 @@ pub(crate) struct Processed {
     pub(crate) id: String,
     pub(crate) correlation_id: String,
     pub(crate) trace: Option<Trace>,
+    /// The step queued commands (policies issued some).
+    pub(crate) queued: bool,
 }
 
 /// A step in the making: nothing here touches the store or the caches
@@ -145,6 +147,7 @@ impl Session {
         step.from_queue = from_queue;
         let mut emitted = Vec::new();
         let mut issued_by = Vec::new();
+        let queued = accepted && !issued.is_empty();
         if accepted {
             for pending in events.drain(..) {
                 step.events.push(pending.new);
@@ -201,7 +204,7 @@ impl Session {
         let trace = step.map(|step| {
             self.trace(step, work, outcome, errors, &receipt.positions, (&emitted, &issued_by), &now)
         });
-        Ok(Processed { id, correlation_id, trace })
+        Ok(Processed { id, correlation_id, trace, queued })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -383,7 +386,7 @@ impl Session {
                 let produced = self.call_reaction(external, &spec.reaction_fn, payload, work)?;
                 let stream = model.stream(external);
                 let causation = work.command.id.clone();
-                self.append(work, external, &stream, produced, &causation, None)
+                self.append(work, external, stream, produced, &causation, None)
             }
         }
     }
@@ -504,7 +507,7 @@ impl Session {
                 let produced = self.call_reaction(external, &spec.reaction_fn, event, work)?;
                 let stream = model.stream(external);
                 let causation = work.events[index].new.metadata.event_id.clone();
-                self.append(work, external, &stream, produced, &causation, None)?;
+                self.append(work, external, stream, produced, &causation, None)?;
                 depth.resize(work.events.len(), depth[index] + 1);
             }
             index += 1;
