@@ -23,7 +23,7 @@ use axum::middleware;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use squall_api::{ErrorBody, ErrorKind, FolderWatch, LOCAL, Push, Request, Role, Room, Who, Workspace};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::Outcome;
@@ -70,12 +70,27 @@ pub struct Args {
     pub head_timeout: u64,
 }
 
+/// Pushes of which only the newest matters, each as its latest text.
+struct Latest {
+    board: watch::Sender<Option<Utf8Bytes>>,
+    room: watch::Sender<Option<Utf8Bytes>>,
+}
+
+impl Default for Latest {
+    fn default() -> Self {
+        Latest { board: watch::channel(None).0, room: watch::channel(None).0 }
+    }
+}
+
 /// What every request handler shares.
 struct Shared {
     workspace: Mutex<Workspace>,
     tokens: guard::Tokens,
     /// Serialised once, shared by every client's socket.
     pushes: broadcast::Sender<Utf8Bytes>,
+    /// The latest of the pushes a newer one makes stale (the board's state,
+    /// the room): a busy client gets the newest, not every one in between.
+    latest: Latest,
     /// Who is here; apart from the workspace, so a pointer never waits for an edit.
     room: Mutex<Room>,
     /// Open and save_as stay inside this folder: the model's.
@@ -109,9 +124,19 @@ impl Shared {
     }
 
     fn push(&self, push: &Push) {
-        if let Ok(text) = serde_json::to_string(push) {
-            // No subscriber is not an error: nobody is watching.
-            let _ = self.pushes.send(Utf8Bytes::from(text));
+        let Ok(text) = serde_json::to_string(push) else { return };
+        let text = Utf8Bytes::from(text);
+        match push {
+            Push::Changed { .. } => {
+                self.latest.board.send_replace(Some(text));
+            }
+            Push::Presence { .. } => {
+                self.latest.room.send_replace(Some(text));
+            }
+            _ => {
+                // No subscriber is not an error: nobody is watching.
+                let _ = self.pushes.send(text);
+            }
         }
     }
 }
@@ -144,6 +169,7 @@ async fn serve(args: &Args, workspace: Workspace, ui: Option<PathBuf>) -> anyhow
         workspace: Mutex::new(workspace),
         tokens: guard::Tokens::new(address.port())?,
         pushes: broadcast::channel(256).0,
+        latest: Latest::default(),
         room: Mutex::new(Room::new()),
         root,
         watch: Mutex::new(None),
@@ -276,7 +302,11 @@ async fn ws(
     Extension(role): Extension<Role>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    let pushes = shared.pushes.subscribe();
+    let pushes = presence::Pushes {
+        all: shared.pushes.subscribe(),
+        board: shared.latest.board.subscribe(),
+        room: shared.latest.room.subscribe(),
+    };
     upgrade.on_upgrade(move |socket| presence::connect(shared, role, socket, pushes))
 }
 

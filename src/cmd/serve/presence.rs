@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use squall_api::{PresenceMessage, Push, Role};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use super::Shared;
 
@@ -16,37 +16,49 @@ use super::Shared;
 /// pointers smooth without a message per move per client.
 const TICK: Duration = Duration::from_millis(50);
 
+/// What one client's socket hears: every push of the kinds where each one
+/// counts (the run's steps, files changed), and the newest board and room.
+pub struct Pushes {
+    pub all: broadcast::Receiver<Utf8Bytes>,
+    pub board: watch::Receiver<Option<Utf8Bytes>>,
+    pub room: watch::Receiver<Option<Utf8Bytes>>,
+}
+
 /// Forward pushes to the client and its presence to the room until it goes away.
-pub async fn connect(
-    shared: Arc<Shared>,
-    role: Role,
-    mut socket: WebSocket,
-    mut pushes: broadcast::Receiver<Utf8Bytes>,
-) {
+pub async fn connect(shared: Arc<Shared>, role: Role, mut socket: WebSocket, mut pushes: Pushes) {
+    // A board pushed before this client came is not news: it asks for the state itself.
+    // Who is here is: it learns the room at once.
+    pushes.board.mark_unchanged();
+    pushes.room.mark_changed();
     let mut joined: Option<String> = None;
     loop {
-        tokio::select! {
-            push = pushes.recv() => match push {
-                Ok(text) => {
-                    if socket.send(Message::Text(text)).await.is_err() {
-                        break;
-                    }
-                }
-                // A slow client misses pushes, not the latest state: it reloads on the next one.
-                Err(broadcast::error::RecvError::Lagged(_)) => {}
+        let text = tokio::select! {
+            // The board first: a later push (a lint update, a step) must not overtake it.
+            biased;
+            changed = pushes.board.changed() => match changed {
+                Ok(()) => pushes.board.borrow_and_update().clone(),
+                Err(_) => break,
+            },
+            push = pushes.all.recv() => match push {
+                Ok(text) => Some(text),
+                // Missed pushes are steps and file notices; the board's state comes on its own.
+                Err(broadcast::error::RecvError::Lagged(_)) => None,
                 Err(broadcast::error::RecvError::Closed) => break,
             },
-            incoming = socket.recv() => match incoming {
-                Some(Ok(Message::Text(text))) => {
-                    if let Some(reply) = heard(&shared, role, &mut joined, text.as_str())
-                        && socket.send(Message::Text(reply)).await.is_err()
-                    {
-                        break;
-                    }
-                }
-                Some(Ok(Message::Close(_)) | Err(_)) | None => break,
-                Some(Ok(_)) => {}
+            changed = pushes.room.changed() => match changed {
+                Ok(()) => pushes.room.borrow_and_update().clone(),
+                Err(_) => break,
             },
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Text(text))) => heard(&shared, role, &mut joined, text.as_str()),
+                Some(Ok(Message::Close(_)) | Err(_)) | None => break,
+                Some(Ok(_)) => None,
+            },
+        };
+        if let Some(text) = text
+            && socket.send(Message::Text(text)).await.is_err()
+        {
+            break;
         }
     }
     if let Some(id) = joined {
