@@ -75,6 +75,10 @@ pub(crate) struct Derived {
     /// Branches known to have no rows left in `queue`. Nothing adds rows during a batch except
     /// writing the deferred queue, which clears this.
     queue_rows_gone: Vec<String>,
+    /// Per branch, whether it showed no event when these facts began: then every event it has
+    /// since was appended here, and a stream missing from `versions` has none (a fresh store
+    /// loaded in a pipelined batch never waits for the writer to ask about a new stream).
+    started_empty: Named<bool>,
 }
 
 #[derive(Debug, Default)]
@@ -99,6 +103,16 @@ impl BatchState {
         self.derived.next_log_seq = None;
         self.derived.versions.clear();
         self.derived.queue_rows_gone.clear();
+        self.derived.started_empty.clear();
+    }
+
+    /// Whether `branch` showed no event when the batch's facts began; `None` if not looked at.
+    pub(crate) fn started_empty(&self, branch: &str) -> Option<bool> {
+        find(&self.derived.started_empty, branch).copied()
+    }
+
+    pub(crate) fn set_started_empty(&mut self, branch: &str, empty: bool) {
+        *slot(&mut self.derived.started_empty, branch) = empty;
     }
 
     /// Forgets the command ids logged so far: their batch has been sent to commit, and the

@@ -178,10 +178,29 @@ impl Store {
     }
 
     pub(crate) fn current_version(&self, branch: &str, ancestry: &Ancestry, stream: &str) -> Result<u64> {
-        match self.cached_version(branch, stream) {
-            Some(version) => Ok(version),
-            None => self.stream_version_in(ancestry, stream),
+        if let Some(version) = self.cached_version(branch, stream) {
+            return Ok(version);
         }
+        if self.started_empty(branch, ancestry)? {
+            return Ok(0);
+        }
+        self.stream_version_in(ancestry, stream)
+    }
+
+    /// Inside a batch: whether `branch` showed no event when the batch's facts began, so that
+    /// every stream it has is in them (see `batch::Derived::started_empty`). Looked up once.
+    fn started_empty(&self, branch: &str, ancestry: &Ancestry) -> Result<bool> {
+        let Some(known) = self.batch_state().map(|state| state.started_empty(branch)) else {
+            return Ok(false);
+        };
+        if let Some(empty) = known {
+            return Ok(empty);
+        }
+        let empty = self.head_of(ancestry)? == 0;
+        if let Some(mut state) = self.batch_state() {
+            state.set_started_empty(branch, empty);
+        }
+        Ok(empty)
     }
 
     /// Since later segments only hold later positions, the first non-empty segment from the

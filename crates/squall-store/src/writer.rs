@@ -153,7 +153,28 @@ impl WriteOp {
                         recorded_at,
                     ])
                 })
-                .map_err(sql_err("appending an event"))?;
+                .map_err(|source| {
+                    if is_unique_violation(&source) {
+                        // The stream already has this version: the step expected less (see
+                        // `Store::apply_step` on new streams in pipelined batches).
+                        let actual: i64 = conn
+                            .query_row(
+                                "SELECT max(stream_version) FROM events WHERE branch = ?1 AND stream_id = ?2",
+                                params![branch, event.stream_id],
+                                |row| row.get(0),
+                            )
+                            .unwrap_or(*stream_version);
+                        Error::Conflict {
+                            location: location.to_owned(),
+                            branch: branch.clone(),
+                            stream: event.stream_id.clone(),
+                            expected: event.expected_version,
+                            actual: u64::try_from(actual).unwrap_or_default(),
+                        }
+                    } else {
+                        sql_err("appending an event")(source)
+                    }
+                })?;
             }
             WriteOp::Document { branch, read_model, key, document } => {
                 crate::read_model::write_document(

@@ -751,3 +751,24 @@ fn given_a_queue_when_asked_whether_anything_waits_then_rows_and_commands_held_b
     assert!(store.has_pending(MAIN).unwrap(), "the held command became a row");
     assert!(matches!(store.has_pending("nowhere"), Err(Error::UnknownBranch { .. })));
 }
+
+#[test]
+fn given_a_batch_on_an_empty_branch_when_steps_start_streams_then_a_second_start_of_one_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("board.db"), squall_store::Durability::Batch).unwrap();
+
+    store.begin_pipelined_batch().unwrap();
+    store.commit_step(MAIN, &step("c1", vec![event("a", 0, "Deposited", json!({}))])).unwrap();
+    store.commit_step(MAIN, &step("c2", vec![event("b", 0, "Deposited", json!({}))])).unwrap();
+    let again = store.commit_step(MAIN, &step("c3", vec![event("a", 0, "Deposited", json!({}))]));
+    store.continue_batch().unwrap();
+    let after_a_commit = store.commit_step(MAIN, &step("c4", vec![event("b", 0, "Deposited", json!({}))]));
+    store.finish_batch().unwrap();
+
+    assert!(
+        matches!(again, Err(Error::Conflict { ref stream, expected: 0, actual: 1, .. }) if stream == "a")
+    );
+    assert!(matches!(after_a_commit, Err(Error::Conflict { ref stream, actual: 1, .. }) if stream == "b"));
+    assert_eq!(visible(&store, MAIN), vec![(1, "a".to_owned(), 1), (2, "b".to_owned(), 1)]);
+    assert_eq!(store.stream_version(MAIN, "c").unwrap(), 0);
+}

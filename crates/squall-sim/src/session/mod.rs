@@ -86,6 +86,12 @@ pub(crate) struct Cache {
     instances: foldhash::HashMap<String, Instance>,
     documents: foldhash::HashMap<(Sticky, String), Option<Dynamic>>,
     versions: foldhash::HashMap<String, u64>,
+    /// Whether the cache holds all the branch has (instances, documents, stream versions), so
+    /// that a miss means "none" without asking the store: true when the branch had no event
+    /// when the cache was last cleared, and it stays so while every step goes through the
+    /// cache. A fresh store loaded in a batch then never waits for the writer thread to ask
+    /// about the new accounts it opens. `None` until looked at.
+    complete: Option<bool>,
 }
 
 impl Cache {
@@ -93,6 +99,13 @@ impl Cache {
         self.instances.clear();
         self.documents.clear();
         self.versions.clear();
+        self.complete = None;
+    }
+
+    /// Forget the documents only (a replay rewrote them).
+    pub(crate) fn clear_documents(&mut self) {
+        self.documents.clear();
+        self.complete = None;
     }
 }
 
@@ -380,6 +393,16 @@ impl Session {
                 Err(SimError::Rebuild(format!("{}: `initial` threw: {reason}", script.path)))
             }
         }
+    }
+
+    /// Whether a cache miss means the store has nothing either (see `Cache::complete`).
+    pub(crate) fn cache_is_complete(&mut self) -> Result<bool, SimError> {
+        if let Some(complete) = self.cache.complete {
+            return Ok(complete);
+        }
+        let complete = self.store.head(&self.branch)? == 0;
+        self.cache.complete = Some(complete);
+        Ok(complete)
     }
 
     fn fresh_command_id(&mut self) -> String {

@@ -53,6 +53,9 @@ struct Work {
     state_after: Option<Value>,
     handled_by: Option<Sticky>,
     stream_id: Option<String>,
+    /// An instance or a document was taken out of the cache; should the step not commit, the
+    /// cache no longer holds all the branch has (see `Cache::complete`).
+    took: bool,
 }
 
 struct Pending {
@@ -127,6 +130,7 @@ impl Session {
             state_after: None,
             handled_by: None,
             stream_id: None,
+            took: false,
         };
         let decided = self.decide(&mut work).and_then(|()| self.follow(&mut work));
         let (outcome, errors) = match decided {
@@ -135,6 +139,10 @@ impl Session {
             Err(Refusal::Failed(error)) => (trace::Outcome::Rejected { reason: error.clone() }, vec![error]),
         };
         let accepted = outcome == trace::Outcome::Accepted;
+        if !accepted && work.took {
+            // What was taken is gone from the cache; the store still has it.
+            self.cache.complete = Some(false);
+        }
         let correlation_id = work.command.metadata.correlation_id.clone();
         let id = work.command.id.clone();
 
@@ -450,6 +458,7 @@ impl Session {
         self.append(work, aggregate, &stream, produced, &causation, Some(version))?;
         // Evolve: fold the new events into the state, taken from the cache rather than
         // copied. Should the step not be committed, the stream is read again next time.
+        work.took = true;
         let mut instance = Instance {
             state: self.cache.instances.remove(&stream).map(|i| i.state).unwrap_or_default(),
             version,
@@ -583,7 +592,10 @@ impl Session {
             Some(i) => {
                 work.documents[i].after.as_mut().map_or(Dynamic::UNIT, |(_, value)| std::mem::take(value))
             }
-            None => self.taken_document(read_model, &key).map_err(|e| Refusal::Failed(e.to_string()))?,
+            None => {
+                work.took = true;
+                self.taken_document(read_model, &key).map_err(|e| Refusal::Failed(e.to_string()))?
+            }
         };
         let before = match touched {
             None if work.traced => Some(if doc.is_unit() { None } else { Some(json(&doc)?) }),
@@ -647,6 +659,7 @@ impl Session {
         };
         let event_value = work.events[index].value.clone();
         let documents = &work.documents;
+        let complete = self.cache.complete == Some(true);
         let load = |read_model: Sticky, key: &str| {
             // What this step has projected so far, then what the store holds.
             if let Some(doc) = documents.iter().find(|d| d.read_model == read_model && d.key == key) {
@@ -654,6 +667,9 @@ impl Session {
             }
             if let Some(cached) = self.cache.documents.get(&(read_model, key.to_owned())) {
                 return Ok(cached.clone());
+            }
+            if complete {
+                return Ok(None);
             }
             let stored = self.store.document(&self.branch, self.model.key(read_model), key)?;
             Ok(stored.map(|json| value::to_rhai(&json, None)))
@@ -764,6 +780,7 @@ impl Session {
             let known = in_step.or(known_version).or_else(|| self.cache.versions.get(stream).copied());
             let version = match known {
                 Some(v) => v,
+                None if self.cache_is_complete().map_err(|e| Refusal::Failed(e.to_string()))? => 0,
                 None => self
                     .store
                     .stream_version(&self.branch, stream)
@@ -929,6 +946,9 @@ impl Session {
         if let Some(doc) = self.cache.documents.remove(&slot) {
             return Ok(doc.unwrap_or(Dynamic::UNIT));
         }
+        if self.cache_is_complete()? {
+            return Ok(Dynamic::UNIT);
+        }
         let stored = self.store.document(&self.branch, self.model.key(read_model), key)?;
         Ok(stored.map_or(Dynamic::UNIT, |json| value::to_rhai(&json, None)))
     }
@@ -951,6 +971,10 @@ impl Session {
             .cloned()
             .ok_or_else(|| SimError::NoScript { element: self.model.elements[aggregate].describe() })?;
         let mut state = self.initial_state(&script)?;
+        if self.cache_is_complete()? {
+            // A stream the cache does not know has no event yet.
+            return Ok(Instance { state, version: 0 });
+        }
         let mut version = 0;
         let mut failure = None;
         self.store.for_each_stream_event(&self.branch, stream, 0, |event| {

@@ -159,7 +159,7 @@ impl Session {
     /// (see `replay.rs`), write the difference in one transaction, and
     /// report it.
     pub(crate) fn rebuild_read_models(&mut self) -> Result<ReplayReport, SimError> {
-        self.cache.documents.clear();
+        self.cache.clear_documents();
         let model = Arc::clone(&self.model);
         let read_models: Vec<Sticky> = model
             .scripted(Kind::ReadModel)
