@@ -22,8 +22,9 @@ use crate::script::{Call, Script, ScriptEngine};
 use crate::scripts::Scripts;
 use crate::value;
 
-/// Documents by read model (indexed like `RunModel::elements`), then key.
-pub(crate) type Documents = Vec<HashMap<String, Dynamic>>;
+/// Documents by read model (indexed like `RunModel::elements`), then key. Hashed with
+/// foldhash: a replay looks a document up for every event, and SipHash showed in its profile.
+pub(crate) type Documents = Vec<foldhash::HashMap<String, Dynamic>>;
 
 /// One read model's documents as of a position, and the document the event
 /// there changed with what it was before (see `Session::project_until`).
@@ -174,7 +175,7 @@ impl Session {
     }
 
     fn project_in_order(&self, plan: &Plan<'_>) -> Result<(u64, Documents), SimError> {
-        let mut docs: Documents = vec![HashMap::new(); self.model.elements.len()];
+        let mut docs: Documents = vec![foldhash::HashMap::default(); self.model.elements.len()];
         let mut failure = None;
         let count = self.store.for_each_event(&self.branch, 0, None, |event| {
             if failure.is_some() {
@@ -207,7 +208,7 @@ impl Session {
 
     fn project_in_parallel(&self, plan: &Plan<'_>, workers: usize) -> Result<(u64, Documents), SimError> {
         let failed = AtomicBool::new(false);
-        let hasher = std::hash::RandomState::new();
+        let hasher = foldhash::fast::RandomState::default();
         let elements = self.model.elements.len();
         std::thread::scope(|scope| {
             let mut senders: Vec<SyncSender<Vec<Job>>> = Vec::with_capacity(workers);
@@ -249,7 +250,7 @@ impl Session {
                 let _ = sender.send(chunk);
             }
             drop(senders);
-            let mut docs: Documents = vec![HashMap::new(); elements];
+            let mut docs: Documents = vec![foldhash::HashMap::default(); elements];
             let mut first_failure: Option<(u64, SimError)> = None;
             for handle in handles {
                 match handle.join() {
@@ -297,7 +298,7 @@ impl<'m> Projector<'m> {
             runs.retain(|&run| keep[run]);
             !runs.is_empty()
         });
-        Projector { model, plan, documents: vec![HashMap::new(); model.elements.len()] }
+        Projector { model, plan, documents: vec![foldhash::HashMap::default(); model.elements.len()] }
     }
 
     /// Project one stored event.
@@ -337,7 +338,7 @@ fn work(
     elements: usize,
     failed: &AtomicBool,
 ) -> Outcome {
-    let mut docs: Documents = vec![HashMap::new(); elements];
+    let mut docs: Documents = vec![foldhash::HashMap::default(); elements];
     let mut failure = None;
     for chunk in jobs {
         if failure.is_some() {
@@ -416,10 +417,10 @@ fn keys_of(
 }
 
 /// Runs one projection on its document.
-fn project(
+fn project<S: BuildHasher>(
     engine: &ScriptEngine,
     run: &Run<'_>,
-    documents: &mut HashMap<String, Dynamic>,
+    documents: &mut HashMap<String, Dynamic, S>,
     job: Job,
 ) -> Result<(), SimError> {
     let event = match job.payload {
