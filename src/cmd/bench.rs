@@ -163,17 +163,34 @@ fn print(
             c.errors, c.warnings, c.info, c.allowed
         )?;
     }
-    writeln!(out, "{} runs{:>12}{:>12}{:>12}", timings.len(), "min", "median", "max")?;
+    let parts = [
+        ("load", timings.iter().map(|t| t.load).collect()),
+        ("lint", timings.iter().map(|t| t.lint).collect()),
+    ];
+    timing_table(out, parts, TARGET)
+}
+
+/// Min, median and max of each part's runs and of their sum, and whether
+/// the sum's median is under `target`.
+fn timing_table(
+    out: &mut dyn Write,
+    parts: [(&str, Vec<Duration>); 2],
+    target: Duration,
+) -> std::io::Result<()> {
+    let runs = parts[0].1.len();
+    writeln!(out, "{runs} runs{:>12}{:>12}{:>12}", "min", "median", "max")?;
     let row = |out: &mut dyn Write, name: &str, times: Vec<Duration>| {
         let stats = Stats::of(times);
         writeln!(out, "  {name:<8}{:>12}{:>12}{:>12}", ms(stats.min), ms(stats.median), ms(stats.max))?;
         Ok::<_, std::io::Error>(stats)
     };
-    row(out, "load", timings.iter().map(|t| t.load).collect())?;
-    row(out, "lint", timings.iter().map(|t| t.lint).collect())?;
-    let total = row(out, "total", timings.iter().map(|t| t.load + t.lint).collect())?;
-    let (style, verdict) = if total.median < TARGET { (GOOD, "under") } else { (SLOW, "over") };
-    writeln!(out, "{style}median {} is {verdict} the {} target{style:#}", ms(total.median), ms(TARGET))
+    let totals: Vec<Duration> = parts[0].1.iter().zip(&parts[1].1).map(|(a, b)| *a + *b).collect();
+    for (name, times) in parts {
+        row(out, name, times)?;
+    }
+    let total = row(out, "total", totals)?;
+    let (style, verdict) = if total.median < target { (GOOD, "under") } else { (SLOW, "over") };
+    writeln!(out, "{style}median {} is {verdict} the {} target{style:#}", ms(total.median), ms(target))
 }
 
 struct Stats {

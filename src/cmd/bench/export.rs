@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use squall_export::picture;
 
-use super::{BOLD, GOOD, SLOW, Stats, generate, ms};
+use super::{BOLD, generate};
 use crate::Outcome;
 
 /// What drawing the default board as SVG and PNG should take at most.
@@ -92,17 +92,9 @@ fn print(
         svg.len() as f64 / (1024.0 * 1024.0),
         png.len() as f64 / (1024.0 * 1024.0)
     )?;
-    writeln!(out, "{} runs{:>12}{:>12}{:>12}", timings.len(), "min", "median", "max")?;
-    let row = |out: &mut dyn Write, name: &str, times: Vec<Duration>| {
-        let stats = Stats::of(times);
-        writeln!(out, "  {name:<8}{:>12}{:>12}{:>12}", ms(stats.min), ms(stats.median), ms(stats.max))?;
-        Ok::<_, std::io::Error>(stats)
-    };
-    row(out, "svg", timings.iter().map(|t| t.svg).collect())?;
-    row(out, "png", timings.iter().map(|t| t.png).collect())?;
-    let total = row(out, "total", timings.iter().map(|t| t.svg + t.png).collect())?;
-    let (style, verdict) = if total.median < TARGET { (GOOD, "under") } else { (SLOW, "over") };
-    writeln!(out, "{style}median {} is {verdict} the {} target{style:#}", ms(total.median), ms(TARGET))
+    let parts =
+        [("svg", timings.iter().map(|t| t.svg).collect()), ("png", timings.iter().map(|t| t.png).collect())];
+    super::timing_table(out, parts, TARGET)
 }
 
 /// A PNG's width and height, from its header (zero for anything shorter).
