@@ -621,6 +621,91 @@ fn given_a_long_run_killed_mid_stream_then_the_store_holds_only_whole_steps_and_
     assert_eq!(int(&conn, "SELECT count(*) FROM events WHERE json_extract(payload, '$.amount') = 1000"), 1);
 }
 
+/// Issue 14: each step is written and committed by a second thread while the next one runs.
+/// While the input is quiet, what came before is on disk and the store is free for others.
+#[test]
+fn given_a_pipe_that_goes_quiet_then_the_steps_so_far_are_on_disk_printed_and_the_store_is_not_locked() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("quiet.db");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_squall"))
+        .current_dir(root())
+        .args(["run", BANK_ACCOUNT, "--json", "--db"])
+        .arg(&db)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+
+    writeln!(stdin, "{}\n{}", open_account("acc-1", "Alice"), deposit("acc-1", 5)).unwrap();
+    stdin.flush().unwrap();
+    let mut printed = Vec::new();
+    while printed.len() < 2 {
+        let mut line = String::new();
+        assert!(std::io::BufRead::read_line(&mut stdout, &mut line).unwrap() > 0, "the run ended early");
+        printed.push(serde_json::from_str::<Value>(&line).unwrap());
+    }
+    // The deposit's cascade (the thank-you policy) may still be running; wait for quiet.
+    let started = Instant::now();
+    let conn = Connection::open(&db).unwrap();
+    conn.busy_timeout(Duration::ZERO).unwrap();
+    while int(&conn, "SELECT count(*) FROM commands") < 3 {
+        assert!(started.elapsed() < Duration::from_secs(30), "the cascade never reached the disk");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let locked = conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;");
+    let on_disk =
+        int(&conn, "SELECT count(*) FROM events WHERE event_type IN ('AccountOpened', 'MoneyDeposited')");
+    drop(conn);
+    writeln!(stdin, "{}", deposit("acc-1", 7)).unwrap();
+    drop(stdin);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+
+    assert_eq!(printed[0]["command"]["name"], "OpenAccount");
+    assert_eq!(printed[1]["command"]["name"], "DepositMoney");
+    assert!(locked.is_ok(), "another connection can write while the input is quiet: {locked:?}");
+    assert_eq!(on_disk, 2, "the opening and the deposit were on disk before more input came");
+    assert!(status.success(), "{status}");
+    assert_eq!(int(&sqlite(&db), "SELECT count(*) FROM events WHERE event_type = 'MoneyDeposited'"), 2);
+    assert!(rest.lines().count() >= 2, "the last deposit and its policy's step are printed: {rest}");
+}
+
+/// Issue 14: a step whose rows fail to be written (here a trigger; a full disk alike) is found
+/// out after the next steps ran ahead. None of them is printed, and the error says from where
+/// the input was not written.
+#[test]
+fn given_a_step_the_store_refuses_when_the_run_goes_on_ahead_then_only_steps_on_disk_are_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("refused.db");
+    squall().args(["run", BANK_ACCOUNT, "--db"]).arg(&db).write_stdin("").assert().success();
+    Connection::open(&db)
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER boom BEFORE INSERT ON events WHEN NEW.stream_id LIKE '%acc-2' \
+             BEGIN SELECT RAISE(ABORT, 'disk says no'); END;",
+        )
+        .unwrap();
+    let lines =
+        [open_account("acc-1", "Alice"), open_account("acc-2", "Bob"), open_account("acc-3", "Carol")];
+
+    let run = squall().args(["run", BANK_ACCOUNT, "--db"]).arg(&db).write_stdin(lines.join("\n")).assert();
+
+    let (stdout, stderr) = (stdout_of(&run), stderr_of(&run));
+    assert_ne!(run.get_output().status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("disk says no"), "{stderr}");
+    assert!(stderr.contains("<stdin>: the steps from line 2 on were not written"), "{stderr}");
+    assert!(stdout.contains("acc-1") && !stdout.contains("acc-2") && !stdout.contains("acc-3"), "{stdout}");
+    let conn = sqlite(&db);
+    assert_eq!(int(&conn, "SELECT count(*) FROM events"), 1, "only the first opening is stored");
+    assert_eq!(int(&conn, "SELECT count(*) FROM commands"), 1);
+}
+
 // ---- squall test ----
 
 #[test]

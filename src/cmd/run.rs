@@ -1,14 +1,16 @@
 //! `squall run`: drive a model from a JSON Lines file of commands, every
 //! step committed to a store file.
 
+use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::num::NonZeroU64;
 use std::path::PathBuf;
 
 use anyhow::{Context as _, anyhow};
 use serde_json::{Map, Value};
 use squall_sim::{RunEnd, Session, SimError, Source, Submission, Trace};
+use squall_store::Commits;
 
 use crate::cmd::open;
 use crate::{Outcome, report};
@@ -78,18 +80,41 @@ const UNBOUNDED: usize = usize::MAX;
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     // The model and the input first: a mistyped path creates no store.
     let model = open::Model::load(&args.model)?;
-    let (name, reader): (String, Box<dyn BufRead>) = if args.input.as_os_str() == "-" {
-        ("<stdin>".to_owned(), Box::new(io::stdin().lock()))
+    let (name, source): (String, Box<dyn Read>) = if args.input.as_os_str() == "-" {
+        ("<stdin>".to_owned(), Box::new(io::stdin()))
     } else {
         let file = File::open(&args.input)
             .with_context(|| format!("{}: cannot read the input", args.input.display()))?;
-        (args.input.display().to_string(), Box::new(BufReader::new(file)))
+        (args.input.display().to_string(), Box::new(file))
     };
+    let reader = BufReader::with_capacity(INPUT_BUFFER, source);
     let mut session = model.session(open::writable(&args.db)?, options(args.seed, args.json))?;
-    let mut printer = Printer { out: anstream::stdout().lock(), json: args.json };
+    let mut printer = Printer::new(anstream::stdout().lock(), args.json);
     let fine = feed(&mut session, reader, &name, &mut printer, args.batch)?;
     printer.out.flush().context("cannot write to stdout")?;
     Ok(if fine { Outcome::Fine } else { Outcome::Findings })
+}
+
+/// Input read ahead, so that a run knows when the next line is at hand (see [`Input`]).
+const INPUT_BUFFER: usize = 64 * 1024;
+
+/// Input lines, and whether the next one is already there: a run waiting for more input
+/// commits what it has first, so nothing stays unwritten while a pipe is quiet.
+pub trait Input: BufRead {
+    /// Whether a whole line can be read without waiting for more input.
+    fn has_line(&self) -> bool;
+}
+
+impl Input for &[u8] {
+    fn has_line(&self) -> bool {
+        self.contains(&b'\n')
+    }
+}
+
+impl<R: Read> Input for BufReader<R> {
+    fn has_line(&self) -> bool {
+        self.buffer().contains(&b'\n')
+    }
 }
 
 /// The session options of a run: aggregate states before and after each step are only in
@@ -101,28 +126,51 @@ pub fn options(seed: Option<u64>, json: bool) -> squall_sim::Options {
 
 /// Runs every line of `reader` on `session`, printing each step. Without
 /// `batch`, a command line is submitted and its first step committed in one
-/// transaction, and every further step in one of its own; with `batch`,
-/// every `batch` lines share one transaction. False when a line was bad, a
-/// step failed in a script, or a runaway cascade was stopped.
+/// transaction, and every further step in one of its own, written by the
+/// store's second thread while the next step runs; a step is printed once it
+/// is on disk. With `batch`, every `batch` lines share one transaction. False
+/// when a line was bad, a step failed in a script, or a runaway cascade was
+/// stopped.
 pub fn feed<W: Write>(
     session: &mut Session,
-    reader: impl BufRead,
+    reader: impl Input,
     name: &str,
     printer: &mut Printer<W>,
     batch: Option<NonZeroU64>,
 ) -> anyhow::Result<bool> {
-    let mut batched = batch.map(|size| Batched {
+    let Some(size) = batch else {
+        session.begin_pipelined_steps()?;
+        printer.hold_until_committed(session.store().commits());
+        let fed = feed_lines(session, reader, name, printer, None).and_then(|fine| {
+            if session.store().in_batch() {
+                session.finish_batch().context("cannot commit the last step")?;
+            }
+            Ok(fine)
+        });
+        // What did not commit is not printed; the error says from where.
+        let lost = printer.release_settled(session)?;
+        return fed.map_err(|error| match lost {
+            Some(line) => {
+                let from = match line {
+                    0 => "of the commands queued before the run".to_owned(),
+                    line => format!("from line {line}"),
+                };
+                error.context(format!(
+                    "{name}: the steps {from} on were not written (each step commits on its own; \
+                     the steps printed are on disk)"
+                ))
+            }
+            None => error,
+        });
+    };
+    let mut batched = Batched {
         size: size.get(),
         lines: 0,
         first_lines: vec![1],
         committed_before: session.store().batches_committed(),
-    });
-    if batched.is_some() {
-        session.begin_batch()?;
-    }
-    let fed = feed_lines(session, reader, name, printer, batched.as_mut());
-    let Some(batched) = batched else { return fed };
-    let fed = fed.and_then(|fine| {
+    };
+    session.begin_batch()?;
+    let fed = feed_lines(session, reader, name, printer, Some(&mut batched)).and_then(|fine| {
         session.finish_batch().context("cannot commit the last lines")?;
         Ok(fine)
     });
@@ -159,27 +207,40 @@ impl Batched {
 
 fn feed_lines<W: Write>(
     session: &mut Session,
-    reader: impl BufRead,
+    reader: impl Input,
     name: &str,
     printer: &mut Printer<W>,
     mut batched: Option<&mut Batched>,
 ) -> anyhow::Result<bool> {
     let mut fine = true;
+    let pipelined = batched.is_none();
 
     // Commands an interrupted run left queued go first.
     let place = format!("{name}: queued before the run");
-    let mut watch = Watch::new(printer);
+    let mut watch = Watch::new(printer, 0);
     let end = session.run_until_quiet(UNBOUNDED, |trace| watch.step(trace));
-    fine &= watch.finish(end.map(Some), &place)?;
+    fine &= watch.finish(end.map(Some), &place, session)?;
 
-    for (number, line) in Lines::new(reader).enumerate() {
-        let number = number + 1;
+    let mut lines = Lines::new(reader);
+    let mut number = 0;
+    loop {
+        let waits = pipelined && !lines.reader.has_line() && session.store().in_batch();
+        if waits {
+            // Nothing stays unwritten, or holds the store's write lock, while the input is quiet.
+            session.finish_batch().context("cannot commit the steps before waiting for input")?;
+            printer.release()?;
+        }
+        let Some(line) = lines.next() else { break };
+        if waits {
+            session.begin_pipelined_steps()?;
+        }
+        number += 1;
         let line = line.with_context(|| format!("{name}:{number}: cannot read the input"))?;
         let place = format!("{name}:{number}");
         let text = match line {
             Ok(text) => text,
             Err(problem) => {
-                bad_line(&place, &problem);
+                bad_line(printer, session, &place, &problem)?;
                 fine = false;
                 continue;
             }
@@ -188,7 +249,7 @@ fn feed_lines<W: Write>(
             Ok(Some(request)) => request,
             Ok(None) => continue,
             Err(problem) => {
-                bad_line(&place, &problem);
+                bad_line(printer, session, &place, &problem)?;
                 fine = false;
                 continue;
             }
@@ -206,7 +267,7 @@ fn feed_lines<W: Write>(
         let (id, submission) = match request {
             Request::Advance(by) => {
                 if let Err(error) = session.advance(&by) {
-                    bad_line(&place, &error.to_string());
+                    bad_line(printer, session, &place, &error.to_string())?;
                     fine = false;
                 }
                 continue;
@@ -215,7 +276,7 @@ fn feed_lines<W: Write>(
                 (id.clone(), Submission { id, name, data, source: Source::User })
             }
         };
-        let mut watch = Watch::new(printer);
+        let mut watch = Watch::new(printer, number);
         let ran = session.submit_and_run(submission, UNBOUNDED, |trace| watch.step(trace));
         let ran = match ran {
             Err(
@@ -223,11 +284,12 @@ fn feed_lines<W: Write>(
                 | SimError::InvalidPayload { .. }
                 | SimError::InvalidCommandId { .. }),
             ) => {
-                bad_line(&place, &error.to_string());
+                bad_line(printer, session, &place, &error.to_string())?;
                 fine = false;
                 continue;
             }
             Ok(None) => {
+                printer.catch_up(session)?;
                 report::note(&format!(
                     "{place}: skipped: command {} was already processed or queued on branch {}",
                     id.unwrap_or_default(),
@@ -237,7 +299,7 @@ fn feed_lines<W: Write>(
             }
             ran => ran,
         };
-        fine &= watch.finish(ran.map(|ran| ran.map(|(_, end)| end)), &place)?;
+        fine &= watch.finish(ran.map(|ran| ran.map(|(_, end)| end)), &place, session)?;
     }
     Ok(fine)
 }
@@ -293,39 +355,55 @@ fn parse(line: &str) -> Result<Option<Request>, String> {
     }
 }
 
-fn bad_line(place: &str, problem: &str) {
+/// Reports a line that was not run, after the steps of the lines before it.
+fn bad_line<W: Write>(
+    printer: &mut Printer<W>,
+    session: &Session,
+    place: &str,
+    problem: &str,
+) -> anyhow::Result<()> {
+    printer.catch_up(session)?;
     report::error(&anyhow!("{place}: {problem}"));
+    Ok(())
 }
 
 /// Prints the steps of one run and remembers whether any failed.
 struct Watch<'p, W: Write> {
     printer: &'p mut Printer<W>,
+    /// The input line the steps follow from (0 for commands queued before the run).
+    line: usize,
     failed: bool,
     write_error: Option<io::Error>,
 }
 
 impl<'p, W: Write> Watch<'p, W> {
-    fn new(printer: &'p mut Printer<W>) -> Self {
-        Watch { printer, failed: false, write_error: None }
+    fn new(printer: &'p mut Printer<W>, line: usize) -> Self {
+        Watch { printer, line, failed: false, write_error: None }
     }
 
     fn step(&mut self, trace: &Trace) {
         self.failed |= !trace.errors.is_empty();
         if self.write_error.is_none()
-            && let Err(error) = self.printer.step(trace)
+            && let Err(error) = self.printer.step(trace, self.line)
         {
             self.write_error = Some(error);
         }
     }
 
     /// False when a step failed in a script or a runaway cascade was stopped.
-    fn finish(self, end: Result<Option<RunEnd>, SimError>, place: &str) -> anyhow::Result<bool> {
+    fn finish(
+        self,
+        end: Result<Option<RunEnd>, SimError>,
+        place: &str,
+        session: &Session,
+    ) -> anyhow::Result<bool> {
         if let Some(error) = self.write_error {
             return Err(anyhow::Error::new(error).context("cannot write to stdout"));
         }
         let end = end.with_context(|| format!("{place}: the simulation stopped"))?;
         let stopped = end.and_then(|end| end.stopped);
         if let Some(stopped) = &stopped {
+            self.printer.catch_up(session)?;
             report::error(&anyhow!("{place}: {stopped}"));
         }
         Ok(!self.failed && stopped.is_none())
@@ -335,17 +413,78 @@ impl<'p, W: Write> Watch<'p, W> {
 /// Where steps are printed: as text, or as one line of JSON each.
 pub struct Printer<W: Write> {
     pub out: W,
-    pub json: bool,
+    json: bool,
+    /// Steps waiting for their batch to commit, when only steps on disk are printed.
+    held: Option<Held>,
+}
+
+struct Held {
+    commits: Commits,
+    steps: VecDeque<HeldStep>,
+}
+
+struct HeldStep {
+    batch: u64,
+    line: usize,
+    text: Vec<u8>,
 }
 
 impl<W: Write> Printer<W> {
-    fn step(&mut self, trace: &Trace) -> io::Result<()> {
-        if self.json {
-            serde_json::to_writer(&mut self.out, trace)?;
-            writeln!(self.out)
-        } else {
-            report::trace::step(&mut self.out, trace)
+    pub fn new(out: W, json: bool) -> Self {
+        Printer { out, json, held: None }
+    }
+
+    /// From now on a step is printed once its batch has committed.
+    fn hold_until_committed(&mut self, commits: Commits) {
+        self.held = Some(Held { commits, steps: VecDeque::new() });
+    }
+
+    fn step(&mut self, trace: &Trace, line: usize) -> io::Result<()> {
+        let Some(held) = &mut self.held else { return render(&mut self.out, trace, self.json) };
+        let mut text = Vec::new();
+        render(&mut text, trace, self.json)?;
+        held.steps.push_back(HeldStep { batch: held.commits.current(), line, text });
+        self.release()
+    }
+
+    /// Prints the steps held so far whose batches have committed.
+    fn release(&mut self) -> io::Result<()> {
+        let Some(held) = &mut self.held else { return Ok(()) };
+        while let Some(step) = held.steps.front() {
+            if !held.commits.is_committed(step.batch) {
+                break;
+            }
+            self.out.write_all(&step.text)?;
+            held.steps.pop_front();
         }
+        Ok(())
+    }
+
+    /// Waits until every step sent is written, and prints them: before a message about a
+    /// later line, so that it comes after them.
+    fn catch_up(&mut self, session: &Session) -> anyhow::Result<()> {
+        if self.held.as_ref().is_some_and(|held| !held.steps.is_empty()) {
+            session.store().settle().context("cannot write the steps before")?;
+        }
+        self.release().context("cannot write to stdout")
+    }
+
+    /// At the end of a run, whatever happened: prints the steps that committed and drops the
+    /// others, returning the input line of the first one dropped.
+    fn release_settled(&mut self, session: &Session) -> anyhow::Result<Option<usize>> {
+        // A failure here was reported by the call that met it first.
+        let _ = session.store().settle();
+        self.release().context("cannot write to stdout")?;
+        Ok(self.held.as_mut().and_then(|held| held.steps.drain(..).next()).map(|step| step.line))
+    }
+}
+
+fn render(out: &mut impl Write, trace: &Trace, json: bool) -> io::Result<()> {
+    if json {
+        serde_json::to_writer(&mut *out, trace)?;
+        writeln!(out)
+    } else {
+        report::trace::step(out, trace)
     }
 }
 

@@ -16,6 +16,7 @@
 mod batch;
 mod branch;
 mod command;
+mod commits;
 mod error;
 mod event;
 mod log;
@@ -31,6 +32,7 @@ mod writer;
 
 pub use branch::{Branch, MAIN};
 pub use command::{Command, CommandMetadata, LoggedCommand, Outcome};
+pub use commits::Commits;
 pub use error::{Error, Result};
 pub use event::{EventMetadata, EventView, NewEvent, RecordedEvent};
 pub use log::{EventFilter, EventPage};

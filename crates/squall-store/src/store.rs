@@ -4,12 +4,12 @@ use std::cell::{Cell, Ref, RefCell};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use rusqlite::{Connection, OpenFlags};
 
 use crate::batch::{BatchState, Derived};
 use crate::branch::Ancestry;
+use crate::commits::Commits;
 use crate::error::{Error, Result};
 use crate::schema;
 use crate::writer::{WriteOp, Writer};
@@ -62,8 +62,8 @@ pub struct Store {
     ancestry: RefCell<HashMap<String, Arc<Ancestry>>>,
     /// Only meaningful while a batch is open; see `batch.rs`.
     batch_state: RefCell<BatchState>,
-    /// Batches committed so far, by this thread or the writer's.
-    committed: Arc<AtomicU64>,
+    /// Batches numbered, committed and rolled back, by this thread or the writer's.
+    commits: Commits,
     /// What the last batch learnt (positions, stream versions, seqs), with SQLite's
     /// `data_version` when it committed: the next batch starts from it if no other connection
     /// has written since, and this one has not written outside a batch.
@@ -156,7 +156,7 @@ impl Store {
             writer: RefCell::new(None),
             ancestry: RefCell::new(HashMap::new()),
             batch_state: RefCell::new(BatchState::default()),
-            committed: Arc::default(),
+            commits: Commits::default(),
             kept: RefCell::new(None),
         })
     }
@@ -249,7 +249,7 @@ impl Store {
     pub fn begin_pipelined_batch(&mut self) -> Result<()> {
         self.begin_batch()?;
         if self.writer.borrow().is_none() {
-            match Writer::spawn(self.location.clone(), Arc::clone(&self.committed)) {
+            match Writer::spawn(self.location.clone(), self.commits.committed_counter()) {
                 Ok(writer) => *self.writer.borrow_mut() = Some(writer),
                 Err(source) => {
                     let _ = self.abort_batch();
@@ -292,6 +292,7 @@ impl Store {
             return self.begin_batch();
         }
         self.check_writer()?;
+        self.commits.close_numbered();
         let rows = {
             let mut state = self.batch_state.borrow_mut();
             let deferred = std::mem::take(&mut state.deferred);
@@ -345,7 +346,13 @@ impl Store {
     /// How many batches this store has committed since it was opened, including those the
     /// writer thread committed for [`Store::continue_batch`]; what a failure did not roll back.
     pub fn batches_committed(&self) -> u64 {
-        self.committed.load(Ordering::Relaxed)
+        self.commits.committed()
+    }
+
+    /// A handle on how far this store's batches have got, to read while the store itself is
+    /// borrowed (by a session running steps, say).
+    pub fn commits(&self) -> Commits {
+        self.commits.clone()
     }
 
     /// Rolls back everything written since [`Store::begin_batch`].
@@ -390,6 +397,7 @@ impl Store {
         let committing = sql == "COMMIT";
         // Waits for the writer of a pipelined batch; a failure there has rolled back already.
         self.conn()?;
+        self.commits.close_numbered();
         let mut result = if committing { self.flush_deferred() } else { Ok(()) };
         if result.is_ok() {
             result = self.exec(sql, operation);
@@ -397,10 +405,13 @@ impl Store {
         if result.is_err() && self.conn().is_ok_and(|conn| !conn.is_autocommit()) {
             let _ = self.exec("ROLLBACK", "rolling back a failed batch");
         }
+        if result.is_err() || !committing {
+            self.commits.roll_back(false);
+        }
         let derived = std::mem::take(&mut self.batch_state.borrow_mut().derived);
         self.end_batch();
         if committing && result.is_ok() {
-            self.committed.fetch_add(1, Ordering::Relaxed);
+            self.commits.count_commit();
             // Only this connection wrote since the batch began; remember where that left things.
             if let Ok(version) = self.data_version() {
                 *self.kept.borrow_mut() = Some((version, derived));
@@ -440,12 +451,14 @@ impl Store {
         let reply = self.writer.borrow_mut().as_mut().and_then(Writer::give_back);
         let Some((conn, failure)) = reply else {
             // The connection went down with the writer, and the batch with it.
+            self.commits.roll_back(true);
             self.end_batch();
             return Err(self.writer_lost());
         };
         *self.conn.borrow_mut() = Some(conn);
         if let Some(error) = failure {
             let _ = self.exec("ROLLBACK", "rolling back a failed batch");
+            self.commits.roll_back(true);
             self.end_batch();
             return Err(Error::BatchRolledBack { location: self.location.clone(), source: Box::new(error) });
         }
@@ -487,7 +500,7 @@ impl Store {
         for row in &rows {
             row.execute(&conn, &self.location)?;
             if matches!(row, WriteOp::Commit) {
-                self.committed.fetch_add(1, Ordering::Relaxed);
+                self.commits.count_commit();
             }
         }
         Ok(())
@@ -616,6 +629,7 @@ impl Store {
         match outcome {
             Err(err) if self.conn()?.total_changes() != before => {
                 let _ = self.exec("ROLLBACK", "rolling back a failed batch");
+                self.commits.roll_back(true);
                 self.end_batch();
                 Err(Error::BatchRolledBack { location: self.location.clone(), source: Box::new(err) })
             }

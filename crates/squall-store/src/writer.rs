@@ -10,9 +10,10 @@
 //! back, as a synchronous batch does ([`crate::Error::BatchRolledBack`]).
 
 use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
-use std::thread::JoinHandle;
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender, TrySendError};
+use std::thread::{JoinHandle, Thread};
 
 use rusqlite::{Connection, params};
 
@@ -31,6 +32,10 @@ const CHUNK: usize = 128;
 /// side (a long load, big indexes), rows would otherwise pile up in memory: 282 MiB after
 /// 200,000 commands, against 84 MiB after 20,000.
 const CHUNKS_IN_FLIGHT: usize = 16;
+/// A caller waiting for room is woken once the writer is down to this many chunks, not as
+/// soon as one slot frees: when the writer is the slower side, it would otherwise wake the
+/// caller after every chunk (a sixth of its time went into the wake-ups with a chunk per step).
+const RESUME_AT: usize = CHUNKS_IN_FLIGHT / 2;
 
 /// One row write of a step. JSON columns are serialized where the row is written: in a
 /// pipelined batch, on the writer's thread.
@@ -216,13 +221,18 @@ impl WriteOp {
 fn commit_and_begin(conn: &Connection, location: &str) -> Result<()> {
     let sql_err =
         |operation| move |source| Error::Sqlite { location: location.to_owned(), operation, source };
+    // Cached statements: with a batch per step this runs after every step.
     let data_version = || -> Result<i64> {
-        conn.pragma_query_value(None, "data_version", |row| row.get(0))
+        conn.prepare_cached("PRAGMA data_version")
+            .and_then(|mut stmt| stmt.query_row([], |row| row.get(0)))
             .map_err(sql_err("reading the data version"))
     };
-    conn.execute_batch("COMMIT").map_err(sql_err("committing a batch"))?;
+    let execute = |sql: &str, operation| {
+        conn.prepare_cached(sql).and_then(|mut stmt| stmt.execute([])).map_err(sql_err(operation))
+    };
+    execute("COMMIT", "committing a batch")?;
     let committed = data_version()?;
-    conn.execute_batch("BEGIN IMMEDIATE").map_err(sql_err("beginning a batch"))?;
+    execute("BEGIN IMMEDIATE", "beginning a batch")?;
     if data_version()? != committed {
         return Err(Error::WrittenBetweenBatches { location: location.to_owned() });
     }
@@ -242,6 +252,7 @@ type Reply = (Connection, Option<Error>);
 /// The writer thread and what the store keeps to talk to it.
 pub(crate) struct Writer {
     messages: Option<SyncSender<Message>>,
+    backlog: Arc<Backlog>,
     replies: Receiver<Reply>,
     /// Emptied chunks, sent back by the writer.
     spares: Receiver<Vec<WriteOp>>,
@@ -272,11 +283,14 @@ impl Writer {
         let (spare, spares) = mpsc::channel::<Vec<WriteOp>>();
         let failed = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&failed);
+        let backlog = Arc::new(Backlog::default());
+        let drained = Arc::clone(&backlog);
         let thread = std::thread::Builder::new()
             .name("squall-store-writer".to_owned())
-            .spawn(move || run(&inbox, &reply, &spare, (&flag, &committed), &location))?;
+            .spawn(move || run(&inbox, &drained, &reply, &spare, (&flag, &committed), &location))?;
         Ok(Self {
             messages: Some(messages),
+            backlog,
             replies,
             spares,
             thread: Some(thread),
@@ -338,10 +352,23 @@ impl Writer {
         Some(reply)
     }
 
-    fn send(&self, message: Message) -> std::result::Result<(), Message> {
-        match &self.messages {
-            Some(sender) => sender.send(message).map_err(|e| e.0),
-            None => Err(message),
+    fn send(&self, mut message: Message) -> std::result::Result<(), Message> {
+        let Some(sender) = &self.messages else { return Err(message) };
+        loop {
+            // Counted before it is sent, so the writer never counts it down first.
+            self.backlog.in_flight.fetch_add(1, Ordering::SeqCst);
+            match sender.try_send(message) {
+                Ok(()) => return Ok(()),
+                Err(TrySendError::Disconnected(returned)) => {
+                    self.backlog.in_flight.fetch_sub(1, Ordering::SeqCst);
+                    return Err(returned);
+                }
+                Err(TrySendError::Full(returned)) => {
+                    self.backlog.in_flight.fetch_sub(1, Ordering::SeqCst);
+                    message = returned;
+                    self.backlog.wait_for_room();
+                }
+            }
         }
     }
 }
@@ -357,16 +384,78 @@ impl Drop for Writer {
     }
 }
 
+/// How many messages the writer has not finished with, and the caller waiting for room.
+#[derive(Default)]
+struct Backlog {
+    in_flight: AtomicUsize,
+    waiting: AtomicBool,
+    waiter: std::sync::Mutex<Option<Thread>>,
+}
+
+impl Backlog {
+    /// Parks the calling thread until the writer is down to [`RESUME_AT`] messages (or gone).
+    fn wait_for_room(&self) {
+        if let Ok(mut waiter) = self.waiter.lock() {
+            *waiter = Some(std::thread::current());
+        }
+        // SeqCst on both sides: either this sees the writer's count below the mark, or the
+        // writer sees `waiting` and unparks (an unpark before the park is kept for it).
+        self.waiting.store(true, Ordering::SeqCst);
+        while self.in_flight.load(Ordering::SeqCst) > RESUME_AT && self.waiting.load(Ordering::SeqCst) {
+            std::thread::park();
+        }
+        self.waiting.store(false, Ordering::SeqCst);
+    }
+
+    /// The writer is done with a message.
+    fn done_one(&self) {
+        let left = self.in_flight.fetch_sub(1, Ordering::SeqCst) - 1;
+        if left <= RESUME_AT && self.waiting.swap(false, Ordering::SeqCst) {
+            self.wake();
+        }
+    }
+
+    fn wake(&self) {
+        if let Ok(waiter) = self.waiter.lock()
+            && let Some(thread) = waiter.as_ref()
+        {
+            thread.unpark();
+        }
+    }
+}
+
+struct DoneOne<'b>(&'b Backlog);
+
+impl Drop for DoneOne<'_> {
+    fn drop(&mut self) {
+        self.0.done_one();
+    }
+}
+
+/// Wakes a caller waiting for room when the writer stops, so it finds the channel closed.
+struct WakeOnExit<'b>(&'b Backlog);
+
+impl Drop for WakeOnExit<'_> {
+    fn drop(&mut self) {
+        self.0.waiting.store(false, Ordering::SeqCst);
+        self.0.wake();
+    }
+}
+
 fn run(
     inbox: &Receiver<Message>,
+    backlog: &Backlog,
     reply: &Sender<Reply>,
     spares: &Sender<Vec<WriteOp>>,
     (failed, committed): (&AtomicBool, &AtomicU64),
     location: &str,
 ) {
+    let _wake = WakeOnExit(backlog);
     let mut conn: Option<Connection> = None;
     let mut failure: Option<Error> = None;
     while let Ok(message) = inbox.recv() {
+        // Counted down when done with, whichever way the arm ends.
+        let _done = DoneOne(backlog);
         match message {
             Message::Take(taken) => conn = Some(taken),
             Message::Ops(mut ops) => {

@@ -118,3 +118,42 @@ fn given_no_batch_when_continuing_one_then_it_is_refused() {
 
     assert!(matches!(err, Error::NoBatchOpen { .. }), "{err}");
 }
+
+/// What `squall run` prints relies on: a step counts as on disk once its batch committed, and a
+/// batch a failure rolled back never does, even after later batches commit.
+#[test]
+fn given_batches_numbered_by_their_steps_when_one_fails_then_only_the_committed_ones_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("board.db");
+    let mut store = Store::open(&path, Durability::Interactive).unwrap();
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER boom BEFORE INSERT ON events WHEN NEW.stream_id = 'acc-2' \
+             BEGIN SELECT RAISE(ABORT, 'boom refused'); END;",
+        )
+        .unwrap();
+    let commits = store.commits();
+
+    store.begin_pipelined_batch().unwrap();
+    let first = commits.current();
+    store.commit_step(MAIN, &deposit("c1", "acc-1", 0, None)).unwrap();
+    store.continue_batch().unwrap();
+    let refused = commits.current();
+    store.commit_step(MAIN, &deposit("c2", "acc-2", 0, None)).unwrap();
+    store.continue_batch().unwrap();
+    let ahead = commits.current();
+    let third = store.commit_step(MAIN, &deposit("c3", "acc-3", 0, None));
+    let failed = store.finish_batch();
+    store.begin_pipelined_batch().unwrap();
+    let after = commits.current();
+    store.commit_step(MAIN, &deposit("c4", "acc-4", 0, None)).unwrap();
+    store.finish_batch().unwrap();
+
+    assert!(third.is_err() || failed.is_err(), "the refusal is reported");
+    assert_eq!([first, refused, ahead], [0, 1, 2]);
+    assert!(commits.is_committed(first));
+    assert!(!commits.is_committed(refused) && !commits.is_committed(ahead));
+    assert!(after > ahead && commits.is_committed(after), "batch {after} after the failure");
+    assert_eq!(seen_from_outside(&path)[0], 2, "c1 and c4");
+}

@@ -201,7 +201,7 @@ fn squall_interactive(board: &Board, dir: &Path, db: &Path, ops: &[Op]) -> anyho
     let store = Store::open(db, Durability::Interactive)?;
     let mut session = Session::open(board.clone(), dir, store, run::options(None, false))?;
     let input: String = ops.iter().map(|op| op.line() + "\n").collect();
-    let mut printer = run::Printer { out: std::io::sink(), json: false };
+    let mut printer = run::Printer::new(std::io::sink(), false);
     let sample = Sample::start(&session);
     let fine = run::feed(&mut session, input.as_bytes(), "bench", &mut printer, None)?;
     let sample = sample.stop(&session, ops.len() as u64);

@@ -134,6 +134,8 @@ pub struct Session {
     /// Steps taken per cascade (correlation id) since the queue was last empty.
     cascades: HashMap<String, usize>,
     next_command: u64,
+    /// Each step commits its own batch (see [`Session::begin_pipelined_steps`]).
+    commit_each_step: bool,
 }
 
 impl std::fmt::Debug for Session {
@@ -201,6 +203,7 @@ impl Session {
             cache: Cache::default(),
             policy_states: HashMap::new(),
             cascades: HashMap::new(),
+            commit_each_step: false,
             next_command,
         };
         match session.resume_clock().and_then(|()| session.rebuild_policies()) {
@@ -303,6 +306,9 @@ impl Session {
             if let Some(trace) = &processed.trace {
                 on_step(trace);
             }
+            if self.commit_each_step && self.store.in_batch() {
+                self.continue_batch()?;
+            }
             // Counted across calls, so a loop driven a few steps at a time
             // is stopped too; forgotten once the queue is empty.
             let count = match self.cascades.get_mut(&processed.correlation_id) {
@@ -314,6 +320,9 @@ impl Session {
             if count >= self.options.cascade_limit {
                 let message = self.runaway_message(count, &processed.correlation_id, &processed.id);
                 self.discard_cascade(&processed.correlation_id, &message)?;
+                if self.commit_each_step && self.store.in_batch() {
+                    self.continue_batch()?;
+                }
                 self.cascades.remove(&processed.correlation_id);
                 return Ok(RunEnd { steps, quiet: self.pending()? == 0, stopped: Some(message) });
             }
@@ -330,9 +339,25 @@ impl Session {
         Ok(self.store.begin_pipelined_batch()?)
     }
 
+    /// Commit every step in a transaction of its own, as outside a batch,
+    /// but have the store's writer thread write and commit each one while
+    /// the next step runs (a pipelined batch continued after every step). A
+    /// step is on disk once its batch has committed: `store().commits()`
+    /// tells which have, the number of a step's batch being
+    /// `commits().current()` when its trace is handed over. A write that
+    /// fails rolls back the steps not committed yet, reported by a later
+    /// step or by [`Session::finish_batch`], which ends this mode and waits
+    /// for the last commit.
+    pub fn begin_pipelined_steps(&mut self) -> Result<(), SimError> {
+        self.begin_batch()?;
+        self.commit_each_step = true;
+        Ok(())
+    }
+
     /// Commit the steps since [`Session::begin_batch`]. When the commit
     /// fails, they are all rolled back, and so are the caches that ran ahead.
     pub fn finish_batch(&mut self) -> Result<(), SimError> {
+        self.commit_each_step = false;
         let finished = self.store.finish_batch();
         if finished.is_err() {
             self.cache.clear();
