@@ -311,7 +311,8 @@ impl Store {
     }
 
     /// Every command of one cascade (the commands whose metadata has `correlation_id`) that
-    /// `branch` has processed, in processing order.
+    /// `branch` has processed, in processing order: the one that started it, found by its id,
+    /// and those policies issued, by `commands_by_correlation`, which holds only those.
     ///
     /// # Errors
     /// [`crate::Error::UnknownBranch`], [`crate::Error::Sqlite`], [`crate::Error::Json`].
@@ -320,9 +321,13 @@ impl Store {
         let conn = self.conn()?;
         let mut stmt = conn
             .prepare_cached(&format!(
-                "SELECT {} FROM commands \
-                 WHERE branch = ?1 AND json_extract(metadata, '$.correlation_id') = ?2 {SEEN} ORDER BY seq",
-                crate::command::LOG_COLUMNS
+                "SELECT {columns} FROM commands WHERE branch = ?1 AND command_id = ?2 \
+                 AND json_extract(metadata, '$.correlation_id') = ?2 {SEEN} \
+                 UNION ALL \
+                 SELECT {columns} FROM commands WHERE branch = ?1 \
+                 AND json_extract(metadata, '$.correlation_id') = ?2 \
+                 AND json_extract(metadata, '$.correlation_id') <> command_id {SEEN} ORDER BY seq",
+                columns = crate::command::LOG_COLUMNS
             ))
             .map_err(self.sql_err("reading a cascade"))?;
         let mut found = Vec::new();

@@ -10,6 +10,8 @@ use crate::error::{Error, Result};
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/0001_initial.sql")).comment("0001_initial.sql"),
     M::up(include_str!("../migrations/0002_run_lookups.sql")).comment("0002_run_lookups.sql"),
+    M::up(include_str!("../migrations/0003_policy_commands_by_correlation.sql"))
+        .comment("0003_policy_commands_by_correlation.sql"),
 ];
 
 /// The schema version this build reads and writes.

@@ -165,14 +165,21 @@ fn given_the_log_queries_then_sqlite_answers_them_from_indexes_without_scanning_
         "SELECT position FROM events WHERE branch = 'main' AND position <= 9 \
          AND json_extract(metadata, '$.correlation_id') = 'c2' ORDER BY position",
     );
+    // Only the commands policies issued are in the cascade index; the one that started the
+    // cascade is found by its id.
     let cascade_commands = plan(
         "SELECT seq FROM commands WHERE branch = 'main' AND json_extract(metadata, '$.correlation_id') = 'c2' \
-         ORDER BY seq",
+         AND json_extract(metadata, '$.correlation_id') <> command_id ORDER BY seq",
+    );
+    let cascade_start = plan(
+        "SELECT seq FROM commands WHERE branch = 'main' AND command_id = 'c2' \
+         AND json_extract(metadata, '$.correlation_id') = 'c2'",
     );
 
     assert!(by_type.contains("events_by_type"), "{by_type}");
     assert!(by_cascade.contains("events_by_correlation"), "{by_cascade}");
     assert!(cascade_commands.contains("commands_by_correlation"), "{cascade_commands}");
+    assert!(cascade_start.contains("sqlite_autoindex_commands"), "{cascade_start}");
 }
 
 #[test]
