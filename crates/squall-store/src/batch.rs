@@ -72,9 +72,11 @@ pub(crate) struct Derived {
     pub(crate) next_seq: Option<u64>,
     /// The largest queue seq already recorded as used in `sqlite_sequence`.
     pub(crate) seqs_reserved: u64,
-    /// Branches known to have no rows left in `queue`. Nothing adds rows during a batch except
-    /// writing the deferred queue, which clears this.
-    queue_rows_gone: Vec<String>,
+    /// Branches whose rows in `queue` are known, oldest first: none when the batch first
+    /// looked, plus those a pipelined batch wrote since as it continued (`Store::continue_batch`
+    /// keeps what it sends here), less those its steps took. A step per batch (`squall run`)
+    /// then never waits for the writer to ask what a policy queued in the step before.
+    queue_rows: Named<VecDeque<QueuedCommand>>,
     /// Per branch, whether it showed no event when these facts began: then every event it has
     /// since was appended here, and a stream missing from `versions` has none (a fresh store
     /// loaded in a pipelined batch never waits for the writer to ask about a new stream).
@@ -102,7 +104,7 @@ impl BatchState {
         self.derived.next_position = None;
         self.derived.next_log_seq = None;
         self.derived.versions.clear();
-        self.derived.queue_rows_gone.clear();
+        self.derived.queue_rows.clear();
         self.derived.started_empty.clear();
     }
 
@@ -204,19 +206,40 @@ impl BatchState {
         }
     }
 
-    pub(crate) fn queue_rows_gone(&self, branch: &str) -> bool {
-        self.derived.queue_rows_gone.iter().any(|b| b == branch)
+    /// The rows of `branch` in `queue`, if known without asking the database.
+    pub(crate) fn queue_rows(&self, branch: &str) -> Option<&VecDeque<QueuedCommand>> {
+        find(&self.derived.queue_rows, branch)
     }
 
+    /// `branch` has no rows in `queue`, as the database said.
     pub(crate) fn set_queue_rows_gone(&mut self, branch: &str) {
-        if !self.queue_rows_gone(branch) {
-            self.derived.queue_rows_gone.push(branch.to_owned());
+        slot(&mut self.derived.queue_rows, branch).clear();
+    }
+
+    /// A step took the row of `command_id`.
+    pub(crate) fn remove_queue_row(&mut self, branch: &str, command_id: &str) {
+        if let Some((_, rows)) = self.derived.queue_rows.iter_mut().find(|(name, _)| name == branch)
+            && let Some(index) = rows.iter().position(|q| q.command.id == command_id)
+        {
+            rows.remove(index);
         }
     }
 
-    /// The deferred queue has become rows.
-    pub(crate) fn forget_queue_rows_gone(&mut self) {
-        self.derived.queue_rows_gone.clear();
+    /// The deferred queue is being written as rows: where a branch's rows were known, these
+    /// join them; elsewhere the database still has to be asked.
+    pub(crate) fn queue_rows_written(&mut self, queued: &[QueuedCommand]) {
+        for entry in queued {
+            if let Some((_, rows)) =
+                self.derived.queue_rows.iter_mut().find(|(name, _)| *name == entry.branch)
+            {
+                rows.push_back(entry.clone());
+            }
+        }
+    }
+
+    /// Forgets every branch's known rows (after rows were written that are not kept here).
+    pub(crate) fn forget_queue_rows(&mut self) {
+        self.derived.queue_rows.clear();
     }
 
     pub(crate) fn drop_read_models(&mut self, branch: &str) {

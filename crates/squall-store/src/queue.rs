@@ -68,7 +68,12 @@ impl Store {
         };
         self.ancestry(branch)?;
         let mut pending = Vec::new();
-        if !self.batch_state().is_some_and(|state| state.queue_rows_gone(branch)) {
+        let known = self.batch_state().and_then(|state| {
+            state.queue_rows(branch).map(|rows| rows.iter().take(limit).cloned().collect::<Vec<_>>())
+        });
+        if let Some(known) = known {
+            pending = known;
+        } else {
             self.queue_rows(branch, sql, limit, &mut pending)?;
             if pending.is_empty()
                 && let Some(mut state) = self.batch_state()
@@ -131,8 +136,8 @@ impl Store {
             if state.queued(branch).is_some_and(|queued| !queued.is_empty()) {
                 return Ok(true);
             }
-            if state.queue_rows_gone(branch) {
-                return Ok(false);
+            if let Some(rows) = state.queue_rows(branch) {
+                return Ok(!rows.is_empty());
             }
         }
         self.ancestry(branch)?;
@@ -246,8 +251,8 @@ impl Store {
             if state.is_queued_here(branch, command_id) {
                 return Ok(true);
             }
-            if state.queue_rows_gone(branch) {
-                return Ok(false);
+            if let Some(rows) = state.queue_rows(branch) {
+                return Ok(rows.iter().any(|q| q.command.id == command_id));
             }
         }
         self.conn()?

@@ -180,6 +180,9 @@ impl Store {
         });
         if from_queue && !queued_in_memory {
             rows.push(WriteOp::PopQueue { branch: branch.to_owned(), command_id: command_id.clone() });
+            if let Some(mut state) = self.batch_state() {
+                state.remove_queue_row(branch, &command_id);
+            }
         }
         let mut positions = Vec::with_capacity(events.len());
         for ((event, (_, version)), position) in events.into_iter().zip(&stream_versions).zip(first..) {

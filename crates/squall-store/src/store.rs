@@ -311,10 +311,8 @@ impl Store {
                 }
             }
             let queued: Vec<_> = deferred.queued.into_iter().flat_map(|(_, queued)| queued).collect();
-            if !queued.is_empty() {
-                // They are rows from now on; reads find them there.
-                state.forget_queue_rows_gone();
-            }
+            // They are rows from now on: known ones where the branch's rows were known.
+            state.queue_rows_written(&queued);
             rows.extend(queued.into_iter().map(WriteOp::QueueRow));
             if let Some(next) = state.derived.next_seq
                 && next - 1 > state.derived.seqs_reserved
@@ -552,7 +550,7 @@ impl Store {
         match written {
             Ok(()) => {
                 let mut state = self.batch_state.borrow_mut();
-                state.forget_queue_rows_gone();
+                state.forget_queue_rows();
                 if let Some(next) = next_seq {
                     state.derived.seqs_reserved = next - 1;
                 }

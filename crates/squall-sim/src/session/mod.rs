@@ -86,6 +86,8 @@ pub(crate) struct Cache {
     instances: foldhash::HashMap<String, Instance>,
     documents: foldhash::HashMap<(Sticky, String), Option<Dynamic>>,
     versions: foldhash::HashMap<String, u64>,
+    /// Commands queued by this session's steps -> the position of the event that caused each.
+    causes: foldhash::HashMap<String, u64>,
     /// Whether the cache holds all the branch has (instances, documents, stream versions), so
     /// that a miss means "none" without asking the store: true when the branch had no event
     /// when the cache was last cleared, and it stays so while every step goes through the
@@ -99,6 +101,7 @@ impl Cache {
         self.instances.clear();
         self.documents.clear();
         self.versions.clear();
+        self.causes.clear();
         self.complete = None;
     }
 
@@ -441,6 +444,7 @@ impl Session {
     fn discard_cascade(&mut self, correlation: &str, reason: &str) -> Result<(), SimError> {
         let pending = self.store.pending_commands(&self.branch, usize::MAX)?;
         for queued in pending.into_iter().filter(|q| q.command.metadata.correlation_id == correlation) {
+            self.cache.causes.remove(&queued.command.id);
             let mut step = squall_store::Step::rejected(queued.command, reason, self.clock.now());
             step.from_queue = true;
             self.store.commit_step(&self.branch, &step)?;

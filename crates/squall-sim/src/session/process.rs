@@ -209,12 +209,32 @@ impl Session {
             self.cache.versions.extend(work.stream_versions.drain(..));
             self.policy_states.extend(work.policy_states.drain(..));
         }
+        let cause = self.cache.causes.remove(&id);
+        if let Some(step) = &step {
+            self.remember_causes(step, &receipt.positions);
+        }
         let trace = step.map(|step| {
-            self.trace(step, work, outcome, errors, &receipt.positions, (&emitted, &issued_by), &now)
+            let positions = (&receipt.positions[..], cause);
+            self.trace(step, work, outcome, errors, positions, (&emitted, &issued_by), &now)
         });
         Ok(Processed { id, correlation_id, trace, queued })
     }
 
+    /// Where the events that caused the commands this step queued are, for the traces of the
+    /// steps that take them: asking the store would wait for the writer thread.
+    fn remember_causes(&mut self, step: &Step, positions: &[u64]) {
+        for command in &step.enqueue {
+            let position = command.metadata.causation_id.as_deref().and_then(|cause| {
+                step.events.iter().zip(positions).find(|(e, _)| e.metadata.event_id == cause).map(|(_, &p)| p)
+            });
+            if let Some(position) = position {
+                self.cache.causes.insert(command.id.clone(), position);
+            }
+        }
+    }
+
+    /// `positions`: the step's events', and the one of the event that caused its command, if
+    /// known.
     #[allow(clippy::too_many_arguments)]
     fn trace(
         &self,
@@ -222,7 +242,7 @@ impl Session {
         work: Work,
         outcome: trace::Outcome,
         errors: Vec<String>,
-        positions: &[u64],
+        (positions, cause): (&[u64], Option<u64>),
         (emitted, issued_by): (&[Sticky], &[Sticky]),
         now: &str,
     ) -> Trace {
@@ -245,11 +265,12 @@ impl Session {
                     .map(|i| self.sticky_ref(i))
                     .unwrap_or_else(|| StickyRef { id: policy_id.to_owned(), name: policy_id.to_owned() });
                 // Traces are for people, who know events by position.
-                let event_position = self
-                    .store
-                    .event_position(&self.branch, &command.metadata.correlation_id, event_id, None)
-                    .ok()
-                    .flatten();
+                let event_position = cause.or_else(|| {
+                    self.store
+                        .event_position(&self.branch, &command.metadata.correlation_id, event_id, None)
+                        .ok()
+                        .flatten()
+                });
                 Origin::Policy { policy, event_id: event_id.clone(), event_position }
             }
             (Some(actor), _) if actor.starts_with("scenario:") => {
