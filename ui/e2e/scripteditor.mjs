@@ -33,6 +33,8 @@ export async function scripteditorSuite(browser) {
     const sticky = (id) => page.locator(`.react-flow__node[data-id="${id}"]`);
     const panel = page.locator('[data-testid=script-panel]');
     const line = (text) => panel.locator('.cm-line', { hasText: text });
+    // The unfinished line typed to ask for completion.
+    const typed = () => panel.locator('.cm-line', { hasText: /^\s*command\.am$/ });
     const problems = (text) =>
       page.waitForFunction((t) => document.querySelector('[data-testid=script-problems]')?.textContent === t, text, { timeout: 10_000 });
     // Playwright scrolls a clicked line into view sideways; back to the left edge, as a person sees it.
@@ -87,7 +89,8 @@ export async function scripteditorSuite(browser) {
     await shot('02-syntax-error');
 
     await check('undoing the change clears the error', async () => {
-      await page.keyboard.press('Escape');
+      // Away from the message, which closes it (Escape would close the panel).
+      await page.mouse.move(5, 5);
       await line(RULE).click();
       await page.keyboard.press('Control+z');
       await problems('no errors');
@@ -123,8 +126,37 @@ export async function scripteditorSuite(browser) {
       await tip.waitFor({ timeout: 5_000 });
       const text = await tip.innerText();
       expect(text.startsWith('event(name, data)'), `the hover on event reads "${text}"`);
-      // Closing drops the unsaved change.
+    });
+
+    await check('closing with unsaved changes asks first; cancelling keeps the panel and the text', async () => {
+      let asked = '';
+      page.once('dialog', (dialog) => {
+        asked = dialog.message();
+        void dialog.dismiss();
+      });
       await page.locator('[data-testid=script-close]').click();
+      expect(asked.includes('BankAccount') && asked.includes('not saved'), `closing asked "${asked}"`);
+      expect(await panel.isVisible(), 'cancelling closed the panel');
+      expect((await typed().count()) === 1, 'cancelling lost the unsaved text');
+      asked = '';
+      page.once('dialog', (dialog) => {
+        asked = dialog.message();
+        void dialog.dismiss();
+      });
+      // The read model is under the panel: selected as a click on it would (xyflow's handler).
+      await sticky('rm-account-overview').dispatchEvent('click');
+      await page.locator('.prop-id', { hasText: 'rm-account-overview' }).waitFor({ timeout: 5_000 });
+      await page.locator('[data-testid=edit-script]').click();
+      expect(asked.includes('not saved'), `opening another script asked "${asked}"`);
+      expect((await typed().count()) === 1, 'opening another script dropped the unsaved text');
+    });
+    await shot('02c-unsaved');
+
+    await check('Escape closes the script, once dropping the changes is confirmed', async () => {
+      page.once('dialog', (dialog) => void dialog.accept());
+      await typed().click();
+      await page.keyboard.press('Escape');
+      await panel.waitFor({ state: 'detached', timeout: 5_000 });
       expect(!readFileSync(script, 'utf8').includes('command.am\n'), 'the unsaved change reached the file');
     });
 

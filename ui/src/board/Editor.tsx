@@ -140,12 +140,28 @@ function BoardEditor({ ws, state, catalog, api, workshop }: { ws: WorkspaceView;
   const [dismissedRecovery, setDismissedRecovery] = useState(false);
   // The sticky whose script is open, and the line to show in it.
   const [scriptOf, setScriptOf] = useState<{ id: Id; jump: ScriptJump | null } | null>(null);
-  const openScript = useCallback((id: Id, line: number | null = null) => {
-    setScriptOf({ id, jump: line === null ? null : { line, seq: Date.now() } });
-  }, []);
-
   const board = state.board;
   const names = useMemo(() => new Map(board.elements.map((e) => [e.id, e.name])), [board.elements]);
+  // Whether the open script has unsaved text: closing it, or opening another, asks first.
+  const scriptDirty = useRef(false);
+  const onScriptDirty = useCallback((dirty: boolean) => {
+    scriptDirty.current = dirty;
+  }, []);
+  const mayLeaveScript = useCallback((): boolean => {
+    if (!scriptOf || !scriptDirty.current) return true;
+    const name = names.get(scriptOf.id) || 'this sticky';
+    return window.confirm(`The script of ${name} has changes that are not saved. Discard them?`);
+  }, [names, scriptOf]);
+  const openScript = useCallback(
+    (id: Id, line: number | null = null) => {
+      if (scriptOf?.id !== id && !mayLeaveScript()) return;
+      setScriptOf({ id, jump: line === null ? null : { line, seq: Date.now() } });
+    },
+    [mayLeaveScript, scriptOf],
+  );
+  const closeScript = useCallback(() => {
+    if (mayLeaveScript()) setScriptOf(null);
+  }, [mayLeaveScript]);
   const missingScripts = useMemo(
     () => new Set(state.lint.diagnostics.filter((d) => d.code === 'missing-script').map((d) => d.elements[0])),
     [state.lint],
@@ -792,7 +808,8 @@ function BoardEditor({ ws, state, catalog, api, workshop }: { ws: WorkspaceView;
             name={names.get(scriptOf.id) ?? ''}
             jump={scriptOf.jump}
             run={running ? run : null}
-            onClose={() => setScriptOf(null)}
+            onClose={closeScript}
+            onDirty={onScriptDirty}
           />
         ) : null}
         <Toasts toasts={ws.toasts} onDismiss={ws.dismissToast} />

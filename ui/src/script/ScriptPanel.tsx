@@ -36,7 +36,10 @@ interface Props {
   jump: ScriptJump | null;
   /** The run, while Run mode is on. */
   run: RunView | null;
+  /** Asks to close the panel; the caller asks first when there are unsaved changes. */
   onClose(): void;
+  /** Told whether the text differs from the saved script, so closing or opening another can ask first. */
+  onDirty(dirty: boolean): void;
 }
 
 const setErrorLine = StateEffect.define<number | null>();
@@ -66,7 +69,7 @@ function jumpTo(view: EditorView, lineNo: number) {
   view.focus();
 }
 
-export function ScriptPanel({ api, request, id, name, jump, run, onClose }: Props) {
+export function ScriptPanel({ api, request, id, name, jump, run, onClose, onDirty }: Props) {
   const [info, setInfo] = useState<ScriptInfo | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [dirty, setDirty] = useState(false);
@@ -211,6 +214,19 @@ export function ScriptPanel({ api, request, id, name, jump, run, onClose }: Prop
     if (jump && view.current) jumpTo(view.current, jump.line);
   }, [jump, hasText]);
 
+  useEffect(() => onDirty(dirty), [dirty, onDirty]);
+  useEffect(() => () => onDirty(false), [onDirty]);
+  // Leaving the page (a reload, a closed tab) with unsaved text asks first.
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+
   // An edit made in an outside editor is taken up when the window is back in
   // focus, unless the panel holds changes of its own (those win until saved).
   const dirtyRef = useRef(false);
@@ -269,7 +285,18 @@ export function ScriptPanel({ api, request, id, name, jump, run, onClose }: Prop
   const last = run ? lastUserCommand(run.recent) : null;
 
   return (
-    <section className={run ? 'script-panel script-panel-run' : 'script-panel'} data-testid="script-panel" aria-label={`Script of ${name}`}>
+    <section
+      className={run ? 'script-panel script-panel-run' : 'script-panel'}
+      data-testid="script-panel"
+      aria-label={`Script of ${name}`}
+      onKeyDown={(e) => {
+        // Escape closes the panel once the editor has nothing of its own to dismiss (completion, search).
+        if (e.key === 'Escape' && !e.defaultPrevented) {
+          e.preventDefault();
+          onClose();
+        }
+      }}
+    >
       <header className="script-head">
         <strong>{name}</strong>
         <span className="script-path" title={info?.path}>
@@ -287,7 +314,7 @@ export function ScriptPanel({ api, request, id, name, jump, run, onClose }: Prop
             {saving ? 'Saving…' : 'Save'}
           </button>
         ) : null}
-        <button type="button" onClick={onClose} title="Close the script (unsaved changes are lost)" data-testid="script-close">
+        <button type="button" onClick={onClose} title="Close the script (Escape)" data-testid="script-close">
           ✕
         </button>
       </header>
