@@ -258,6 +258,36 @@ proptest! {
         prop_assert_eq!(batched.store().batches_committed() as usize, ops.len() / batch + 1);
     }
 
+    /// What `squall run` does: a batch per step, committed by the writer thread while the next
+    /// step runs, finished whenever the input goes quiet and begun again with the next line.
+    #[test]
+    fn pipelined_steps_store_what_a_step_by_step_run_stores_and_every_step_commits(
+        ops in prop::collection::vec((op(), any::<bool>()), 1..30),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let file = Store::open(dir.path().join("bank.db"), squall_store::Durability::Interactive).unwrap();
+        let mut pipelined = common::open_with("bank_account.ron", file);
+        let mut traced = open("bank_account.ron");
+        let commits = pipelined.store().commits();
+        let mut batches = Vec::new();
+        pipelined.begin_pipelined_steps().unwrap();
+        for (op, quiet_after) in &ops {
+            submit(&mut traced, op);
+            let (name, data) = command(op);
+            let submission = Submission { id: None, name: name.to_owned(), data, source: Source::User };
+            pipelined.submit_and_run(submission, 1000, |_| batches.push(commits.current())).unwrap().unwrap();
+            if *quiet_after {
+                pipelined.finish_batch().unwrap();
+                pipelined.begin_pipelined_steps().unwrap();
+            }
+        }
+        pipelined.finish_batch().unwrap();
+
+        prop_assert_eq!(tables(&pipelined), tables(&traced));
+        prop_assert!(batches.windows(2).all(|pair| pair[0] < pair[1]), "a batch per step: {:?}", batches);
+        prop_assert!(batches.iter().all(|batch| commits.is_committed(*batch)));
+    }
+
     #[test]
     fn a_batched_untraced_run_stores_what_a_traced_step_by_step_run_stores(
         ops in prop::collection::vec((op(), 1usize..4), 1..30),
