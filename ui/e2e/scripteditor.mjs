@@ -63,6 +63,24 @@ export async function scripteditorSuite(browser) {
     });
     await shot('01-open');
 
+    await check('the script is docked beside the board, which stays in view; its edge drags wider, and the width is kept', async () => {
+      const canvas = await page.locator('.canvas').boundingBox();
+      const before = await panel.boundingBox();
+      expect(canvas.x + canvas.width <= before.x + 1, `the board (to x ${canvas.x + canvas.width}) runs under the panel (from x ${before.x})`);
+      expect(canvas.width >= 240, `the board is left ${canvas.width} px`);
+      const edge = await page.locator('[data-testid=script-resize]').boundingBox();
+      const y = edge.y + 300;
+      await page.mouse.move(edge.x + edge.width / 2, y);
+      await page.mouse.down();
+      await page.mouse.move(edge.x + edge.width / 2 - 100, y, { steps: 5 });
+      await page.mouse.up();
+      const after = await panel.boundingBox();
+      expect(Math.abs(after.width - before.width - 100) <= 2, `dragged 100 px left, the panel went from ${before.width} to ${after.width} px`);
+      const kept = Number(await page.evaluate(() => localStorage.getItem('squall.scriptPanelWidth')));
+      expect(Math.abs(kept - after.width) <= 2, `the width kept is ${kept}, the panel's ${after.width}`);
+    });
+    await shot('01b-docked');
+
     let lineNo = 0;
     await check('a syntax error is underlined at its line, with the message on hover and a gutter mark', async () => {
       const lines = await panel.locator('.cm-line').allInnerTexts();
@@ -143,8 +161,12 @@ export async function scripteditorSuite(browser) {
         asked = dialog.message();
         void dialog.dismiss();
       });
-      // The read model is under the panel: selected as a click on it would (xyflow's handler).
-      await sticky('rm-account-overview').dispatchEvent('click');
+      // The read model is off to the right of the narrowed board: found by name, it is centred.
+      await page.locator('header button', { hasText: /^Find$/ }).click();
+      await page.getByRole('searchbox', { name: 'Find by name or tag' }).fill('AccountOverview');
+      await page.locator('.search-count', { hasText: '/ 1' }).waitFor({ timeout: 5_000 });
+      await page.getByRole('button', { name: 'Next match' }).click();
+      await sticky('rm-account-overview').click();
       await page.locator('.prop-id', { hasText: 'rm-account-overview' }).waitFor({ timeout: 5_000 });
       await page.locator('[data-testid=edit-script]').click();
       expect(asked.includes('not saved'), `opening another script asked "${asked}"`);

@@ -670,6 +670,8 @@ function BoardEditor({ ws, state, catalog, api, workshop }: { ws: WorkspaceView;
               <RunLeft run={run} board={board} pick={runMode.pick} onPick={pickInRun} onOpenScript={openScript} />
             </fieldset>
           )}
+          {/* The board and, docked beside it, the open script: the board stays in view, and Fit fits what shows. */}
+          <div className="canvas-row">
           <div
             className={running ? 'canvas canvas-running' : 'canvas'}
             ref={wrapper}
@@ -748,6 +750,20 @@ function BoardEditor({ ws, state, catalog, api, workshop }: { ws: WorkspaceView;
             </ReactFlow>
             </RunMarksContext.Provider>
           </div>
+          {scriptOf && board.elements.some((e) => e.id === scriptOf.id) ? (
+            <ScriptPanel
+              key={scriptOf.id}
+              api={api}
+              request={ws.request}
+              id={scriptOf.id}
+              name={names.get(scriptOf.id) ?? ''}
+              jump={scriptOf.jump}
+              run={running ? run : null}
+              onClose={closeScript}
+              onDirty={onScriptDirty}
+            />
+          ) : null}
+          </div>
           {running ? (
             <RunRight run={run} board={board} pick={runMode.pick} onSaveScenario={(id, name) => void runMode.saveScenario(id, name)} />
           ) : (
@@ -799,19 +815,6 @@ function BoardEditor({ ws, state, catalog, api, workshop }: { ws: WorkspaceView;
           </aside>
           )}
         </div>
-        {scriptOf && board.elements.some((e) => e.id === scriptOf.id) ? (
-          <ScriptPanel
-            key={scriptOf.id}
-            api={api}
-            request={ws.request}
-            id={scriptOf.id}
-            name={names.get(scriptOf.id) ?? ''}
-            jump={scriptOf.jump}
-            run={running ? run : null}
-            onClose={closeScript}
-            onDirty={onScriptDirty}
-          />
-        ) : null}
         <Toasts toasts={ws.toasts} onDismiss={ws.dismissToast} />
       </div>
       </VerdictContext.Provider>

@@ -11,13 +11,13 @@ import { linter, lintGutter, lintKeymap, type Diagnostic as CmDiagnostic } from 
 import { highlightSelectionMatches, search, searchKeymap } from '@codemirror/search';
 import { EditorState, StateEffect, StateField } from '@codemirror/state';
 import { Decoration, EditorView, drawSelection, highlightActiveLine, highlightActiveLineGutter, hoverTooltip, keymap, lineNumbers, type DecorationSet } from '@codemirror/view';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type PointerEvent as ReactPointerEvent, type RefObject } from 'react';
 import type { Api } from '../api/api';
 import { errorMessage } from '../api/api';
 import type { Id, Request, Response, ScriptInfo } from '../api/generated';
 import { Replay } from '../run/Replay';
 import type { RunView } from '../run/useRun';
-import { contextAt, diagnosticRange, hoverText, lastUserCommand, offers } from './logic';
+import { PANEL_WIDTH, contextAt, diagnosticRange, hoverText, lastUserCommand, offers, panelWidth } from './logic';
 import { rhaiHighlight, rhaiLanguage } from './rhai';
 import './script.css';
 
@@ -40,6 +40,68 @@ interface Props {
   onClose(): void;
   /** Told whether the text differs from the saved script, so closing or opening another can ask first. */
   onDirty(dirty: boolean): void;
+}
+
+/** Where the width the panel was last dragged to is kept, for every board. */
+const WIDTH_KEY = 'squall.scriptPanelWidth';
+
+function keptWidth(): number | null {
+  try {
+    const kept = Number(window.localStorage.getItem(WIDTH_KEY));
+    return Number.isFinite(kept) && kept > 0 ? kept : null;
+  } catch {
+    return null;
+  }
+}
+
+function keepWidth(width: number) {
+  try {
+    window.localStorage.setItem(WIDTH_KEY, String(width));
+  } catch {
+    // A browser that keeps nothing starts from the default next time.
+  }
+}
+
+/** The room the panel shares with the board: its parent's width. */
+function roomOf(panel: HTMLElement | null): number {
+  return panel?.parentElement?.clientWidth ?? window.innerWidth;
+}
+
+/**
+ * The panel's width, fitted to the room it shares with the board when it opens and whenever
+ * the window is resized, and dragged at its left edge.
+ */
+function usePanelWidth(panel: RefObject<HTMLElement | null>) {
+  const [width, setWidth] = useState<number>(PANEL_WIDTH.fallback);
+  const [dragging, setDragging] = useState(false);
+  useLayoutEffect(() => {
+    const fit = () => setWidth(panelWidth(keptWidth(), roomOf(panel.current)));
+    fit();
+    window.addEventListener('resize', fit);
+    return () => window.removeEventListener('resize', fit);
+  }, [panel]);
+  const startDrag = (e: ReactPointerEvent<HTMLDivElement>) => {
+    const handle = e.currentTarget;
+    const [startX, startWidth, room] = [e.clientX, width, roomOf(panel.current)];
+    handle.setPointerCapture(e.pointerId);
+    setDragging(true);
+    let last = startWidth;
+    const move = (m: PointerEvent) => {
+      last = panelWidth(startWidth + (startX - m.clientX), room);
+      setWidth(last);
+    };
+    const up = () => {
+      handle.removeEventListener('pointermove', move);
+      handle.removeEventListener('pointerup', up);
+      handle.removeEventListener('pointercancel', up);
+      setDragging(false);
+      keepWidth(last);
+    };
+    handle.addEventListener('pointermove', move);
+    handle.addEventListener('pointerup', up);
+    handle.addEventListener('pointercancel', up);
+  };
+  return { width, dragging, startDrag };
 }
 
 const setErrorLine = StateEffect.define<number | null>();
@@ -78,6 +140,8 @@ export function ScriptPanel({ api, request, id, name, jump, run, onClose, onDirt
   const [savedInRun, setSavedInRun] = useState(false);
   const [problems, setProblems] = useState<number | null>(null);
   const host = useRef<HTMLDivElement>(null);
+  const section = useRef<HTMLElement>(null);
+  const { width, dragging, startDrag } = usePanelWidth(section);
   const view = useRef<EditorView | null>(null);
   // The latest answer, for completion and hover, which CodeMirror asks outside React.
   const infoRef = useRef<ScriptInfo | null>(null);
@@ -286,7 +350,9 @@ export function ScriptPanel({ api, request, id, name, jump, run, onClose, onDirt
 
   return (
     <section
+      ref={section}
       className={run ? 'script-panel script-panel-run' : 'script-panel'}
+      style={{ width }}
       data-testid="script-panel"
       aria-label={`Script of ${name}`}
       onKeyDown={(e) => {
@@ -297,6 +363,14 @@ export function ScriptPanel({ api, request, id, name, jump, run, onClose, onDirt
         }
       }}
     >
+      <div
+        className={dragging ? 'script-resize dragging' : 'script-resize'}
+        role="separator"
+        aria-orientation="vertical"
+        aria-label="Drag to widen or narrow the script"
+        data-testid="script-resize"
+        onPointerDown={startDrag}
+      />
       <header className="script-head">
         <strong>{name}</strong>
         <span className="script-path" title={info?.path}>

@@ -1,7 +1,7 @@
 import { Text } from '@codemirror/state';
 import { describe, expect, it } from 'vitest';
 import type { ScriptInfo } from '../api/generated';
-import { contextAt, diagnosticRange, hoverText, offers } from './logic';
+import { PANEL_WIDTH, contextAt, diagnosticRange, hoverText, offers, panelWidth } from './logic';
 
 const doc = Text.of(['fn initial() {', '  let s = "🙂" + y;', '  x +', '}']);
 const text = (r: { from: number; to: number }) => doc.sliceString(r.from, r.to);
@@ -71,5 +71,22 @@ describe('completion', () => {
     expect(hoverText(info, 'event')).toBe('event(name, data)\nAn event to return.');
     expect(hoverText(info, 'handle_WithdrawMoney')).toContain('for WithdrawMoney');
     expect(hoverText(info, 'balance')).toBeNull();
+  });
+});
+
+describe('panelWidth', () => {
+  it('starts a little over half the room, at most the default', () => {
+    expect(panelWidth(null, 800)).toBe(440);
+    expect(panelWidth(null, 1400)).toBe(560);
+  });
+
+  it('keeps the width the person chose while the board keeps some room', () => {
+    expect(panelWidth(700, 1400)).toBe(700);
+    expect(panelWidth(1300, 1400)).toBe(1400 - PANEL_WIDTH.boardMin);
+  });
+
+  it('never goes below a readable width, even when the board has less room', () => {
+    expect(panelWidth(100, 1400)).toBe(PANEL_WIDTH.min);
+    expect(panelWidth(null, 300)).toBe(PANEL_WIDTH.min);
   });
 });

@@ -135,3 +135,17 @@ export function lastUserCommand(recent: Trace[]): { sticky: Id; name: string; da
   const fields = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, JsonValue>) : {};
   return { sticky: trace.command.sticky.id, name: trace.command.name, data: fields };
 }
+
+/** The docked script panel's widths, in CSS pixels. */
+export const PANEL_WIDTH = { min: 320, fallback: 560, boardMin: 240 } as const;
+
+/**
+ * The script panel's width: the one the person last dragged it to (or, the first time, a
+ * little over half the room), kept between a readable minimum and what leaves the board
+ * some room beside it.
+ */
+export function panelWidth(wanted: number | null, room: number): number {
+  const max = Math.max(PANEL_WIDTH.min, room - PANEL_WIDTH.boardMin);
+  const width = wanted ?? Math.min(PANEL_WIDTH.fallback, room * 0.55);
+  return Math.round(Math.min(Math.max(width, PANEL_WIDTH.min), max));
+}
