@@ -8,6 +8,7 @@
 //   perf         a board of 2,000 stickies: load time, pan and zoom frame times (perf.mjs)
 //   runmode      the bank account run in Run mode: launcher, cascade, refusal, documents, time travel, branches (runmode.mjs)
 //   runperf      Run mode measured: a log of 100,000 events scrolled, a step's round trip (runperf.mjs)
+//   runfar       Run mode on a board painted from far: the run's counts on the painted stickies (runfar.mjs)
 //   workshop-live  three browsers (facilitator, participant, viewer) on one board: names, pointers, own undo, follow-me, lock (workshop-live.mjs)
 //   workshop     on a 1440×900 screen: names legible at the fit zoom, tidy up, align, paste, arrows, big-picture lint (workshop.mjs)
 //
@@ -25,6 +26,7 @@ import { boardSuite } from './board.mjs';
 import { build, failOutside, shots, tallied } from './harness.mjs';
 import { perfSuite } from './perf.mjs';
 import { runmodeSuite } from './runmode.mjs';
+import { runfarSuite } from './runfar.mjs';
 import { runperfSuite } from './runperf.mjs';
 import { scripteditorSuite } from './scripteditor.mjs';
 import { walkthroughSuite } from './walkthrough.mjs';
@@ -33,7 +35,7 @@ import { workshopSuite } from './workshop.mjs';
 
 const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-const SUITES = { board: boardSuite, walkthrough: walkthroughSuite, perf: perfSuite, runmode: runmodeSuite, runperf: runperfSuite, scripteditor: scripteditorSuite, 'workshop-live': workshopLiveSuite, workshop: workshopSuite };
+const SUITES = { board: boardSuite, walkthrough: walkthroughSuite, perf: perfSuite, runmode: runmodeSuite, runperf: runperfSuite, runfar: runfarSuite, scripteditor: scripteditorSuite, 'workshop-live': workshopLiveSuite, workshop: workshopSuite };
 
 function chosen() {
   const at = process.argv.indexOf('--only');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bankAccount, catalog } from '../test/fixtures';
+import { composeMarks } from '../run/marks';
 import { scene } from './FarCanvas';
 import { boardToEdges, boardToNodes, emptyView } from './mapping';
 
@@ -39,5 +40,32 @@ describe('the board seen from far', () => {
     expect(open?.badge).toBe('warning');
     // The open hotspot is only info.
     expect(hotspot?.badge).toBe(null);
+  });
+
+  it('shows Run mode on a card: a script error over a refusal, the step under way, events recorded', () => {
+    const { stickies } = composeMarks({
+      counts: [{ sticky: 'evt-money-deposited', count: 3 }],
+      highlight: { stickies: new Map(), edges: new Map(), active: 'agg-bank-account', beats: 0 },
+      generation: 1,
+      beatMs: 300,
+      rejections: new Map([
+        ['cmd-withdraw-money', 'insufficient funds'],
+        ['cmd-deposit-money', 'amount must be positive'],
+      ]),
+      errors: new Map([['cmd-deposit-money', 'bank_account.rhai:22: boom']]),
+      chosen: null,
+    });
+    const painted = scene(nodes, edges, new Set(), stickies);
+    const markOf = (id: string) => {
+      const node = nodes.find((n) => n.id === id);
+      return painted.cards.find((c) => c.x === node?.position.x && c.y === node?.position.y)?.mark;
+    };
+
+    expect(markOf('cmd-deposit-money')).toBe('error');
+    expect(markOf('cmd-withdraw-money')).toBe('rejected');
+    expect(markOf('agg-bank-account')).toBe('active');
+    expect(markOf('evt-money-deposited')).toBe('counted');
+    expect(markOf('cmd-open-account')).toBeNull();
+    expect(scene(nodes, edges, new Set()).cards.every((c) => c.mark === null)).toBe(true);
   });
 });

@@ -8,15 +8,29 @@
 
 import { useStoreApi, type ReactFlowState } from '@xyflow/react';
 import { useEffect, useMemo, useRef } from 'react';
-import type { Severity } from '../api/generated';
+import type { Id, Severity } from '../api/generated';
+import { useStickyMarks, type StickyMark } from '../run/marks';
 import { strokeOf } from './ArrowEdge';
 import { arrowEnds, type Rect } from './geometry';
 import { worstSeverity, type ArrowEdge, type BoardNode } from './mapping';
+
+/** What Run mode says of a sticky, as far as a card can show it: the worst first. */
+export type CardMark = 'error' | 'rejected' | 'active' | 'counted' | null;
 
 export interface Card extends Rect {
   colour: string;
   hit: boolean;
   badge: Severity | null;
+  mark: CardMark;
+}
+
+function cardMark(mark: StickyMark | undefined): CardMark {
+  if (!mark) return null;
+  if (mark.error) return 'error';
+  if (mark.rejected) return 'rejected';
+  if (mark.active || mark.beat !== null) return 'active';
+  if (mark.count !== null) return 'counted';
+  return null;
 }
 
 export interface Line {
@@ -32,14 +46,22 @@ export interface Scene {
 }
 
 const BADGE: Partial<Record<Severity, string>> = { error: '#cf222e', warning: '#bf8700' };
+/** Run mode's outlines, as the stickies' own marks colour them: a script error, a refusal (dashed), the step under way. */
+const MARK_OUTLINE: Partial<Record<NonNullable<CardMark>, string>> = { error: '#82071e', rejected: '#d1242f', active: '#f59f00' };
 
 const rectOf = (n: BoardNode): Rect => ({ x: n.position.x, y: n.position.y, width: n.width ?? 0, height: n.height ?? 0 });
 
 /**
- * What to paint: every sticky xyflow does not draw itself (`drawn`), and
- * every arrow, from border to border as ArrowEdge draws it.
+ * What to paint: every sticky xyflow does not draw itself (`drawn`), with
+ * its Run mode mark if `marks` has one, and every arrow, from border to
+ * border as ArrowEdge draws it.
  */
-export function scene(nodes: readonly BoardNode[], edges: readonly ArrowEdge[], drawn: ReadonlySet<string>): Scene {
+export function scene(
+  nodes: readonly BoardNode[],
+  edges: readonly ArrowEdge[],
+  drawn: ReadonlySet<string>,
+  marks: ReadonlyMap<Id, StickyMark> | null = null,
+): Scene {
   const rects = new Map<string, Rect>();
   const cards: Card[] = [];
   for (const n of nodes) {
@@ -49,7 +71,8 @@ export function scene(nodes: readonly BoardNode[], edges: readonly ArrowEdge[], 
     if (drawn.has(n.id)) continue;
     const { colour, hit, problems } = n.data as { colour: string; hit: boolean; problems: Parameters<typeof worstSeverity>[0] };
     const worst = worstSeverity(problems);
-    cards.push({ ...rect, colour, hit, badge: worst === 'error' || worst === 'warning' ? worst : null });
+    const badge = worst === 'error' || worst === 'warning' ? worst : null;
+    cards.push({ ...rect, colour, hit, badge, mark: cardMark(marks?.get(n.id)) });
   }
   const lines: Line[] = [];
   for (const e of edges) {
@@ -114,15 +137,25 @@ export function paint(canvas: HTMLCanvasElement, s: Scene, transform: ReactFlowS
   ctx.setLineDash([]);
 
   let painted = 0;
+  const marked: Record<string, number> = {};
   for (const card of s.cards) {
     if (!overlaps(card, view)) continue;
     painted += 1;
+    if (card.mark) marked[card.mark] = (marked[card.mark] ?? 0) + 1;
     ctx.fillStyle = card.colour;
     ctx.fillRect(card.x, card.y, card.width, card.height);
-    if (card.hit) {
-      ctx.strokeStyle = '#e8590c';
+    if (card.mark === 'counted') {
+      // Events recorded: a dark foot, as the sticky's count sits at its bottom.
+      ctx.fillStyle = 'rgb(0 0 0 / 30%)';
+      ctx.fillRect(card.x, card.y + card.height * 0.8, card.width, card.height * 0.2);
+    }
+    const outline = card.hit ? '#e8590c' : card.mark ? MARK_OUTLINE[card.mark] : undefined;
+    if (outline) {
+      ctx.strokeStyle = outline;
       ctx.lineWidth = 3 / zoom;
+      ctx.setLineDash(card.mark === 'rejected' && !card.hit ? [6 / zoom, 4 / zoom] : []);
       ctx.strokeRect(card.x, card.y, card.width, card.height);
+      ctx.setLineDash([]);
     }
     const badge = card.badge ? BADGE[card.badge] : undefined;
     if (badge) {
@@ -134,15 +167,19 @@ export function paint(canvas: HTMLCanvasElement, s: Scene, transform: ReactFlowS
       ctx.fill();
     }
   }
-  // How many stickies the canvas shows, for tests and the curious (`data-cards`).
+  // How many stickies the canvas shows, and with which Run mode marks, for tests and the curious.
   canvas.dataset.cards = String(painted);
+  canvas.dataset.marks = Object.entries(marked)
+    .map(([mark, n]) => `${mark}:${n}`)
+    .join(' ');
 }
 
 /** The canvas, repainted whenever the view or the scene changes. */
 export function FarCanvas({ nodes, edges, drawn }: { nodes: readonly BoardNode[]; edges: readonly ArrowEdge[]; drawn: ReadonlySet<string> }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const store = useStoreApi();
-  const painted = useMemo(() => scene(nodes, edges, drawn), [nodes, edges, drawn]);
+  const marks = useStickyMarks();
+  const painted = useMemo(() => scene(nodes, edges, drawn, marks), [nodes, edges, drawn, marks]);
   useEffect(() => {
     const repaint = (s: ReactFlowState) => {
       if (canvas.current) paint(canvas.current, painted, s.transform, s.width, s.height);

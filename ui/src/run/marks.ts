@@ -86,6 +86,8 @@ export class MarkStore {
   };
 
   sticky = (id: Id): StickyMark | null => this.stickies.get(id) ?? null;
+  /** Every sticky's mark; a new map after each change. */
+  stickyMarks = (): ReadonlyMap<Id, StickyMark> => this.stickies;
   arrow = (id: string): ArrowMark | null => this.arrows.get(id) ?? null;
 
   set(input: MarkInput) {
@@ -113,6 +115,12 @@ const none = () => null;
 export function useStickyMark(id: Id): StickyMark | null {
   const store = useContext(RunMarksContext);
   return useSyncExternalStore(store?.subscribe ?? never, store ? () => store.sticky(id) : none);
+}
+
+/** Every sticky's mark, for the far view's canvas; null in Design mode. */
+export function useStickyMarks(): ReadonlyMap<Id, StickyMark> | null {
+  const store = useContext(RunMarksContext);
+  return useSyncExternalStore(store?.subscribe ?? never, store ? store.stickyMarks : none);
 }
 
 export function useArrowMark(from: Id, to: Id): ArrowMark | null {
