@@ -122,17 +122,6 @@ export async function runmodeSuite(browser) {
     });
     await shot('06-refused');
 
-    await check('seen from far, the stickies keep their Run mode marks: events counted, the refusal outlined', async () => {
-      const zoomOut = page.locator('.react-flow__controls-zoomout');
-      for (let i = 0; i < 8 && (await page.locator('.far-canvas').count()) === 0; i += 1) await zoomOut.click();
-      const marks = await page.locator('.far-canvas').getAttribute('data-marks', { timeout: 5_000 });
-      const count = (mark) => Number(new RegExp(`${mark}:(\\d+)`).exec(marks ?? '')?.[1] ?? 0);
-      expect(count('counted') >= 2, `the far view marks "${marks}"`);
-      await shot('06b-far');
-      await page.locator('header button', { hasText: /^Fit$/ }).click();
-      await page.locator('.far-canvas').waitFor({ state: 'detached', timeout: 5_000 });
-    });
-
     await check('the account overview shows both balances', async () => {
       await tab('documents');
       await page.waitForSelector('[data-testid=documents-table] [data-key="acc-1"]');
