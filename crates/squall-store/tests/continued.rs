@@ -32,6 +32,16 @@ fn seen_from_outside(path: &Path) -> [i64; 4] {
         .map(|table| conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |row| row.get(0)).unwrap())
 }
 
+/// Another program's trigger that refuses the rows of `table` matching `when`, with "boom refused".
+fn refuse(path: &Path, table: &str, when: &str) {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .execute_batch(&format!(
+            "CREATE TRIGGER boom BEFORE INSERT ON {table} WHEN {when} BEGIN SELECT RAISE(ABORT, 'boom refused'); END;"
+        ))
+        .unwrap();
+}
+
 #[test]
 fn given_a_pipelined_batch_when_it_is_continued_then_its_rows_documents_and_pending_commands_are_committed() {
     let dir = tempfile::tempdir().unwrap();
@@ -64,13 +74,7 @@ fn given_a_continued_batch_whose_commit_fails_then_a_later_call_says_so_and_ever
     let path = dir.path().join("board.db");
     let mut store = Store::open(&path, Durability::Batch).unwrap();
     // The documents are written when the batch commits, on the writer thread.
-    rusqlite::Connection::open(&path)
-        .unwrap()
-        .execute_batch(
-            "CREATE TRIGGER boom BEFORE INSERT ON documents WHEN NEW.key = 'acc-2' \
-             BEGIN SELECT RAISE(ABORT, 'boom refused'); END;",
-        )
-        .unwrap();
+    refuse(&path, "documents", "NEW.key = 'acc-2'");
 
     store.begin_pipelined_batch().unwrap();
     store.commit_step(MAIN, &deposit("c1", "acc-1", 0, None)).unwrap();
@@ -126,13 +130,7 @@ fn given_batches_numbered_by_their_steps_when_one_fails_then_only_the_committed_
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("board.db");
     let mut store = Store::open(&path, Durability::Interactive).unwrap();
-    rusqlite::Connection::open(&path)
-        .unwrap()
-        .execute_batch(
-            "CREATE TRIGGER boom BEFORE INSERT ON events WHEN NEW.stream_id = 'acc-2' \
-             BEGIN SELECT RAISE(ABORT, 'boom refused'); END;",
-        )
-        .unwrap();
+    refuse(&path, "events", "NEW.stream_id = 'acc-2'");
     let commits = store.commits();
 
     store.begin_pipelined_batch().unwrap();
